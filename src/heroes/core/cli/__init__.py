@@ -1,0 +1,1 @@
+"""The core's CLI groups: db, users, audit, jobs and serve."""

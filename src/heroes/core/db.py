@@ -1,0 +1,171 @@
+"""Database engine, sessions and migrations (SQLite by default, PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from heroes.core.settings import get_settings
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use heroes.core.db.utcnow()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+_engine: Engine | None = None
+_sessionmaker: sessionmaker[Session] | None = None
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN and then deadlocks writers; take the write
+    # lock at BEGIN instead so concurrent writers wait their turn (busy_timeout) rather than fail.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def get_engine() -> Engine:
+    global _engine, _sessionmaker
+    if _engine is None:
+        settings = get_settings()
+        url = settings.resolved_database_url
+        if url.startswith("sqlite"):
+            settings.ensure_data_dir()
+            _engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            _configure_sqlite(_engine)
+        else:
+            _engine = create_engine(url, pool_pre_ping=True)
+        _sessionmaker = sessionmaker(bind=_engine, expire_on_commit=False)
+    return _engine
+
+
+def reset_engine() -> None:
+    global _engine, _sessionmaker
+    if _engine is not None:
+        _engine.dispose()
+    _engine = None
+    _sessionmaker = None
+
+
+def new_session() -> Session:
+    get_engine()
+    assert _sessionmaker is not None
+    return _sessionmaker()
+
+
+@contextlib.contextmanager
+def session_scope() -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back whole on any exception."""
+    session = new_session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_db() -> Iterator[Session]:
+    with session_scope() as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+
+
+def is_postgresql() -> bool:
+    return get_engine().dialect.name == "postgresql"
+
+
+# --- migrations ----------------------------------------------------------------------------
+
+
+def alembic_config() -> Any:
+    from alembic.config import Config
+
+    from heroes.core.tools import all_tools
+
+    here = Path(__file__).parent / "migrations"
+    config = Config()
+    config.set_main_option("script_location", str(here))
+    locations = [str(here / "versions")]
+    for tool in all_tools():
+        tool_migrations = tool.package_dir / "migrations"
+        if tool_migrations.is_dir():
+            locations.append(str(tool_migrations))
+    config.set_main_option("version_locations", " ".join(locations))
+    config.set_main_option("path_separator", "space")
+    return config
+
+
+def upgrade() -> None:
+    """Apply every migration of the core and of each tool (all Alembic heads)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(), "heads")
+
+
+def current_revisions() -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
+    with get_engine().connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def import_all_models() -> None:
+    import importlib
+
+    from heroes.core.tools import all_tools
+
+    importlib.import_module("heroes.core.models")
+    for tool in all_tools():
+        with contextlib.suppress(ModuleNotFoundError):
+            importlib.import_module(f"heroes.{tool.name}.models")

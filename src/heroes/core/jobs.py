@@ -1,0 +1,291 @@
+"""Background jobs: a table with state, progress, result and error, and a runner behind a small
+interface (inline for tests, threads, a local process pool by default; Ray can be added as one more
+runner without touching the tools).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import select
+
+from heroes.core import audit
+from heroes.core.db import session_scope, utcnow
+from heroes.core.errors import HeroesError, NotFoundError, PermissionDenied
+from heroes.core.models import Job
+from heroes.core.settings import Settings, get_settings, set_settings
+
+log = logging.getLogger(__name__)
+FINISHED = frozenset({"done", "failed", "interrupted"})
+
+Handler = Callable[[dict[str, Any], "Progress"], dict[str, Any]]
+_handlers: dict[str, Handler] = {}
+
+
+def job_handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register a function as the handler of one kind of job."""
+
+    def register(function: Handler) -> Handler:
+        _handlers[kind] = function
+        return function
+
+    return register
+
+
+def handler_for(kind: str) -> Handler:
+    if kind not in _handlers:
+        from heroes.core.tools import import_job_modules
+
+        import_job_modules()
+    if kind not in _handlers:
+        raise HeroesError(f"No handler for jobs of kind {kind!r}.")
+    return _handlers[kind]
+
+
+def workdir(job_id: str) -> Path:
+    path = get_settings().ensure_data_dir() / "jobs" / job_id
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class Progress:
+    """Handed to a job handler: report progress (stored at most twice a second) and find files."""
+
+    def __init__(self, job_id: str, min_interval: float = 0.5) -> None:
+        self.job_id = job_id
+        self.workdir = workdir(job_id)
+        self._min_interval = min_interval
+        self._last_write = 0.0
+
+    def update(self, done: int, total: int | None = None, message: str | None = None, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_write < self._min_interval:
+            return
+        self._last_write = now
+        with session_scope() as session:
+            job = session.get(Job, self.job_id)
+            if job is None:
+                return
+            job.done = done
+            if total is not None:
+                job.total = total
+            if message is not None:
+                job.message = message[:500]
+
+
+def _run(job_id: str) -> None:
+    with session_scope() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            return
+        job.state = "running"
+        job.started_at = utcnow()
+        kind, params = job.kind, dict(job.params)
+    progress = Progress(job_id)
+    try:
+        result = handler_for(kind)(params, progress)
+        state, error = "done", None
+    except HeroesError as exc:
+        result, state, error = None, "failed", exc.message
+    except Exception as exc:  # a job must never take the runner down with it
+        log.error("job %s failed:\n%s", job_id, traceback.format_exc())
+        result, state, error = None, "failed", f"Internal error ({type(exc).__name__}). The log has the details."
+    with session_scope() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            return
+        job.state = state
+        job.error = error
+        job.result = result
+        job.finished_at = utcnow()
+        if state == "done" and job.total is not None:
+            job.done = job.total
+        audit.record(session, job.owner, f"job.{state}", f"job:{job_id}", {"kind": kind})
+
+
+def _run_in_worker(settings_json: str, job_id: str) -> None:
+    set_settings(Settings.model_validate_json(settings_json))
+    _run(job_id)
+
+
+class Runner(Protocol):
+    def start(self, job_id: str) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+
+class InlineRunner:
+    """Runs the job before submit() returns (tests, CLI)."""
+
+    def start(self, job_id: str) -> None:
+        _run(job_id)
+
+    def shutdown(self) -> None:
+        pass
+
+
+class PoolRunner:
+    def __init__(self, executor: Executor, pass_settings: bool) -> None:
+        self._executor = executor
+        self._pass_settings = pass_settings
+
+    def start(self, job_id: str) -> None:
+        if self._pass_settings:
+            self._executor.submit(_run_in_worker, get_settings().model_dump_json(), job_id)
+        else:
+            self._executor.submit(_run, job_id)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+_runner: Runner | None = None
+
+
+def get_runner() -> Runner:
+    global _runner
+    if _runner is None:
+        settings = get_settings()
+        if settings.job_runner == "inline":
+            _runner = InlineRunner()
+        elif settings.job_runner == "thread":
+            _runner = PoolRunner(ThreadPoolExecutor(settings.job_workers), pass_settings=False)
+        else:
+            executor = ProcessPoolExecutor(settings.job_workers, mp_context=get_context("spawn"))
+            _runner = PoolRunner(executor, pass_settings=True)
+    return _runner
+
+
+def set_runner(runner: Runner | None) -> None:
+    global _runner
+    if _runner is not None and runner is not _runner:
+        _runner.shutdown()
+    _runner = runner
+
+
+# --- the API the tools use ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobView:
+    id: str
+    kind: str
+    owner: str
+    state: str
+    done: int
+    total: int | None
+    message: str
+    result: dict[str, Any] | None
+    error: str | None
+    created_at: str
+    finished: bool
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return 100 if self.state == "done" else None
+        return min(100, int(100 * self.done / self.total))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "percent": self.percent}
+
+
+def _view(job: Job) -> JobView:
+    return JobView(
+        job.id,
+        job.kind,
+        job.owner,
+        job.state,
+        job.done,
+        job.total,
+        job.message,
+        job.result,
+        job.error,
+        job.created_at.isoformat(),
+        job.state in FINISHED,
+    )
+
+
+def submit(kind: str, params: dict[str, Any], owner: Any, prepare: Callable[[Path], None] | None = None) -> str:
+    """Queue a job and hand it to the runner. `owner` is a Principal (or a username).
+
+    `prepare(workdir)` may place input files in the job's folder before it starts.
+    """
+    handler_for(kind)  # fail now, not in the worker, if the kind is unknown
+    owner_name = getattr(owner, "actor", None) or str(owner)
+    job_id = str(uuid.uuid4())
+    if prepare is not None:
+        prepare(workdir(job_id))
+    with session_scope() as session:
+        session.add(Job(id=job_id, kind=kind, owner=owner_name, params=params, state="queued"))
+        audit.record(session, owner_name, "job.submit", f"job:{job_id}", {"kind": kind})
+    get_runner().start(job_id)
+    return job_id
+
+
+def _may_see(job: Job, principal: Any) -> bool:
+    can = getattr(principal, "can", None)
+    return bool(job.owner == getattr(principal, "actor", principal) or (can and can("jobs:all")))
+
+
+def get(job_id: str, principal: Any) -> JobView:
+    with session_scope() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise NotFoundError(f"No job {job_id!r}.")
+        if not _may_see(job, principal):
+            raise PermissionDenied("This job belongs to someone else.")
+        return _view(job)
+
+
+def list_jobs(principal: Any, limit: int = 100) -> list[JobView]:
+    with session_scope() as session:
+        query = select(Job).order_by(Job.created_at.desc()).limit(limit)
+        if not getattr(principal, "can", lambda _p: False)("jobs:all"):
+            query = query.where(Job.owner == principal.actor)
+        return [_view(job) for job in session.execute(query).scalars()]
+
+
+def output_path(job_id: str, principal: Any) -> Path:
+    view = get(job_id, principal)
+    name = (view.result or {}).get("output")
+    if view.state != "done" or not name:
+        raise NotFoundError("This job has no output to download (yet).")
+    path = (workdir(job_id) / str(name)).resolve()
+    if workdir(job_id).resolve() not in path.parents or not path.is_file():
+        raise NotFoundError("The job's output file is missing.")
+    return path
+
+
+def recover_interrupted() -> int:
+    """Jobs left queued or running by a stopped server are marked interrupted, not left hanging."""
+    with session_scope() as session:
+        stale = session.execute(select(Job).where(Job.state.in_(("queued", "running")))).scalars().all()
+        for job in stale:
+            job.state = "interrupted"
+            job.error = "The server stopped while this job was running. Start it again."
+            job.finished_at = utcnow()
+        return len(stale)
+
+
+def wait(job_id: str, principal: Any, timeout: float = 60.0, poll: float = 0.1) -> JobView:
+    deadline = time.monotonic() + timeout
+    while True:
+        view = get(job_id, principal)
+        if view.finished or time.monotonic() > deadline:
+            return view
+        time.sleep(poll)
+
+
+def purge_workdir(job_id: str) -> None:
+    shutil.rmtree(get_settings().data_dir / "jobs" / job_id, ignore_errors=True)

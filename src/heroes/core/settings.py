@@ -1,0 +1,86 @@
+"""One typed settings object, read from HEROES_* environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HEROES_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Where the database, keys and job files live.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; SQLite in the data folder when unset."
+    )
+    secret_key: str | None = Field(default=None, description="Signs session cookies; generated when unset.")
+    encryption_key: str | None = Field(
+        default=None, description="Fernet key for data at rest; generated into the data folder when unset."
+    )
+    job_runner: Literal["process", "inline", "thread"] = "process"
+    job_workers: int = 2
+    default_language: str = "en"
+    https_only_cookies: bool = False
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+            return url
+        return f"sqlite:///{(self.data_dir / 'heroes.db').resolve()}"
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+    def _secret_file(self, name: str, make: str) -> str:
+        path = self.ensure_data_dir() / name
+        if not path.exists():
+            path.write_text(make)
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    @property
+    def session_secret(self) -> str:
+        return self.secret_key or self._secret_file("session.key", secrets.token_urlsafe(48))
+
+    @property
+    def fernet_key(self) -> str:
+        if self.encryption_key:
+            return self.encryption_key
+        from cryptography.fernet import Fernet
+
+        return self._secret_file("encryption.key", Fernet.generate_key().decode())
+
+
+_override: Settings | None = None
+
+
+@lru_cache(maxsize=1)
+def _from_environment() -> Settings:
+    return Settings()
+
+
+def get_settings() -> Settings:
+    return _override if _override is not None else _from_environment()
+
+
+def set_settings(settings: Settings | None) -> None:
+    """Replace the active settings (tests, CLI options); None returns to the environment."""
+    global _override
+    _override = settings
+    _from_environment.cache_clear()
+    from heroes.core import db
+
+    db.reset_engine()

@@ -1,0 +1,93 @@
+"""Home, sign-in and sign-out, the language switch, health and the API documentation page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import text
+
+import heroes
+from heroes.core import i18n
+from heroes.core.auth import LoginThrottled, Principal, Require, authenticate, csrf_token
+from heroes.core.db import DbSession
+from heroes.core.permissions import PUBLIC
+from heroes.core.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Public = Annotated[Principal, Depends(Require(PUBLIC))]
+PILLARS = ("prevention", "investigation", "victim-assistance")
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths: never redirect a user to another site after sign-in."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, user: Public) -> Response:
+    return render(request, "home.html", {"pillars": PILLARS})
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, user: Public, next: str = "/") -> Response:
+    return render(request, "login.html", {"next": safe_next(next), "error": None})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    user: Public,
+    db: DbSession,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    try:
+        account = authenticate(db, username, password)
+    except LoginThrottled as exc:
+        db.commit()  # the throttle itself is audited even though sign-in is refused
+        return render(request, "login.html", {"next": safe_next(next), "error": exc.message}, 429)
+    if account is None:
+        db.commit()
+        message = i18n.gettext("Wrong username or password.")
+        return render(request, "login.html", {"next": safe_next(next), "error": message}, 401)
+    lang = request.session.get("lang")
+    request.session.clear()  # a fresh session at sign-in: no fixation
+    request.session.update({"uid": account.id, "lang": lang} if lang else {"uid": account.id})
+    csrf_token(request)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, user: Public, db: DbSession) -> Response:
+    if user.is_authenticated:
+        from heroes.core import audit
+
+        audit.record(db, user.actor, "auth.logout", f"user:{user.user_id}")
+    lang = request.session.get("lang")
+    request.session.clear()
+    if lang:
+        request.session["lang"] = lang
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, code: str, user: Public, next: str = "/") -> Response:
+    request.session["lang"] = i18n.normalize(code)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.get("/healthz", include_in_schema=True, tags=["platform"])
+def healthz(user: Public, db: DbSession) -> dict[str, str]:
+    """Liveness and database check."""
+    db.execute(text("SELECT 1"))
+    return {"status": "ok", "version": heroes.__version__}
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request, user: Public) -> Response:
+    return render(request, "api_docs.html")
