@@ -31,8 +31,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         subprocess.run(
-            [PYBABEL, "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
-             "-o", str(pot), str(source.relative_to(ROOT))],
+            [
+                PYBABEL,
+                "-q",
+                "extract",
+                "-F",
+                str(ROOT / "babel.cfg"),
+                "-k",
+                "_l",
+                "--no-location",
+                "--sort-output",
+                "-o",
+                str(pot),
+                str(source.relative_to(ROOT)),
+            ],
             check=True,
             cwd=ROOT,
         )

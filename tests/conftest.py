@@ -96,10 +96,14 @@ class _Backend:
         return settings
 
     def empty(self) -> None:
+        from sqlalchemy import inspect
+
         db.import_all_models()
+        existing = set(inspect(db.get_engine()).get_table_names())
         with db.session_scope() as session:
             for table in reversed(db.Base.metadata.sorted_tables):
-                session.execute(table.delete())
+                if table.name in existing:
+                    session.execute(table.delete())
         for child in self.data_dir.iterdir():
             if child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)

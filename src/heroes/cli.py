@@ -42,27 +42,34 @@ def serve(
 
 def _mount_groups() -> None:
     from heroes.core.cli import audit_cmd, db, jobs_cmd, users
-    from heroes.core.tools import all_tools, load_object
+    from heroes.core.tools import all_tools, load_declared
 
     app.add_typer(db.app, name="db")
     app.add_typer(users.app, name="users")
     app.add_typer(audit_cmd.app, name="audit")
     app.add_typer(jobs_cmd.app, name="jobs")
     for tool in all_tools():
-        if tool.cli:
-            app.add_typer(load_object(tool.cli), name=tool.name, help=str(tool.summary))
+        group = load_declared(tool.cli) if tool.cli else None
+        if group is not None:
+            app.add_typer(group, name=tool.name, help=str(tool.summary))
         for name, reference in tool.extra_cli:
-            app.add_typer(load_object(reference), name=name)
+            extra = load_declared(reference)
+            if extra is not None:
+                app.add_typer(extra, name=name)
 
 
 _mount_groups()
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
 
 
 def main() -> None:
     try:
         app()
     except HeroesError as exc:
-        print(f"Error: {exc.message}", file=sys.stderr)
+        print(f"Error: {_one_line(exc.message)}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
@@ -73,9 +80,13 @@ def main() -> None:
         from sqlalchemy.exc import OperationalError
 
         if isinstance(exc, OperationalError):
-            print(f"Error: the database cannot be reached or is not set up ({exc.orig}). Run `heroes db upgrade`.", file=sys.stderr)
+            reason = _one_line(exc.orig)
+            print(
+                f"Error: the database cannot be reached or is not set up ({reason}). Try `heroes db upgrade`.",
+                file=sys.stderr,
+            )
         else:
-            print(f"Error: {type(exc).__name__}: {exc} (set HEROES_DEBUG=1 for details)", file=sys.stderr)
+            print(f"Error: {type(exc).__name__}: {_one_line(exc)} (set HEROES_DEBUG=1 for details)", file=sys.stderr)
         sys.exit(1)
 
 

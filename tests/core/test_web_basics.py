@@ -31,7 +31,9 @@ def test_login_logout_and_wrong_password(client: Any, make_user: Any) -> None:
     bad = client.post("/login", data={"username": name, "password": "wrong-password", "csrf_token": token})
     assert bad.status_code == 401
     good = client.post(
-        "/login", data={"username": name, "password": TEST_PASSWORD, "csrf_token": token, "next": "/jobs"}, follow_redirects=False
+        "/login",
+        data={"username": name, "password": TEST_PASSWORD, "csrf_token": token, "next": "/jobs"},
+        follow_redirects=False,
     )
     assert good.status_code == 303 and good.headers["location"] == "/jobs"
     assert client.get("/api/me").json()["role"] == "caseworker"
@@ -69,7 +71,12 @@ def test_login_is_throttled_after_repeated_failures(client: Any, make_user: Any)
     name = make_user("investigator")
     token = csrf_of(client)
     for _ in range(5):
-        assert client.post("/login", data={"username": name, "password": "nope-nope-nope", "csrf_token": token}).status_code == 401
+        assert (
+            client.post(
+                "/login", data={"username": name, "password": "nope-nope-nope", "csrf_token": token}
+            ).status_code
+            == 401
+        )
     blocked = client.post("/login", data={"username": name, "password": TEST_PASSWORD, "csrf_token": token})
     assert blocked.status_code == 429  # even the right password waits out the window
     assert client.get("/api/me").json()["authenticated"] is False

@@ -27,9 +27,7 @@ def _timestamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def entry_digest(
-    prev_hash: str, at: datetime, actor: str, action: str, target: str | None, details: str
-) -> str:
+def entry_digest(prev_hash: str, at: datetime, actor: str, action: str, target: str | None, details: str) -> str:
     payload = json.dumps(
         [prev_hash, _timestamp(at), actor, action, target, details],
         ensure_ascii=False,
@@ -54,9 +52,7 @@ def record(
 ) -> AuditEntry:
     """Append one entry in the caller's transaction (it commits or rolls back with the work)."""
     _lock_chain(session)
-    last = session.execute(
-        select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    last = session.execute(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)).scalar_one_or_none()
     prev_hash = last or GENESIS
     at = utcnow()
     details_text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
@@ -87,9 +83,7 @@ def _entries(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
     last_id = 0
     while True:
         rows = (
-            session.execute(
-                select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
-            )
+            session.execute(select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch))
             .scalars()
             .all()
         )
@@ -113,9 +107,7 @@ def verify(session: Session) -> VerifyResult:
                 entry.id,
                 "the entry before it was changed or deleted (previous-hash link does not match)",
             )
-        digest = entry_digest(
-            entry.prev_hash, entry.at, entry.actor, entry.action, entry.target, entry.details
-        )
+        digest = entry_digest(entry.prev_hash, entry.at, entry.actor, entry.action, entry.target, entry.details)
         if digest != entry.entry_hash:
             return VerifyResult(False, count, expected_prev, entry.id, "this entry was edited")
         expected_prev = entry.entry_hash

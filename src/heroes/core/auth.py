@@ -32,6 +32,7 @@ _DUMMY_HASH = _hasher.hash("timing-equaliser")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 MIN_PASSWORD_LENGTH = 10
 SESSION_COOKIE = "heroes_session"
+DENIED_HEADER = "X-Heroes-Denied"  # marks a refusal by the permission table (not by CSRF or a rule)
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,7 @@ def set_password(session: Session, user: User, password: str, actor: str) -> Non
 
 class LoginThrottled(HeroesError):
     def __init__(self, minutes: int) -> None:
-        super().__init__(
-            f"Too many failed sign-ins for this account. Try again in {minutes} minutes.", status_code=429
-        )
+        super().__init__(f"Too many failed sign-ins for this account. Try again in {minutes} minutes.", status_code=429)
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
@@ -198,7 +197,9 @@ async def _check_csrf(request: Request, principal: Principal) -> None:
         value = form.get("csrf_token")
         given = value if isinstance(value, str) else None
     if not expected or not given or not hmac.compare_digest(str(expected), given):
-        raise HTTPException(403, "The form expired or came from another site (CSRF check failed). Reload the page and try again.")
+        raise HTTPException(
+            403, "The form expired or came from another site (CSRF check failed). Reload the page and try again."
+        )
 
 
 class Require:
@@ -217,7 +218,7 @@ class Require:
             return principal
         if not principal.is_authenticated:
             raise LoginRequired()
-        raise HTTPException(403, "Your role does not allow this.")
+        raise HTTPException(403, "Your role does not allow this.", {DENIED_HEADER: self.permission})
 
 
 # --- CLI -------------------------------------------------------------------------------------
@@ -239,7 +240,9 @@ def cli_principal(permission: str) -> Principal:
 
     username = _cli_user.get() or os.environ.get("HEROES_USER")
     if not username:
-        raise HeroesError("This command needs a staff account: pass --user NAME before the command (or set HEROES_USER).")
+        raise HeroesError(
+            "This command needs a staff account: pass --user NAME before the command (or set HEROES_USER)."
+        )
     with session_scope() as session:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None or not user.active:

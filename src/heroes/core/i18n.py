@@ -41,7 +41,7 @@ def available_languages() -> tuple[str, ...]:
 
 
 def language_name(lang: str) -> str:
-    return Locale.parse(lang).get_display_name(lang).capitalize()
+    return (Locale.parse(lang).get_display_name(lang) or lang).capitalize()
 
 
 def _compile(po_path: Path, lang: str) -> Translations:

@@ -289,3 +289,16 @@ def wait(job_id: str, principal: Any, timeout: float = 60.0, poll: float = 0.1) 
 
 def purge_workdir(job_id: str) -> None:
     shutil.rmtree(get_settings().data_dir / "jobs" / job_id, ignore_errors=True)
+
+
+@job_handler("core.selftest")
+def selftest(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Counts to `steps`, writing an output file: checks that the runner, progress and downloads work."""
+    steps = int(params.get("steps", 10))
+    if params.get("fail"):
+        raise HeroesError("Self-test asked to fail.")
+    for step in range(steps):
+        time.sleep(float(params.get("delay", 0.0)))
+        progress.update(step + 1, steps, f"step {step + 1}")
+    (progress.workdir / "selftest.txt").write_text(f"{steps} steps\n")
+    return {"output": "selftest.txt", "steps": steps}

@@ -15,9 +15,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HEROES_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(default=Path("data"), description="Where the database, keys and job files live.")
-    database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; SQLite in the data folder when unset."
-    )
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite in the data folder when unset.")
     secret_key: str | None = Field(default=None, description="Signs session cookies; generated when unset.")
     encryption_key: str | None = Field(
         default=None, description="Fernet key for data at rest; generated into the data folder when unset."

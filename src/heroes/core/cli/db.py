@@ -21,4 +21,6 @@ def current() -> None:
     from heroes.core import db
 
     revisions = db.current_revisions()
-    Console().print(", ".join(sorted(revisions)) if revisions else "No migrations applied yet: run `heroes db upgrade`.")
+    Console().print(
+        ", ".join(sorted(revisions)) if revisions else "No migrations applied yet: run `heroes db upgrade`."
+    )

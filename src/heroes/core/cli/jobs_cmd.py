@@ -19,7 +19,14 @@ def list_jobs(limit: int = typer.Option(50, min=1, max=1000)) -> None:
     principal = cli_principal("jobs:read")
     table = Table("id", "kind", "owner", "state", "progress", "created")
     for job in jobs.list_jobs(principal, limit):
-        table.add_row(job.id, job.kind, job.owner, job.state, f"{job.percent}%" if job.percent is not None else "", job.created_at[:19])
+        table.add_row(
+            job.id,
+            job.kind,
+            job.owner,
+            job.state,
+            f"{job.percent}%" if job.percent is not None else "",
+            job.created_at[:19],
+        )
     Console().print(table)
 
 
@@ -36,7 +43,9 @@ def watch(job_id: str, interval: float = typer.Option(0.5, min=0.1)) -> None:
         task = bar.add_task(view.kind, total=view.total)
         while True:
             view = jobs.get(job_id, principal)
-            bar.update(task, completed=view.done, total=view.total, description=f"{view.kind} {view.state} {view.message}")
+            bar.update(
+                task, completed=view.done, total=view.total, description=f"{view.kind} {view.state} {view.message}"
+            )
             if view.finished:
                 break
             time.sleep(interval)

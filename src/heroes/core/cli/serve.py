@@ -38,11 +38,14 @@ def serve(host: str | None, port: int | None) -> None:
         console.print(f"{interrupted} job(s) interrupted by the last stop were marked as such.")
     password = ensure_first_admin()
     host, port = host or settings.host, port or settings.port
-    console.print(f"HEROES is starting on http://{host}:{port}/  (database: {db.get_engine().url.render_as_string(hide_password=True)})")
+    database = db.get_engine().url.render_as_string(hide_password=True)
+    console.print(f"HEROES is starting on http://{host}:{port}/  (database: {database})")
     if password:
         console.print(
             f"First administrator created. Sign in at http://{host}:{port}/login as [bold]admin[/bold] "
             f"with password [bold]{password}[/bold] (also saved in {settings.data_dir / 'first-admin-password.txt'})."
         )
     # access_log off: the server must not log reporters' (or anyone's) IP addresses.
-    uvicorn.run("heroes.core.web.app:app_factory", factory=True, host=host, port=port, access_log=False, proxy_headers=False)
+    uvicorn.run(
+        "heroes.core.web.app:app_factory", factory=True, host=host, port=port, access_log=False, proxy_headers=False
+    )

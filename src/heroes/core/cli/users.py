@@ -54,7 +54,9 @@ def list_users() -> None:
     table = Table("username", "role", "active", "created")
     with session_scope() as session:
         for user in session.execute(select(User).order_by(User.username)).scalars():
-            table.add_row(user.username, user.role, "yes" if user.active else "no", user.created_at.strftime("%Y-%m-%d"))
+            table.add_row(
+                user.username, user.role, "yes" if user.active else "no", user.created_at.strftime("%Y-%m-%d")
+            )
         audit.record(session, principal.actor, "user.list")
     Console().print(table)
 

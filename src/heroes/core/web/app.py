@@ -16,7 +16,7 @@ import heroes
 from heroes.core.auth import SESSION_COOKIE, LoginRequired, Require
 from heroes.core.errors import HeroesError
 from heroes.core.settings import get_settings
-from heroes.core.tools import all_tools, load_object
+from heroes.core.tools import all_tools, load_declared
 from heroes.core.web.middleware import LanguageMiddleware, SecurityHeaders
 from heroes.core.web.templating import render
 
@@ -40,11 +40,26 @@ def declared_permission(route: APIRoute) -> list[str]:
     return found
 
 
+def api_routes(routes: Any) -> list[APIRoute]:
+    """Every APIRoute of the app, descending into included routers (which FastAPI may keep nested).
+
+    Routers are included without an extra prefix, so each original route carries its full path.
+    """
+    found: list[APIRoute] = []
+    for route in routes:
+        nested = getattr(route, "original_router", None)
+        if nested is not None:
+            found.extend(api_routes(nested.routes))
+        elif isinstance(route, APIRoute):
+            found.append(route)
+    return found
+
+
 def _check_every_route_declares_a_permission(app: FastAPI) -> None:
-    for route in app.routes:
-        if isinstance(route, APIRoute) and len(set(declared_permission(route))) != 1:
+    for route in api_routes(app.routes):
+        if len(set(declared_permission(route))) != 1:
             raise RuntimeError(
-                f"Route {sorted(route.methods)} {route.path} must declare exactly one permission "
+                f"Route {sorted(route.methods or ())} {route.path} must declare exactly one permission "
                 "with Depends(Require(...)) (deny by default)."
             )
 
@@ -69,7 +84,9 @@ def _error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if wants_json(request) or exc.status_code in (405,):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return render(request, "error.html", {"status": exc.status_code, "message": exc.detail}, exc.status_code)
+        page = render(request, "error.html", {"status": exc.status_code, "message": exc.detail}, exc.status_code)
+        page.headers.update(exc.headers or {})
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -121,8 +138,9 @@ def create_app() -> FastAPI:
     for module in (routes_pages, routes_jobs, routes_admin, routes_api):
         app.include_router(module.router)
     for tool in all_tools():
-        if tool.router:
-            app.include_router(load_object(tool.router))
+        router = load_declared(tool.router) if tool.router else None
+        if router is not None:
+            app.include_router(router)
     _check_every_route_declares_a_permission(app)
     return app
 

@@ -15,7 +15,7 @@ from heroes.core.db import DbSession
 from heroes.core.permissions import PUBLIC
 from heroes.core.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter()
 Public = Annotated[Principal, Depends(Require(PUBLIC))]
 PILLARS = ("prevention", "investigation", "victim-assistance")
 
@@ -27,17 +27,17 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request, user: Public) -> Response:
     return render(request, "home.html", {"pillars": PILLARS})
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
 def login_page(request: Request, user: Public, next: str = "/") -> Response:
     return render(request, "login.html", {"next": safe_next(next), "error": None})
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post("/login", response_class=HTMLResponse, include_in_schema=False)
 def login(
     request: Request,
     user: Public,
@@ -62,7 +62,7 @@ def login(
     return RedirectResponse(safe_next(next), status_code=303)
 
 
-@router.post("/logout")
+@router.post("/logout", include_in_schema=False)
 def logout(request: Request, user: Public, db: DbSession) -> Response:
     if user.is_authenticated:
         from heroes.core import audit
@@ -75,7 +75,7 @@ def logout(request: Request, user: Public, db: DbSession) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
-@router.get("/lang/{code}")
+@router.get("/lang/{code}", include_in_schema=False)
 def switch_language(request: Request, code: str, user: Public, next: str = "/") -> Response:
     request.session["lang"] = i18n.normalize(code)
     return RedirectResponse(safe_next(next), status_code=303)
@@ -88,6 +88,6 @@ def healthz(user: Public, db: DbSession) -> dict[str, str]:
     return {"status": "ok", "version": heroes.__version__}
 
 
-@router.get("/api/docs", response_class=HTMLResponse)
+@router.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
 def api_docs(request: Request, user: Public) -> Response:
     return render(request, "api_docs.html")

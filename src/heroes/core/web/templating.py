@@ -48,7 +48,9 @@ def base_context(request: Request) -> dict[str, Any]:
     }
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
     """Render a page with the current user, language and CSRF token in its context."""
     page = environment().get_template(template)
     html = page.render({**base_context(request), **(context or {})})

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Creates .venv/ in the repository root and installs HEROES into it.
+#   scripts/setup.sh         the platform
+#   scripts/setup.sh --dev   the platform and everything the tests need (Chromium included)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+"$PYTHON" - <<'PY' || { echo "HEROES needs Python 3.11 or newer." >&2; exit 1; }
+import sys
+sys.exit(0 if sys.version_info >= (3, 11) else 1)
+PY
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+
+if ! "$PYTHON" -c "import venv, ensurepip" >/dev/null 2>&1; then
+  echo "Installing python3-venv (Debian package)..."
+  as_root apt-get update -qq && as_root apt-get install -y -qq python3-venv
+fi
+
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+
+if [ "${1:-}" = "--dev" ]; then
+  .venv/bin/pip install -q -e '.[dev]'
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "Installing Debian's chromium for the browser tests..."
+    as_root apt-get update -qq && as_root apt-get install -y -qq chromium >/dev/null
+  fi
+else
+  .venv/bin/pip install -q -e .
+fi
+echo "HEROES installed in .venv/"
