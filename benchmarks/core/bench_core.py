@@ -36,9 +36,8 @@ def bench_audit(entries: int, workdir: Path) -> None:
     verify = time.perf_counter() - start
     print(f"audit append, one transaction : {entries / batched:10.0f} entries/s")
     print(f"audit append, own transaction : {entries // 10 / single:10.0f} entries/s (SQLite, WAL)")
-    print(
-        f"audit verify                  : {result.entries / verify:10.0f} entries/s ({result.entries} entries, ok={result.ok})"
-    )
+    rate = result.entries / verify
+    print(f"audit verify                  : {rate:10.0f} entries/s ({result.entries} entries, ok={result.ok})")
     set_settings(None)
 
 
