@@ -2,6 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Depends, Request
+from fastapi.testclient import TestClient
+
+from heroes.core.auth import Require
+
 
 def test_home_lists_every_tool_and_health_is_ok(client: Any) -> None:
     home = client.get("/")
@@ -89,3 +94,14 @@ def test_language_follows_browser_then_switch(client: Any) -> None:
     assert '<html lang="en">' in english.text
     client.get("/lang/es?next=/")
     assert '<html lang="es">' in client.get("/", headers={"Accept-Language": "en-GB"}).text
+
+
+def test_routes_never_see_the_client_address(app: Any) -> None:
+    def spy(request: Request) -> dict[str, Any]:
+        return {"client": request.client}
+
+    app.add_api_route("/spy", spy, dependencies=[Depends(Require("public"))])
+    with TestClient(app) as test_client:
+        response = test_client.get("/spy")
+        assert response.status_code == 200, response.text
+        assert response.json() == {"client": None}

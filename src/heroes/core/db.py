@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Path
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -119,7 +119,13 @@ def get_db() -> Iterator[Session]:
         yield session
 
 
-DbSession = Annotated[Session, Depends(get_db)]
+# scope="function": commit when the route returns, before the answer leaves, so a page loaded right
+# after a change always sees it.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+
+# Ids in paths and queries: bounded so an out-of-range number is a 422, not a database error.
+MAX_DB_ID = 2**31 - 1
+DbId = Annotated[int, Path(ge=1, le=MAX_DB_ID)]
 
 
 def is_postgresql() -> bool:
@@ -134,7 +140,7 @@ def alembic_config() -> Any:
 
     from heroes.core.tools import all_tools
 
-    here = Path(__file__).parent / "migrations"
+    here = FilePath(__file__).parent / "migrations"
     config = Config()
     config.set_main_option("script_location", str(here))
     locations = [str(here / "versions")]

@@ -17,7 +17,7 @@ from heroes.core.auth import SESSION_COOKIE, LoginRequired, Require
 from heroes.core.errors import HeroesError
 from heroes.core.settings import get_settings
 from heroes.core.tools import all_tools, load_declared
-from heroes.core.web.middleware import LanguageMiddleware, SecurityHeaders
+from heroes.core.web.middleware import ForgetClientAddress, LanguageMiddleware, SecurityHeaders
 from heroes.core.web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -111,7 +111,8 @@ def create_app() -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    # Starlette runs the last-added middleware first: headers, then the session, then the language.
+    # Starlette runs the last-added middleware first: forget the client's address, security headers,
+    # the session, then the language.
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(
         SessionMiddleware,
@@ -122,6 +123,7 @@ def create_app() -> FastAPI:
         https_only=settings.https_only_cookies,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ForgetClientAddress)
     import swagger_ui_bundle
 
     # More specific mounts first: Starlette matches mounts in order.

@@ -44,6 +44,21 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class ForgetClientAddress:
+    """Drops the client's address from every request before anything can log or store it.
+
+    Reporters must stay anonymous: no route, log handler or error report ever sees an IP address.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope["client"] = None
+        await self.app(scope, receive, send)
+
+
 class LanguageMiddleware:
     """Language from ?lang=, then the session's choice, then the browser's Accept-Language."""
 

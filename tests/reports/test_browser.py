@@ -1,0 +1,141 @@
+"""A reporter and an investigator through the whole flow in a real headless Chromium."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from heroes.core.settings import Settings
+
+from .imagegen import jpeg_with_gps
+from .privacy import stored_text
+
+CLIENT_ADDRESS = re.compile(r"127\.0\.0\.1'?[:,] ?(\d{2,5})")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def server_logs() -> Iterator[list[str]]:
+    """Every log line of the app and the server during the test, at DEBUG level.
+
+    Not attached to "uvicorn.access" itself: uvicorn switches its access log on whenever that logger
+    has a handler, so attaching one here would turn on what the server keeps off (access_log=False).
+    """
+    handler = _Collect()
+    names = ["", "uvicorn", "uvicorn.error", "fastapi", "heroes"]
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    try:
+        yield handler.lines
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
+def test_reporter_and_investigator_full_flow(
+    page: Any,
+    browser: Any,
+    live_server: str,
+    browser_login: Any,
+    heroes_db: Settings,
+    server_logs: list[str],
+    capfd: Any,
+) -> None:
+    # --- the reporter: danger now, a category, the form with a photo ----------------------
+    page.goto("/reports/new")
+    page.check("[data-testid=danger-yes]")
+    page.select_option("#country", "ES")
+    page.check("[data-testid=category-labour_exploitation]")
+    with page.expect_navigation():
+        page.click("[data-testid=next-step]")
+    assert page.inner_text("[data-testid=emergency-number]") == "112"
+    page.fill("#description", "The workers at the farm are never paid and the boss took their passports.")
+    page.fill("#location", "Calle Mayor 5, Villanueva")
+    page.fill("#phones", "612 345 678")
+    page.set_input_files(
+        "#attachments", files=[{"name": "farm.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}]
+    )
+    with page.expect_navigation():
+        page.click("[data-testid=submit-report]")
+    receipt = page.inner_text("[data-testid=receipt]").strip()
+    assert re.fullmatch(r"(\d{4} ){4}\d{4}", receipt)
+
+    # --- the investigator: queue, report, attachment, question, status --------------------
+    staff_context = browser.new_context(locale="en-GB", base_url=live_server)
+    staff = staff_context.new_page()
+    staff_errors: list[str] = []
+    staff.on("console", lambda message: staff_errors.append(message.text) if message.type == "error" else None)
+    browser_login(staff, "investigator")
+    staff.goto("/reports/queue")
+    row = staff.locator("[data-testid=queue-row]")
+    assert row.count() == 1
+    assert "danger now" in row.inner_text()
+    staff.click("[data-testid=queue-row] a")
+    assert "Labour exploitation" in staff.inner_text("[data-testid=category]")
+    assert "+45" in staff.inner_text("[data-testid=reasons]")
+    href = staff.get_attribute("[data-testid=attachment]", "href")
+    assert href
+    photo = staff.request.get(href)
+    assert photo.status == 200 and photo.headers["content-type"] == "image/jpeg"
+    assert len(Image.open(io.BytesIO(photo.body())).getexif()) == 0  # EXIF and GPS are gone
+    staff.fill("#question", "Which farm road is it on?")
+    with staff.expect_navigation():
+        staff.click("[data-testid=ask]")
+    staff.select_option("#new-status", "in_review")
+    with staff.expect_navigation():
+        staff.click("[data-testid=change-status]")
+    assert staff.inner_text("[data-testid=status]") == "In review"
+
+    # --- the reporter comes back with the receipt and answers ------------------------------
+    page.goto("/reports/receipt")
+    page.fill("#receipt", receipt)
+    with page.expect_navigation():
+        page.click("[data-testid=open-receipt]")
+    assert page.inner_text("[data-testid=report-status]") == "In review"
+    assert "Which farm road is it on?" in page.inner_text("[data-testid=question]")
+    page.fill("[data-testid=question] textarea", "The old road to the river, second gate.")
+    with page.expect_navigation():
+        page.click("[data-testid=send-answer]")
+    assert "answer was sent" in page.inner_text("[data-testid=notice]")
+    assert "second gate" in page.inner_text("[data-testid=answer]")
+
+    # --- the investigator sees the answer and closes with an outcome -----------------------
+    staff.reload()
+    assert "second gate" in staff.inner_text("[data-testid=message-answer]")
+    staff.select_option("#new-status", "closed")
+    staff.select_option("#outcome", "referred_elsewhere")
+    with staff.expect_navigation():
+        staff.click("[data-testid=change-status]")
+    assert staff.inner_text("[data-testid=status]") == "Closed (Referred to another service)"
+    assert page.console_errors == [] and staff_errors == []
+    staff_context.close()
+
+    # --- nothing kept or logged about the reporter's address or browser --------------------
+    everything = stored_text()
+    assert "second gate" in everything  # the search does see decrypted report data
+    for trace in ("127.0.0.1", "HeadlessChrome", "Mozilla/", "::1"):
+        assert trace not in everything, trace
+    captured = capfd.readouterr()
+    logged = "\n".join(server_logs) + captured.out + captured.err
+    # A client address is host:port (or ('host', port)) with the browser's port, not the server's.
+    server_port = live_server.rsplit(":", 1)[1]
+    client_ports = [p for p in CLIENT_ADDRESS.findall(logged) if p != server_port]
+    assert client_ports == [] and "HeadlessChrome" not in logged
