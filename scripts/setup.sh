@@ -24,10 +24,19 @@ fi
 
 if [ "${1:-}" = "--dev" ]; then
   .venv/bin/pip install -q -e '.[dev]'
-  if ! command -v chromium >/dev/null 2>&1; then
-    echo "Installing Debian's chromium for the browser tests..."
-    as_root apt-get update -qq && as_root apt-get install -y -qq chromium >/dev/null
+  FFMPEG_DEV="libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavdevice-dev libavfilter-dev libswresample-dev"
+  missing=""
+  command -v chromium >/dev/null 2>&1 || missing="chromium"
+  # shellcheck disable=SC2086
+  dpkg -s $FFMPEG_DEV >/dev/null 2>&1 || missing="$missing $FFMPEG_DEV pkg-config"
+  if [ -n "$missing" ]; then
+    echo "Installing Debian packages for the tests:$missing"
+    # shellcheck disable=SC2086
+    as_root apt-get update -qq && as_root apt-get install -y -qq $missing >/dev/null
   fi
+  # Meta's reference vPDQ, to check ours against it; it builds only against Debian's FFmpeg.
+  .venv/bin/python -c "import vpdq" 2>/dev/null || .venv/bin/pip install -q vpdq \
+    || echo "warning: the reference vpdq package did not build; its comparison test will be skipped" >&2
 else
   .venv/bin/pip install -q -e .
 fi

@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
+from heroes.core.settings import get_settings
 from heroes.media.scan import hash_file
 
 
 def test_upload_scan_and_read_results(
     page: Any, browser_login: Any, evidence_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HEROES_MEDIA_ROOTS", str(evidence_folder.parent))
+    monkeypatch.setattr(get_settings(), "media_roots", str(evidence_folder.parent))
     one = hash_file(evidence_folder / "one.jpg")
     listed = tmp_path / "national.csv"
     listed.write_text(f"hash_type,hash,category\nmd5,{one.value('md5')},A\n", encoding="utf-8")

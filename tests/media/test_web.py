@@ -11,13 +11,14 @@ from sqlalchemy import select
 
 from heroes.core.db import session_scope
 from heroes.core.models import CustodyRecord
+from heroes.core.settings import get_settings
 from heroes.media.scan import hash_file
 from tests.conftest import csrf_of
 
 
 @pytest.fixture
 def intake(evidence_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HEROES_MEDIA_ROOTS", str(evidence_folder.parent))
+    monkeypatch.setattr(get_settings(), "media_roots", str(evidence_folder.parent))
     return evidence_folder
 
 

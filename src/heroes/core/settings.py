@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     https_only_cookies: bool = False
     login_max_failures: int = 5
     login_window_seconds: int = 900
+    media_roots: str | None = Field(
+        default=None,
+        description="Server folders the media tool may scan, os.pathsep-separated; <data_dir>/media-intake when unset.",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -36,7 +36,7 @@ def scan_roots() -> list[Path]:
     A web user names a server-side path; without this fence that would be a way to probe any
     file on the server.
     """
-    raw = os.environ.get("HEROES_MEDIA_ROOTS")
+    raw = get_settings().media_roots
     if raw:
         return [Path(p).resolve() for p in raw.split(os.pathsep) if p.strip()]
     return [(get_settings().data_dir / "media-intake").resolve()]
