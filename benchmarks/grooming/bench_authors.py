@@ -1,0 +1,119 @@
+"""Author level (PAN 2012 task 1 style) and early warning (eSPD style, Vogt et al. 2021).
+
+Five-fold cross-validation over author streams, grouped by chat (a predator and the decoys of
+the same chat are never split). In each fold the full training pipeline (text model, stacker,
+threshold) runs on the training streams only; the held-out streams are replayed message by
+message. VTPAN segments are left out here because they overlap the PJ chats.
+
+    .venv/bin/python benchmarks/grooming/bench_authors.py [DATA_DIR]
+"""
+
+# ruff: noqa: N806  (matrix names X, F, S, Q follow scikit-learn and maths usage)
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from _shared import FOLDS, SEED, baseline, corpus_or_exit, f_beta, featurised, log
+from sklearn.model_selection import StratifiedGroupKFold
+
+from heroes.grooming.training import first_warning, replay, train_model
+
+
+def checkpoints(n: int) -> list[int]:
+    pts = list(range(1, min(n, 100) + 1))
+    pts += list(range(110, min(n, 1000) + 1, 10)) + list(range(1100, n + 1, 100))
+    if pts[-1] != n:
+        pts.append(n)
+    return pts
+
+
+def baseline_fold(train, test):
+    vec, clf = baseline()
+    X = vec.fit_transform(["\n".join(f.stream.messages) for f in train])
+    clf.fit(X, [f.stream.label for f in train])
+    full = clf.predict_proba(vec.transform(["\n".join(f.stream.messages) for f in test]))[:, 1]
+    # Early warning for the baseline: score each prefix (every message up to 100, then every
+    # 10th, then every 100th) and warn at the first prefix with p >= 0.5 (no hysteresis).
+    counts_vec = vec  # same vocabulary and idf
+    warn_at = []
+    for f in test:
+        M = counts_vec.transform(f.stream.messages)  # per-message tf-idf rows (l2-normalised)
+        raw = M.copy()
+        raw.data = np.ones_like(raw.data)  # presence per message; good enough for a prefix
+        pts = checkpoints(len(f.stream.messages))
+        rows, cols = [], []
+        for r, n in enumerate(pts):
+            rows.extend([r] * n)
+            cols.extend(range(n))
+        A = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(pts), M.shape[0]))
+        P = A @ raw
+        P.data = (1 + np.log(P.data)) * vec.idf_[P.indices]
+        norms = np.sqrt(np.asarray(P.multiply(P).sum(axis=1))).ravel()
+        norms[norms == 0] = 1
+        P = sp.diags(1 / norms) @ P
+        p = clf.predict_proba(P)[:, 1]
+        hit = np.nonzero(p >= 0.5)[0]
+        warn_at.append(pts[hit[0]] if len(hit) else None)
+    return full, warn_at
+
+
+def summarise(name, items, warn_at, author_pred):
+    y = np.array([f.stream.label for f in items])
+    src = np.array([f.stream.source for f in items])
+    pred = np.array(author_pred, dtype=int)
+    print(f"\n== {name}")
+    print(
+        f"author level, predators vs decoys + NPS chatters: F0.5 = {f_beta(y, pred, 0.5):.3f}"
+        f"  F1 = {f_beta(y, pred, 1):.3f}"
+    )
+    for neg in ("pj-decoy", "nps"):
+        m = (src == "pj-predator") | (src == neg)
+        print(f"  predators vs {neg:8s}: F0.5 = {f_beta(y[m], pred[m], 0.5):.3f}")
+    delays = [w for w, f in zip(warn_at, items, strict=True) if f.stream.label == 1 and w is not None]
+    n_pred = int((y == 1).sum())
+    print(
+        f"early warning: predators warned {len(delays)}/{n_pred} "
+        f"({len(delays) / n_pred:.1%}); messages of the predator before the warning: "
+        f"median {np.median(delays):.0f}, p90 {np.quantile(delays, 0.9):.0f}"
+    )
+    for s in ("pj-decoy", "nps"):
+        m = src == s
+        warned = sum(1 for w, k in zip(warn_at, m, strict=True) if k and w is not None)
+        print(f"  {s:8s} streams that ever warn: {warned}/{int(m.sum())} ({warned / m.sum():.2%})")
+
+
+def main() -> None:
+    corpus = corpus_or_exit()
+    items = featurised(corpus)
+    y = np.array([f.stream.label for f in items])
+    groups = np.array([f.stream.group for f in items])
+    outer = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    ours_warn: list = [None] * len(items)
+    ours_author: list = [0] * len(items)
+    base_warn: list = [None] * len(items)
+    base_author: list = [0] * len(items)
+    for k, (tr, te) in enumerate(outer.split(np.zeros(len(items)), y, groups)):
+        log(f"fold {k + 1}/{FOLDS}: training ({len(tr)} streams)")
+        trained = train_model([items[i] for i in tr], seed=SEED, progress=log)
+        model = trained.model
+        log(f"fold {k + 1}/{FOLDS}: replaying {len(te)} held-out streams")
+        for i in te:
+            risk = model.stacker.predict_proba(replay(items[i], model))[:, 1]
+            w = first_warning(risk, model.policy)
+            ours_warn[i] = None if w is None else w + 1
+            ours_author[i] = int(w is not None)
+        log(f"fold {k + 1}/{FOLDS}: baseline")
+        full, warn = baseline_fold([items[i] for i in tr], [items[i] for i in te])
+        for j, i in enumerate(te):
+            base_author[i] = int(full[j] >= 0.5)
+            base_warn[i] = warn[j]
+    print(f"streams: {len(items)} ({FOLDS}-fold CV, grouped by chat, seed {SEED})")
+    summarise("ours: streaming analyser (text model + cues + hysteresis)", items, ours_warn, ours_author)
+    summarise(
+        "baseline: TF-IDF + logistic regression (whole stream; prefixes, p >= 0.5)", items, base_warn, base_author
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Hashed text features shared by training and on-device inference.
+
+The same featurizer runs in `heroes grooming train` and in the streaming analyser, so a
+message is turned into feature ids exactly once and identically in both places. Hashing
+(CRC-32) keeps the model a fixed-size array with no vocabulary to ship or pickle.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from itertools import pairwise
+
+DEFAULT_N_FEATURES = 2**18
+
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_LONG_HEX = re.compile(r"^[0-9a-f]{16,}$")
+_REPEAT = re.compile(r"(.)\1{2,}")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, fold compatibility forms and squeeze letter runs ("sooooo" -> "soo")."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _REPEAT.sub(r"\1\1", text)
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens; long hex strings (anonymised user ids in corpora) are dropped."""
+    return [t for t in _TOKEN.findall(normalise(text)) if not _LONG_HEX.match(t)]
+
+
+def feature_strings(text: str) -> list[str]:
+    """Word unigrams, word bigrams and character 3-grams inside words (with edges)."""
+    toks = tokens(text)
+    out = ["w " + t for t in toks]
+    out.extend("b " + a + " " + b for a, b in pairwise(toks))
+    for t in toks:
+        padded = " " + t + " "
+        out.extend("c " + padded[i : i + 3] for i in range(len(padded) - 2))
+    return out
+
+
+class Featurizer:
+    """Map a text to {feature id: count} with a stable hash (no per-process salt)."""
+
+    def __init__(self, n_features: int = DEFAULT_N_FEATURES) -> None:
+        if n_features & (n_features - 1):
+            raise ValueError("n_features must be a power of two")
+        self.n_features = n_features
+        self._mask = n_features - 1
+
+    def index(self, feature: str) -> int:
+        return zlib.crc32(feature.encode("utf-8")) & self._mask
+
+    def counts(self, text: str) -> dict[int, int]:
+        mask = self._mask
+        crc = zlib.crc32
+        return dict(Counter(crc(f.encode("utf-8")) & mask for f in feature_strings(text)))
+
+    def readable(self, text: str) -> dict[int, str]:
+        """Feature id -> a human-readable word or pair, to explain what drove a score."""
+        out: dict[int, str] = {}
+        for f in feature_strings(text):
+            if f[0] in "wb":
+                out.setdefault(self.index(f), f[2:])
+        return out

@@ -1,0 +1,268 @@
+"""Streaming analysis: feed messages one at a time, get risk, stages and a hysteresis warning.
+
+Per author the analyser keeps raw feature counts for the whole stream and for a sliding window,
+with the running dot product and squared norm of their TF-IDF vectors, so the text model's
+score is updated in O(features of the new message) instead of re-reading the conversation.
+"""
+
+# ruff: noqa: N806  (matrix names X, F, S, Q follow scikit-learn and maths usage)
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from heroes.grooming.conversation import Message
+from heroes.grooming.cues import CueHit, CueSet, default_cues, fold
+from heroes.grooming.features import Featurizer
+from heroes.grooming.model import GroomingModel, WarningPolicy, default_model, sigmoid
+
+SNIPPET_CHARS = 80
+
+
+class _Weights:
+    """Per-feature w*idf and idf**2 as Python lists: list indexing beats numpy scalars here."""
+
+    def __init__(self, model: GroomingModel) -> None:
+        self.w = (model.text.coef_ * model.text.idf_).tolist()
+        self.v = (model.text.idf_**2).tolist()
+        self.b = model.text.intercept_
+
+
+def _weights(model: GroomingModel) -> _Weights:
+    """The per-feature lists, cached on the model object (never by id(): ids get reused)."""
+    cached = model.__dict__.get("_stream_weights")
+    if cached is None or cached[0] is not model.text:
+        cached = (model.text, _Weights(model))
+        model.__dict__["_stream_weights"] = cached
+    return cached[1]
+
+
+class _Bag:
+    """Raw counts with the running TF-IDF dot product (S) and squared norm (Q)."""
+
+    __slots__ = ("Q", "S", "counts")
+
+    def __init__(self) -> None:
+        self.counts: dict[int, int] = {}
+        self.S = 0.0
+        self.Q = 0.0
+
+    def add(self, msg: dict[int, int], wt: _Weights, sign: int = 1) -> None:
+        counts, w, v = self.counts, wt.w, wt.v
+        for i, k in msg.items():
+            old = counts.get(i, 0)
+            new = old + sign * k
+            self.S += w[i] * sign * k
+            self.Q += v[i] * (new * new - old * old)
+            if new:
+                counts[i] = new
+            else:
+                del counts[i]
+
+    def z(self, b: float) -> float:
+        return self.S / math.sqrt(self.Q) + b if self.Q > 1e-12 else b
+
+
+class Hysteresis:
+    """Raise after sustained high risk, clear only after sustained calm."""
+
+    def __init__(self, policy: WarningPolicy) -> None:
+        self.policy = policy
+        self.warning = False
+        self._high = 0
+        self._low = 0
+
+    def update(self, risk: float) -> bool:
+        p = self.policy
+        self._high = self._high + 1 if risk >= p.raise_at else 0
+        self._low = self._low + 1 if risk < p.clear_below else 0
+        if not self.warning and self._high >= p.raise_after:
+            self.warning = True
+        elif self.warning and self._low >= p.clear_after:
+            self.warning = False
+        return self.warning
+
+
+class AuthorScorer:
+    """One participant's evidence: text score over all and recent messages, decaying cues."""
+
+    def __init__(self, model: GroomingModel) -> None:
+        self.model = model
+        self._wt = _weights(model)
+        self._cum = _Bag()
+        self._win = _Bag()
+        self._recent: deque[dict[int, int]] = deque()
+        self.n = 0
+        self.cue_last: dict[str, tuple[int, float]] = {}
+        self.stages: set[str] = set()
+
+    def features(self, counts: dict[int, int], hits: list[CueHit]) -> list[float]:
+        """Add one message and return the stacker's features after it."""
+        cfg, wt = self.model.stream, self._wt
+        self.n += 1
+        self._cum.add(counts, wt)
+        self._win.add(counts, wt)
+        self._recent.append(counts)
+        if len(self._recent) > cfg.window:
+            self._win.add(self._recent.popleft(), wt, sign=-1)
+        for h in hits:
+            self.cue_last[h.cue.id] = (self.n, h.cue.weight)
+            self.stages.add(h.cue.stage)
+        cue = sum(w * 0.5 ** ((self.n - at) / cfg.cue_half_life) for at, w in self.cue_last.values())
+        length = min(math.log1p(self.n) / math.log1p(cfg.length_scale), 1.0)
+        z_cum = self._cum.z(wt.b)
+        return [
+            z_cum,
+            self._win.z(wt.b),
+            z_cum * length,
+            cue,
+            float(len(self.stages)),
+            length,
+        ]
+
+    def risk(self, feats: list[float]) -> float:
+        st = self.model.stacker
+        return sigmoid(float(np.dot(st.coef_, feats)) + st.intercept_)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    index: int
+    author: str
+    cue: str
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Alert:
+    """What a warning carries: the stage and a short snippet, never the conversation."""
+
+    index: int
+    stage: str
+    snippet: str
+
+
+@dataclass
+class Assessment:
+    index: int
+    author: str
+    message_risk: float  # the text model on this message alone
+    risk: float  # the conversation: the riskiest participant so far
+    author_risk: dict[str, float]
+    warning: bool
+    cues: list[str]
+    stages: dict[str, list[Evidence]]
+    alert: Alert | None = None
+
+
+def snippet(text: str, hit: CueHit | None = None, limit: int = SNIPPET_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    start = 0
+    if hit is not None:
+        # Cue offsets are in the folded text; map proportionally onto the original.
+        centre = (hit.start + hit.end) / 2 / max(len(fold(text)), 1) * len(text)
+        start = int(max(0, min(len(text) - limit, centre - limit / 2)))
+    cut = text[start : start + limit - 2].strip()
+    return ("…" if start else "") + cut + "…"
+
+
+@dataclass
+class _Author:
+    scorer: AuthorScorer
+    hysteresis: Hysteresis
+    risk: float = 0.0
+    recent: deque[float] = field(default_factory=deque)
+    peak: float = 0.0  # highest risk sustained over `raise_after` consecutive messages
+    first_warning: int | None = None
+
+
+class StreamAnalyser:
+    """Feed a conversation message by message; after each, read the current assessment."""
+
+    def __init__(
+        self,
+        model: GroomingModel | None = None,
+        cues: CueSet | None = None,
+        featurizer: Featurizer | None = None,
+    ) -> None:
+        self.model = model or default_model()
+        self.cues = cues or default_cues()
+        self.featurizer = featurizer or Featurizer(self.model.text.n_features)
+        self.authors: dict[str, _Author] = {}
+        self.stages: dict[str, list[Evidence]] = {}
+        self.alerts: list[Alert] = []
+        self.index = -1
+        self.warning = False
+        self._wt = _weights(self.model)
+
+    def _author(self, name: str) -> _Author:
+        if name not in self.authors:
+            self.authors[name] = _Author(AuthorScorer(self.model), Hysteresis(self.model.policy))
+        return self.authors[name]
+
+    def feed(self, message: Message) -> Assessment:
+        self.index += 1
+        counts = self.featurizer.counts(message.text)
+        hits = self.cues.find(message.text)
+        a = self._author(message.author)
+        feats = a.scorer.features(counts, hits)
+        a.risk = a.scorer.risk(feats)
+        a.recent.append(a.risk)
+        k = self.model.policy.raise_after
+        if len(a.recent) > k:
+            a.recent.popleft()
+        a.peak = max(a.peak, min(a.recent))
+        author_warns = a.hysteresis.update(a.risk)
+        if author_warns and a.first_warning is None:
+            a.first_warning = self.index
+        for h in hits:
+            ev = Evidence(self.index, message.author, h.cue.id, snippet(message.text, h))
+            self.stages.setdefault(h.cue.stage, []).append(ev)
+        was = self.warning
+        self.warning = any(x.hysteresis.warning for x in self.authors.values())
+        alert = None
+        if self.warning and not was:
+            alert = self._alert(message, hits)
+            self.alerts.append(alert)
+        return Assessment(
+            index=self.index,
+            author=message.author,
+            message_risk=sigmoid(_message_z(counts, self._wt)),
+            risk=self.risk,
+            author_risk={n: x.risk for n, x in self.authors.items()},
+            warning=self.warning,
+            cues=[h.cue.id for h in hits],
+            stages={k: list(v) for k, v in self.stages.items()},  # a snapshot, not a live view
+            alert=alert,
+        )
+
+    def _alert(self, message: Message, hits: list[CueHit]) -> Alert:
+        """Point at the latest, furthest-advanced stage evidence of the warned author."""
+        ours = [e for evs in self.stages.values() for e in evs if e.author == message.author]
+        if ours:
+            order = self.cues.stage_order
+            by_cue = {c.id: c.stage for c in self.cues.cues}
+            best = max(ours, key=lambda e: (order(by_cue[e.cue]), e.index))
+            return Alert(self.index, by_cue[best.cue], best.snippet)
+        return Alert(self.index, "model", snippet(message.text))
+
+    @property
+    def risk(self) -> float:
+        return max((a.risk for a in self.authors.values()), default=0.0)
+
+    def riskiest_author(self) -> str | None:
+        if not self.authors:
+            return None
+        return max(self.authors, key=lambda n: self.authors[n].peak)
+
+
+def _message_z(counts: dict[int, int], wt: _Weights) -> float:
+    S = sum(wt.w[i] * k for i, k in counts.items())
+    Q = sum(wt.v[i] * k * k for i, k in counts.items())
+    return S / math.sqrt(Q) + wt.b if Q > 1e-12 else wt.b

@@ -1,0 +1,242 @@
+"""Pages under /grooming and the API under /api/grooming: thin layers over the engine.
+
+The live demo keeps its rooms in memory (bounded, expiring) and stores nothing. The staff
+analysis reads an uploaded export, answers with the report and keeps only an audit entry
+(who, when, how many messages), never the chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, Field
+
+from heroes.core import i18n
+from heroes.core.audit import record
+from heroes.core.auth import Principal, Require
+from heroes.core.db import DbSession
+from heroes.core.errors import HeroesError
+from heroes.core.i18n import gettext as _
+from heroes.core.permissions import PUBLIC
+from heroes.core.web.templating import render
+from heroes.grooming.analysis import Report, analyse
+from heroes.grooming.conversation import Conversation, Message
+from heroes.grooming.parsers import PARSERS, parse_bytes
+from heroes.grooming.rooms import ROOMS, RoomError
+
+ANALYZE = "grooming:analyze"
+MAX_UPLOAD = 20 * 1024 * 1024
+KEEPALIVE_SECONDS = 2.0  # also how soon a closed tab frees its queue
+
+router = APIRouter()
+
+
+# --- API models -----------------------------------------------------------------------------
+
+
+class MessageIn(BaseModel):
+    author: str = Field(min_length=1, max_length=200)
+    text: str = Field(default="", max_length=20_000)
+    time: datetime | None = None
+    attachments: list[str] = Field(default_factory=list, description="File names only.")
+
+
+class ConversationIn(BaseModel):
+    """The HEROES conversation format (see docs/grooming.md)."""
+
+    id: str = "conversation"
+    messages: list[MessageIn] = Field(min_length=1, max_length=100_000)
+
+
+class DemoMessageIn(BaseModel):
+    side: Literal["adult", "child"]
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class RoomOut(BaseModel):
+    room: str
+
+
+class PostedOut(BaseModel):
+    index: int
+
+
+def _room_error(exc: RoomError) -> HeroesError:
+    return HeroesError(str(exc), exc.status)
+
+
+def _audit(db: Any, user: Principal, convs: list[Conversation], how: str) -> None:
+    record(
+        db,
+        user.actor,
+        "grooming.analyze",
+        details={
+            "via": how,
+            "conversations": len(convs),
+            "messages": sum(len(c.messages) for c in convs),
+        },
+    )
+
+
+async def _read_upload(upload: UploadFile, fmt: str | None) -> list[Conversation]:
+    data = await upload.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise HeroesError(_("The file is larger than %(n)d MB.", n=MAX_UPLOAD // 2**20), 413)
+    if not data:
+        raise HeroesError(_("The file is empty."))
+    convs = parse_bytes(data, upload.filename or "upload", fmt or None)
+    if not convs or not any(c.messages for c in convs):
+        raise HeroesError(_("No messages were found in the file."))
+    return convs
+
+
+# --- live demo (public) ---------------------------------------------------------------------
+
+
+@router.get("/grooming", include_in_schema=False)
+def demo_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+    return render(request, "grooming/demo.html", {"room": request.query_params.get("room", "")})
+
+
+@router.post("/api/grooming/demo/rooms", tags=["grooming"], response_model=RoomOut)
+async def create_room(user: Annotated[Principal, Depends(Require(PUBLIC))]) -> RoomOut:
+    """Open a demo room (in memory, expires after 30 idle minutes; nothing is stored)."""
+    return RoomOut(room=ROOMS.create().id)
+
+
+@router.post(
+    "/api/grooming/demo/rooms/{room_id}/messages",
+    tags=["grooming"],
+    response_model=PostedOut,
+)
+async def post_message(
+    room_id: str,
+    body: DemoMessageIn,
+    user: Annotated[Principal, Depends(Require(PUBLIC))],
+) -> PostedOut:
+    """Post a message from one side; both sides receive it through their event streams."""
+    try:
+        posted = ROOMS.post(room_id, body.side, body.text, i18n.get_language())
+    except RoomError as exc:
+        raise _room_error(exc) from exc
+    return PostedOut(index=posted["index"])
+
+
+@router.get(
+    "/api/grooming/demo/rooms/{room_id}/events",
+    tags=["grooming"],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"}},
+)
+async def room_events(
+    request: Request,
+    room_id: str,
+    side: Literal["adult", "child"],
+    user: Annotated[Principal, Depends(Require(PUBLIC))],
+) -> StreamingResponse:
+    """The streaming endpoint: server-sent events for one side of a demo room.
+
+    Both sides get `message` events; the child's side also gets `risk` events after every
+    message: the current risk, whether to warn, the stages seen so far explained for a child,
+    and on the message that raises the warning an `alert` with the stage and a short snippet.
+    """
+    try:
+        queue = ROOMS.listen(room_id, side)
+    except RoomError as exc:
+        raise _room_error(exc) from exc
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            yield "retry: 3000\n\n"
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    if await request.is_disconnected():
+                        return
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+                if event["type"] == "closed":
+                    return
+        finally:
+            ROOMS.unlisten(room_id, side, queue)
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+# --- staff analysis -------------------------------------------------------------------------
+
+
+@router.get("/grooming/analyze", include_in_schema=False)
+def analyze_form(request: Request, user: Annotated[Principal, Depends(Require(ANALYZE))]) -> Response:
+    return render(request, "grooming/analyze.html", {"formats": list(PARSERS)})
+
+
+@router.post("/grooming/analyze", include_in_schema=False)
+async def analyze_page(
+    request: Request,
+    user: Annotated[Principal, Depends(Require(ANALYZE))],
+    db: DbSession,
+    file: Annotated[UploadFile, File()],
+    fmt: Annotated[str, Form(alias="format")] = "",
+) -> Response:
+    convs = await _read_upload(file, fmt)
+    _audit(db, user, convs, "page")
+    lang = i18n.get_language()
+    reports = [analyse(c, lang=lang) for c in convs if c.messages]
+    return render(
+        request,
+        "grooming/report.html",
+        {
+            "reports": reports,
+            "export": json.dumps([r.to_dict() for r in reports], ensure_ascii=False, default=str),
+        },
+    )
+
+
+def _report_json(reports: list[Report]) -> dict[str, Any]:
+    return {"reports": [r.to_dict() for r in reports]}
+
+
+@router.post("/api/grooming/analyze", tags=["grooming"])
+def analyze_api(
+    body: ConversationIn,
+    user: Annotated[Principal, Depends(Require(ANALYZE))],
+    db: DbSession,
+) -> dict[str, Any]:
+    """Analyse one conversation in the HEROES format: score, stages with evidence, who, advice."""
+    conv = Conversation(
+        body.id,
+        [Message(m.author, m.text, m.time, tuple(m.attachments), str(i)) for i, m in enumerate(body.messages)],
+        source_format="api",
+    )
+    _audit(db, user, [conv], "api")
+    return _report_json([analyse(conv, lang=i18n.get_language())])
+
+
+@router.post("/api/grooming/analyze/file", tags=["grooming"])
+async def analyze_file_api(
+    user: Annotated[Principal, Depends(Require(ANALYZE))],
+    db: DbSession,
+    file: Annotated[UploadFile, File(description="A chat export")],
+    fmt: Annotated[
+        str,
+        Form(alias="format", description="json, whatsapp, telegram, pan2012 or empty"),
+    ] = "",
+) -> dict[str, Any]:
+    """Analyse an uploaded export (HEROES JSON, WhatsApp .txt, Telegram result.json, PAN 2012)."""
+    convs = await _read_upload(file, fmt)
+    _audit(db, user, convs, "api-file")
+    lang = i18n.get_language()
+    return _report_json([analyse(c, lang=lang) for c in convs if c.messages])

@@ -1,0 +1,95 @@
+import json
+import re
+from importlib import resources
+
+import jsonschema
+import pytest
+
+from heroes.grooming.cues import CueSet, default_cues, fold, load_cues_data
+
+# Short, non-explicit lines written for these tests: (text, expected cue, expected stage).
+LINES = [
+    ("how old are u?", "asks_age", "risk_assessment"),
+    ("are your parents home tonight?", "asks_parents_home", "risk_assessment"),
+    ("r u home alone right now", "asks_alone", "risk_assessment"),
+    ("who else uses your phone?", "asks_shared_device", "risk_assessment"),
+    ("you are so mature for your age", "flattery", "trust"),
+    ("i can buy you a new phone", "offers_gifts", "trust"),
+    ("this is our secret ok", "keep_secret", "isolation"),
+    ("don't tell your mom about me", "keep_secret", "isolation"),
+    ("delete our chat after", "delete_messages", "isolation"),
+    ("add me on snapchat", "move_platform", "isolation"),
+    ("send me a pic", "asks_photo", "sexual"),
+    ("turn on your cam", "webcam", "sexual"),
+    ("what are you wearing", "asks_clothes_or_body", "sexual"),
+    ("what's your number?", "asks_phone", "approach"),
+    ("where do you live", "asks_location", "approach"),
+    ("we could meet this weekend", "proposes_meeting", "approach"),
+    ("¿Cuántos años tienes?", "asks_age", "risk_assessment"),
+    ("¿Están tus padres en casa?", "asks_parents_home", "risk_assessment"),
+    ("¿estás sola?", "asks_alone", "risk_assessment"),
+    ("eres muy madura para tu edad", "flattery", "trust"),
+    ("te compro un regalo", "offers_gifts", "trust"),
+    ("no se lo digas a nadie", "keep_secret", "isolation"),
+    ("que quede entre nosotros", "keep_secret", "isolation"),
+    ("borra el chat", "delete_messages", "isolation"),
+    ("agrégame en telegram", "move_platform", "isolation"),
+    ("mándame una foto", "asks_photo", "sexual"),
+    ("enciende la cámara", "webcam", "sexual"),
+    ("dame tu número", "asks_phone", "approach"),
+    ("¿dónde vives?", "asks_location", "approach"),
+    ("¿quedamos el sábado?", "proposes_meeting", "approach"),
+]
+
+NEUTRAL = [
+    "hi how was school",
+    "i like pizza and football",
+    "my parents bought a new car",
+    "hola, ¿qué tal el examen?",
+    "me gusta el fútbol",
+    "la foto del perro es graciosa",
+]
+
+
+@pytest.mark.parametrize(("text", "cue", "stage"), LINES)
+def test_cue_found_in_both_languages(text, cue, stage):
+    hits = default_cues().find(text)
+    assert cue in [h.cue.id for h in hits]
+    assert stage in [h.cue.stage for h in hits if h.cue.id == cue]
+
+
+@pytest.mark.parametrize("text", NEUTRAL)
+def test_neutral_lines_have_no_cues(text):
+    assert default_cues().find(text) == []
+
+
+def test_language_filter():
+    assert default_cues().find("mándame una foto", languages=["en"]) == []
+    assert default_cues().find("mándame una foto", languages=["es"])[0].language == "es"
+
+
+def test_every_cue_has_both_languages_and_a_known_stage():
+    schema = json.loads(resources.files("heroes.grooming").joinpath("data/cues.schema.json").read_text())
+    data = load_cues_data()
+    jsonschema.validate(data, schema)
+    stages = {s["id"] for s in data["stages"]}
+    assert {c["stage"] for c in data["cues"]} <= stages
+    for c in data["cues"]:
+        for pats in c["patterns"].values():
+            for p in pats:
+                re.compile(p)
+    # Every stage has evidence to look for, in both languages.
+    covered = {c["stage"] for c in data["cues"]} - {"access"}
+    assert covered == stages - {"access"}
+
+
+def test_unknown_stage_is_rejected():
+    data = load_cues_data()
+    data["cues"][0] = dict(data["cues"][0], stage="nope")
+    with pytest.raises(ValueError, match="unknown stage"):
+        CueSet(data)
+
+
+def test_fold_removes_accents_and_squeezes_repeats():
+    assert fold("¿CUÁNTOS AÑOS?") == "¿cuantos anos?"
+    assert fold("sooooo") == "soo"
