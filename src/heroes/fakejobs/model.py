@@ -1,0 +1,197 @@
+"""The description-text classifier: TF-IDF words + character n-grams, a linear model, and Platt
+calibration on out-of-fold scores. Follows scikit-learn's estimator conventions; saved as NPZ
+arrays + JSON metadata (format version, sha256 of the arrays) and loaded without pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+from heroes.fakejobs.features import CharTfidf, FeatureSpace, WordTfidf
+from heroes.fakejobs.lang import uninformative_words
+from heroes.fakejobs.text import normalise
+
+FORMAT_VERSION = 1
+MODEL_DIR = Path(__file__).parent / "model"
+
+
+class ModelError(Exception):
+    """The shipped model is missing, altered or from an incompatible version."""
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -40, 40))))
+
+
+def fit_platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Slope and intercept mapping a decision value to a probability (Platt scaling)."""
+    lr = LogisticRegression(C=1e4)
+    lr.fit(scores.reshape(-1, 1), y)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+class FakeJobClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Scores the description text of a job posting; X is a sequence of raw strings."""
+
+    def __init__(
+        self,
+        C: float = 100.0,  # noqa: N803 - scikit-learn naming
+        char_weight: float = 1.0,
+        char_ngrams: tuple[int, ...] = (3, 4, 5),
+        n_buckets: int = 2**19,
+        min_df: int = 2,
+        calibration_folds: int = 4,
+        random_state: int = 13,
+    ) -> None:
+        self.C = C
+        self.char_weight = char_weight
+        self.char_ngrams = char_ngrams
+        self.n_buckets = n_buckets
+        self.min_df = min_df
+        self.calibration_folds = calibration_folds
+        self.random_state = random_state
+
+    def _new_space(self) -> FeatureSpace:
+        return FeatureSpace(
+            WordTfidf(min_df=self.min_df),
+            CharTfidf(self.char_ngrams, self.n_buckets),
+            self.char_weight,
+        )
+
+    def _fit_linear(self, texts: Sequence[str], y: np.ndarray) -> tuple[FeatureSpace, np.ndarray, float]:
+        space = self._new_space().fit(texts)
+        lr = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", random_state=self.random_state)
+        lr.fit(space.transform(texts), y)
+        return space, lr.coef_.ravel().astype(np.float32), float(lr.intercept_[0])
+
+    def fit(self, X: Sequence[str], y: Any, groups: Any = None) -> FakeJobClassifier:  # noqa: N803
+        texts = [normalise(t) for t in X]
+        labels = np.asarray(y, dtype=np.int64)
+        self.classes_ = np.array([0, 1])
+        # Out-of-fold decision values for calibration: the final model never scores its own
+        # training rows, and templates stay on one side of each split when groups are known.
+        oof = np.zeros(len(texts))
+        if groups is not None:
+            splitter: Any = StratifiedGroupKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
+            splits = splitter.split(texts, labels, groups)
+        else:
+            splitter = StratifiedKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
+            splits = splitter.split(texts, labels)
+        for train, test in splits:
+            space, coef, intercept = self._fit_linear([texts[i] for i in train], labels[train])
+            oof[test] = space.transform([texts[i] for i in test]) @ coef + intercept
+        self.platt_ = fit_platt(oof, labels)
+        self.oof_proba_ = _sigmoid(self.platt_[0] * oof + self.platt_[1])
+        self.space_, self.coef_, self.intercept_ = self._fit_linear(texts, labels)
+        return self
+
+    def decision_function(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
+        return self.decision_function_normalised([normalise(t) for t in X])
+
+    def decision_function_normalised(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.space_.transform(texts) @ self.coef_ + self.intercept_, dtype=np.float64)
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
+        p = _sigmoid(self.platt_[0] * self.decision_function(X) + self.platt_[1])
+        return np.column_stack([1 - p, p])
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)
+
+    def contributions(self, text: str, top: int = 8) -> list[dict[str, Any]]:
+        """The word terms of `text` that pushed its score most towards fraud."""
+        normalised = normalise(text)
+        row = self.space_.word.transform([normalised])
+        weights = row.data * self.coef_[row.indices]
+        order = np.argsort(-weights)
+        found: list[dict[str, Any]] = []
+        for i in order:
+            term = str(self.space_.word.terms[row.indices[i]])
+            if weights[i] <= 0 or len(found) >= top:
+                break
+            if not set(term.split()) <= uninformative_words("en"):  # "and", "we are": true but not telling
+                found.append({"term": term, "weight": round(float(weights[i]), 4)})
+        return found
+
+    # --- safe persistence -------------------------------------------------------------------
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "word_terms": self.space_.word.terms,
+            "word_idf": self.space_.word.idf,
+            "char_idf": self.space_.char.idf,
+            "coef": self.coef_,
+            "intercept": np.array([self.intercept_], dtype=np.float64),
+            "platt": np.array(self.platt_, dtype=np.float64),
+        }
+
+    def params(self) -> dict[str, Any]:
+        p: dict[str, Any] = dict(self.get_params())
+        p["char_ngrams"] = list(p["char_ngrams"])
+        return p
+
+
+@dataclass
+class SavedModel:
+    classifier: FakeJobClassifier
+    metadata: dict[str, Any]
+
+    @property
+    def threshold(self) -> float:
+        return float(self.metadata["threshold"])
+
+
+def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def save(classifier: FakeJobClassifier, metadata: dict[str, Any], directory: Path = MODEL_DIR) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    payload = _npz_bytes(classifier.arrays())
+    (directory / "fakejobs.npz").write_bytes(payload)
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "arrays_sha256": hashlib.sha256(payload).hexdigest(),
+        "params": classifier.params(),
+        **metadata,
+    }
+    path = directory / "fakejobs.json"
+    path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def load(directory: Path = MODEL_DIR) -> SavedModel:
+    try:
+        meta = json.loads((directory / "fakejobs.json").read_text(encoding="utf-8"))
+        payload = (directory / "fakejobs.npz").read_bytes()
+    except FileNotFoundError as exc:
+        raise ModelError(f"No fake-job model in {directory}: run `heroes fakejobs train`.") from exc
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"Model format {meta.get('format_version')} is not {FORMAT_VERSION}; retrain it.")
+    if hashlib.sha256(payload).hexdigest() != meta["arrays_sha256"]:
+        raise ModelError("The model arrays do not match their checksum; reinstall or retrain the model.")
+    arrays = np.load(io.BytesIO(payload), allow_pickle=False)
+    params = dict(meta["params"])
+    params["char_ngrams"] = tuple(params["char_ngrams"])
+    clf = FakeJobClassifier(**params)
+    word = WordTfidf(min_df=clf.min_df).set_state(arrays["word_terms"], arrays["word_idf"])
+    char = CharTfidf(clf.char_ngrams, clf.n_buckets)
+    char.idf = arrays["char_idf"].astype(np.float32)
+    clf.space_ = FeatureSpace(word, char, clf.char_weight)
+    clf.coef_ = arrays["coef"].astype(np.float32)
+    clf.intercept_ = float(arrays["intercept"][0])
+    clf.platt_ = (float(arrays["platt"][0]), float(arrays["platt"][1]))
+    clf.classes_ = np.array([0, 1])
+    return SavedModel(clf, meta)

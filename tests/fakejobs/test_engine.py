@@ -1,0 +1,112 @@
+import pytest
+
+from heroes.fakejobs.ad import Ad
+from heroes.fakejobs.engine import AdError, Combination, check, default_checker
+from heroes.fakejobs.lang import detect_language
+
+from .ads import DEVELOPER_EN, NEUTRAL_EN, NEUTRAL_ES, RISKY_EN, RISKY_ES
+
+
+def test_risky_english_ad_is_high_with_evidence_and_advice():
+    verdict = check(RISKY_EN, lang="en")
+    assert verdict.level == "high" and verdict.label == 1
+    assert 0 <= verdict.classifier_probability <= 1
+    ids = {i.id for i in verdict.indicators}
+    assert {"documents_retained", "young_women_entertainment", "travel_paid"} <= ids
+    for item in verdict.indicators:
+        for match in item.matches:
+            assert verdict.text[match.start : match.end] == match.text
+    assert verdict.top_terms and all(t["weight"] > 0 for t in verdict.top_terms)
+    assert any("passport" in step for step in verdict.advice)
+    assert verdict.helplines and verdict.report_url == "/reports/new"
+
+
+def test_spanish_ad_detected_and_explained_in_spanish():
+    verdict = check(RISKY_ES)
+    assert verdict.language == "es"
+    assert verdict.classifier_probability is None  # the classifier only knows English
+    assert verdict.level == "high"
+    passport = next(i for i in verdict.indicators if i.id == "documents_retained")
+    assert "pasaporte" in passport.explanation
+    assert verdict.report_label == "Denunciar este anuncio"
+
+
+def test_explanations_follow_the_requested_language():
+    verdict = check(RISKY_ES, lang="en")
+    assert verdict.language == "es"
+    assert verdict.report_label == "Report this ad"
+
+
+@pytest.mark.parametrize("text", [DEVELOPER_EN, NEUTRAL_ES])
+def test_neutral_ads_are_low(text):
+    verdict = check(text)
+    assert verdict.level == "low" and verdict.label == 0 and verdict.indicators == []
+
+
+def test_highlights_do_not_overlap_and_point_into_the_text():
+    verdict = check(RISKY_EN)
+    previous_end = -1
+    for h in verdict.highlights:
+        assert h["start"] >= previous_end and h["end"] > h["start"]
+        previous_end = h["end"]
+
+
+def test_structured_ad_with_emscad_names():
+    ad = Ad.from_mapping(
+        {
+            "title": "Data entry clerk",
+            "company_profile": "",
+            "description": "Simple work from home. Earn $800 per week. We will send you a check for equipment.",
+            "salary_range": "40000-50000",
+            "location": "US, TX, Austin",
+            "telecommuting": 1,
+        }
+    )
+    assert ad.salary == "40000-50000" and ad.location == "US, TX, Austin"
+    verdict = check(ad)
+    ids = {i.id for i in verdict.indicators}
+    assert {"high_pay_easy_work", "cheque_for_equipment", "no_company_named"} <= ids
+
+
+def test_empty_ad_is_refused():
+    with pytest.raises(AdError):
+        check("   ")
+    with pytest.raises(AdError):
+        check({"title": ""})
+
+
+def test_batch_scores_match_single_checks():
+    ads = [Ad(text=t) for t in (RISKY_EN, NEUTRAL_EN, RISKY_ES, NEUTRAL_ES)]
+    rows = default_checker().score_many(ads)
+    for ad, row in zip(ads, rows, strict=True):
+        single = check(ad)
+        assert row["score"] == pytest.approx(single.score, abs=1e-4)
+        assert row["level"] == single.level
+        assert row["indicators"] == [i.id for i in single.indicators]
+
+
+def test_combination_is_monotonic_and_bounded():
+    c = Combination(threshold=0.25, high_threshold=0.5)
+    assert c.combine(0.2, []) == pytest.approx(0.2)
+    assert c.combine(0.2, [1.0]) > c.combine(0.2, [])
+    assert c.combine(0.2, [1.0, 0.5]) > c.combine(0.2, [1.0])
+    assert 0 <= c.combine(0.0, [3.0] * 20) <= 1
+    assert c.level(0.6) == "high" and c.level(0.3) == "medium" and c.level(0.1) == "low"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("We are looking for a driver with a clean licence for our team.", "en"),
+        ("Buscamos un conductor con carné para nuestro equipo de reparto.", "es"),
+        ("Se necesita camarero para la temporada de verano en la costa.", "es"),
+        ("Nurse needed for night shifts at the city hospital.", "en"),
+    ],
+)
+def test_language_detection(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_text_beside_a_description_is_not_scanned_twice():
+    ad = Ad.from_mapping({"text": "Free flights.", "description": "Free flights.", "title": "Cook"})
+    assert ad.text == "" and ad.full_text().count("Free flights") == 1

@@ -1,0 +1,115 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from heroes.fakejobs.features import CharTfidf, WordTfidf, char_ngram_buckets
+from heroes.fakejobs.grouping import template_groups
+from heroes.fakejobs.model import MODEL_DIR, FakeJobClassifier, ModelError, load, save
+from heroes.fakejobs.text import normalise
+
+SCAMS = [
+    "earn money fast from home, pay a small registration fee today",
+    "easy money from home, send the registration fee by wire today",
+    "no experience, earn cash fast, pay the starter kit fee now",
+    "work from home and earn fast money, registration fee required",
+    "quick cash from home, only a small fee to register today",
+    "pay the training fee and earn money from home fast",
+]
+JOBS = [
+    "senior accountant for our audit team, five years of experience",
+    "nurse for the night shift at the regional hospital, licence required",
+    "software engineer to build our payments platform in a small team",
+    "warehouse supervisor to plan shifts and train new colleagues",
+    "teacher of mathematics for a secondary school, full time",
+    "civil engineer to oversee bridge projects with the city council",
+]
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    texts = SCAMS + JOBS
+    labels = [1] * len(SCAMS) + [0] * len(JOBS)
+    return FakeJobClassifier(n_buckets=2**12, min_df=1, calibration_folds=3).fit(texts, labels), texts, labels
+
+
+def test_normalise_removes_source_artifacts():
+    assert normalise("our kitchen.Duties Include") == "our kitchen. duties include"
+    assert normalise("We’re hiring • now") == "we're hiring now"
+    assert normalise("staffFriendly manner") == "staff friendly manner"
+
+
+def test_char_ngrams_never_cross_documents():
+    rows, _ = char_ngram_buckets(["ab", "cd"], (3,), 64)
+    assert rows.size == 0
+    rows, buckets = char_ngram_buckets(["abc", "abcd"], (3,), 2**20)
+    assert rows.tolist() == [0, 1, 1]
+    assert buckets[0] == buckets[1]  # "abc" hashes the same in both documents
+
+
+def test_tfidf_rows_are_l2_normalised_and_unknown_words_empty():
+    word = WordTfidf(min_df=1).fit(["alpha beta", "beta gamma"])
+    matrix = word.transform(["alpha beta", "zeta omega"])
+    assert np.isclose(np.sqrt(matrix[0].multiply(matrix[0]).sum()), 1.0)
+    assert matrix[1].nnz == 0
+    char = CharTfidf((3,), 2**10).fit(["alpha beta"])
+    assert np.isclose(np.sqrt(char.transform(["alpha"]).power(2).sum()), 1.0)
+
+
+def test_classifier_follows_estimator_conventions(small_model):
+    clf, texts, _labels = small_model
+    proba = clf.predict_proba(texts)
+    assert proba.shape == (len(texts), 2) and np.allclose(proba.sum(axis=1), 1)
+    assert proba[: len(SCAMS), 1].mean() > proba[len(SCAMS) :, 1].mean()
+    assert clone(clf).get_params() == clf.get_params()
+    assert set(clf.predict(texts)) <= {0, 1}
+
+
+def test_contributions_name_words_of_the_ad(small_model):
+    clf, _, _ = small_model
+    terms = clf.contributions("pay the registration fee and earn money")
+    assert terms and all(
+        set(t["term"].split()) <= {"pay", "the", "registration", "fee", "and", "earn", "money"} for t in terms
+    )
+
+
+def test_save_and_load_round_trip_without_pickle(small_model, tmp_path):
+    clf, texts, _ = small_model
+    save(clf, {"threshold": 0.5}, tmp_path)
+    loaded = load(tmp_path)
+    assert np.allclose(loaded.classifier.predict_proba(texts), clf.predict_proba(texts), atol=1e-6)
+    meta = json.loads((tmp_path / "fakejobs.json").read_text())
+    assert meta["format_version"] == 1 and len(meta["arrays_sha256"]) == 64
+
+
+def test_tampered_model_is_refused(tmp_path):
+    shutil.copytree(MODEL_DIR, tmp_path / "model")
+    npz = tmp_path / "model" / "fakejobs.npz"
+    data = bytearray(npz.read_bytes())
+    data[-10] ^= 0xFF
+    npz.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="checksum"):
+        load(tmp_path / "model")
+    with pytest.raises(ModelError, match="train"):
+        load(tmp_path / "missing")
+
+
+def test_shipped_model_metadata_records_cv_against_baseline():
+    meta = load().metadata
+    assert meta["seed"] == 13 and 0 < meta["threshold"] <= meta["high_threshold"] <= 1
+    cv = meta["cv"]
+    assert cv["combined"]["f1"] > cv["baseline"]["f1"]
+    assert cv["classifier"]["pr_auc"] > cv["baseline"]["pr_auc"]
+
+
+def test_template_groups_join_near_duplicates_only():
+    base = "we are hiring drivers for our delivery fleet in the north of the city with good pay and fixed hours"
+    texts = [
+        base,
+        base.replace("north", "south"),
+        "teacher of music for a primary school in the east with small classes",
+    ]
+    groups = template_groups(texts)
+    assert groups[0] == groups[1] != groups[2]
