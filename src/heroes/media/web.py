@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from heroes.core import audit, jobs
 from heroes.core.auth import Principal, Require
-from heroes.core.db import DbSession
+from heroes.core.db import DbId, DbSession
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.i18n import gettext as _
 from heroes.core.models import Job
@@ -178,7 +178,7 @@ def register_list(
 
 
 @router.post("/media/lists/{list_id}/delete", include_in_schema=False)
-def delete_list(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, list_id: int) -> Response:
+def delete_list(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, list_id: DbId) -> Response:
     store.remove_list(db, user.actor, list_id)
     return RedirectResponse("/media?message=removed", status_code=303)
 
@@ -197,7 +197,7 @@ def start_scan(
 
 
 @router.post("/media/scans/{scan_id}/resume", include_in_schema=False)
-def resume_scan(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: int) -> Response:
+def resume_scan(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: DbId) -> Response:
     old = store.get_scan(db, scan_id, user.actor, _see_all(user))
     new = _start_scan(db, user, old.source.splitlines()[0], old.list_names, old.distance, False, old.job_id)
     return RedirectResponse(f"/media/scans/{new.id}", status_code=303)
@@ -208,7 +208,7 @@ def scan_page(
     request: Request,
     user: Annotated[Principal, Depends(Require(USE))],
     db: DbSession,
-    scan_id: int,
+    scan_id: DbId,
     category: str | None = None,
 ) -> Response:
     scan = store.get_scan(db, scan_id, user.actor, _see_all(user))
@@ -221,7 +221,7 @@ def scan_page(
 
 
 @router.get("/media/scans/{scan_id}/export", include_in_schema=False)
-def export_page(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: int) -> Response:
+def export_page(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: DbId) -> Response:
     return _vics_response(db, user, scan_id)
 
 
@@ -279,7 +279,7 @@ async def api_upload_list(
 
 
 @api.delete("/lists/{list_id}")
-def api_delete_list(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, list_id: int) -> dict[str, str]:
+def api_delete_list(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, list_id: DbId) -> dict[str, str]:
     """Remove a hash list."""
     return {"removed": store.remove_list(db, user.actor, list_id)}
 
@@ -294,7 +294,7 @@ def api_start_scan(
 
 
 @api.get("/scans/{scan_id}")
-def api_scan(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: int) -> dict[str, Any]:
+def api_scan(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: DbId) -> dict[str, Any]:
     """A scan's state, progress and summary (files, matches per list and category, errors)."""
     return _scan_json(db, store.get_scan(db, scan_id, user.actor, _see_all(user)), user)
 
@@ -303,7 +303,7 @@ def api_scan(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, s
 def api_results(
     user: Annotated[Principal, Depends(Require(USE))],
     db: DbSession,
-    scan_id: int,
+    scan_id: DbId,
     category: str | None = Query(None, description='"list / category" as in the summary'),
     all_files: bool = Query(False, alias="all", description="Every file, not only matched ones"),
     limit: int = Query(500, ge=1, le=5000),
@@ -316,7 +316,7 @@ def api_results(
 
 
 @api.get("/scans/{scan_id}/export")
-def api_export(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: int) -> Response:
+def api_export(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: DbId) -> Response:
     """Matched files as Project VIC VICS 2.0 JSON."""
     return _vics_response(db, user, scan_id)
 
