@@ -42,20 +42,17 @@ def serve(
 
 def _mount_groups() -> None:
     from heroes.core.cli import audit_cmd, db, jobs_cmd, users
-    from heroes.core.tools import all_tools, load_declared
+    from heroes.core.tools import all_tools, load_object
 
     app.add_typer(db.app, name="db")
     app.add_typer(users.app, name="users")
     app.add_typer(audit_cmd.app, name="audit")
     app.add_typer(jobs_cmd.app, name="jobs")
     for tool in all_tools():
-        group = load_declared(tool.cli) if tool.cli else None
-        if group is not None:
-            app.add_typer(group, name=tool.name, help=str(tool.summary))
+        if tool.cli:
+            app.add_typer(load_object(tool.cli), name=tool.name, help=str(tool.summary))
         for name, reference in tool.extra_cli:
-            extra = load_declared(reference)
-            if extra is not None:
-                app.add_typer(extra, name=name)
+            app.add_typer(load_object(reference), name=name)
 
 
 _mount_groups()

@@ -44,23 +44,6 @@ def load_object(reference: str) -> Any:
     return getattr(importlib.import_module(module_name), attribute)
 
 
-def load_declared(reference: str) -> Any:
-    """Load a tool's CLI or router; a module that is declared but not written yet is skipped.
-
-    TODO(lead): make this strict (plain load_object) once every tool has landed.
-    """
-    import sys
-
-    module_name = reference.partition(":")[0]
-    try:
-        return load_object(reference)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        print(f"warning: {reference} is declared but missing; skipped", file=sys.stderr)
-        return None
-
-
 @cache
 def all_tools() -> tuple[Tool, ...]:
     tools = []

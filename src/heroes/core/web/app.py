@@ -16,7 +16,7 @@ import heroes
 from heroes.core.auth import SESSION_COOKIE, LoginRequired, Require
 from heroes.core.errors import HeroesError
 from heroes.core.settings import get_settings
-from heroes.core.tools import all_tools, load_declared
+from heroes.core.tools import all_tools, load_object
 from heroes.core.web.middleware import ForgetClientAddress, LanguageMiddleware, SecurityHeaders
 from heroes.core.web.templating import render
 
@@ -140,9 +140,8 @@ def create_app() -> FastAPI:
     for module in (routes_pages, routes_jobs, routes_admin, routes_api):
         app.include_router(module.router)
     for tool in all_tools():
-        router = load_declared(tool.router) if tool.router else None
-        if router is not None:
-            app.include_router(router)
+        if tool.router:
+            app.include_router(load_object(tool.router))
     _check_every_route_declares_a_permission(app)
     return app
 
