@@ -200,7 +200,8 @@ class JobView:
         return {**self.__dict__, "percent": self.percent}
 
 
-def _view(job: Job) -> JobView:
+def view(job: Job) -> JobView:
+    """A detached, read-only view of a job row (safe to use after its session closes)."""
     return JobView(
         job.id,
         job.kind,
@@ -245,7 +246,7 @@ def get(job_id: str, principal: Any) -> JobView:
             raise NotFoundError(f"No job {job_id!r}.")
         if not _may_see(job, principal):
             raise PermissionDenied("This job belongs to someone else.")
-        return _view(job)
+        return view(job)
 
 
 def list_jobs(principal: Any, limit: int = 100) -> list[JobView]:
@@ -253,7 +254,7 @@ def list_jobs(principal: Any, limit: int = 100) -> list[JobView]:
         query = select(Job).order_by(Job.created_at.desc()).limit(limit)
         if not getattr(principal, "can", lambda _p: False)("jobs:all"):
             query = query.where(Job.owner == principal.actor)
-        return [_view(job) for job in session.execute(query).scalars()]
+        return [view(job) for job in session.execute(query).scalars()]
 
 
 def output_path(job_id: str, principal: Any) -> Path:

@@ -94,19 +94,7 @@ def _job_view(db: Any, job_id: str | None) -> jobs.JobView | None:
     job = db.get(Job, job_id) if job_id else None
     if job is None:
         return None
-    return jobs.JobView(
-        job.id,
-        job.kind,
-        job.owner,
-        job.state,
-        job.done,
-        job.total,
-        job.message,
-        job.result,
-        job.error,
-        job.created_at.isoformat(),
-        job.state in jobs.FINISHED,
-    )
+    return jobs.view(job)
 
 
 def _scan_json(db: Any, scan: MediaScan, user: Principal) -> dict[str, Any]:

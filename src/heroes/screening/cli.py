@@ -15,7 +15,7 @@ from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 
 from . import engine
-from .content import get_content, load_content, text
+from .content import get_content, guide_as_dict, load_content, text
 from .note import NoteExtras, build_note, render_pdf
 
 app = typer.Typer(no_args_is_help=True, help="Early identification screening and referral by country.")
@@ -140,22 +140,7 @@ def guide(
     language = _lang(lang)
     g = content.guide
     if as_json:
-        _print_json(
-            {
-                "title": text(g.title, language),
-                "purpose": text(g.purpose, language),
-                "no_score": text(g.no_score, language),
-                "dimensions": [
-                    {
-                        "id": d.id,
-                        "name": text(d.name, language),
-                        "observe": text(d.observe, language),
-                        "respond": text(d.respond, language),
-                    }
-                    for d in g.dimensions
-                ],
-            }
-        )
+        _print_json(guide_as_dict(content, language))
         return
     out = _console()
     out.print(

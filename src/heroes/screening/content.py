@@ -335,6 +335,28 @@ def get_content() -> Content:
     return load_content(DATA_DIR)
 
 
+def guide_as_dict(content: Content, lang: str) -> dict[str, Any]:
+    """The trauma-bonding observation guide in one language, as the CLI and the API give it."""
+    g = content.guide
+    return {
+        "id": g.id,
+        "title": text(g.title, lang),
+        "purpose": text(g.purpose, lang),
+        "no_score": text(g.no_score, lang),
+        "dimensions": [
+            {
+                "id": d.id,
+                "name": text(d.name, lang),
+                "observe": text(d.observe, lang),
+                "respond": text(d.respond, lang),
+            }
+            for d in g.dimensions
+        ],
+        "general_responses": [text(r, lang) for r in g.general_responses],
+        "sources": [content.sources[s].title for s in g.sources],
+    }
+
+
 def _build(data_dir: Path, documents: dict[Path, Any]) -> Content:
     vocab = documents[data_dir / "vocabulary.yaml"]
     sources_doc = documents[data_dir / "sources.yaml"]

@@ -23,7 +23,7 @@ from heroes.core.permissions import PUBLIC
 from heroes.core.web.templating import render
 
 from . import engine, store
-from .content import Phone, Service, get_content, text
+from .content import Phone, Service, get_content, guide_as_dict, text
 from .hsds import from_hsds, to_hsds
 from .note import NoteExtras, build_note, render_pdf
 
@@ -339,25 +339,7 @@ def api_note_pdf(
 @api.get("/guide")
 def api_guide(user: Annotated[Principal, Depends(Require(PUBLIC))], lang: str | None = None) -> dict[str, Any]:
     """The trauma-bonding observation guide. It gives no score."""
-    language = _lang(lang)
-    g = get_content().guide
-    return {
-        "id": g.id,
-        "title": text(g.title, language),
-        "purpose": text(g.purpose, language),
-        "no_score": text(g.no_score, language),
-        "dimensions": [
-            {
-                "id": d.id,
-                "name": text(d.name, language),
-                "observe": text(d.observe, language),
-                "respond": text(d.respond, language),
-            }
-            for d in g.dimensions
-        ],
-        "general_responses": [text(r, language) for r in g.general_responses],
-        "sources": [get_content().sources[s].title for s in g.sources],
-    }
+    return guide_as_dict(get_content(), _lang(lang))
 
 
 @api.get("/directory")
