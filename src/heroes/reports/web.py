@@ -229,7 +229,6 @@ def submit_report(
         "danger_now": report.danger_now,
         "emergency": contacts_for(report.country, i18n.get_language()),
     }
-    db.commit()
     return render(request, "reports/submitted.html", context)
 
 
@@ -259,7 +258,6 @@ def _reporter_page(
             page.headers["Retry-After"] = str(exc.retry_after)
         return page
     if report is None:
-        db.commit()  # the failed attempt counts towards the rate limit even though we answer 404
         message = _("No report has this receipt code. Check the code and try again.")
         return render(
             request,
@@ -277,7 +275,6 @@ def _reporter_page(
         "outcome_label": service.outcome_label(view.outcome) if view.outcome else None,
         "max_files": MAX_FILES,
     }
-    db.commit()
     return render(request, "reports/status.html", context, 400 if error else 200)
 
 
@@ -383,7 +380,6 @@ def queue_page(
         "status_label": service.status_label,
         "level_label": _level_label,
     }
-    db.commit()
     return render(request, "reports/queue.html", context)
 
 
@@ -409,7 +405,6 @@ def report_page(request: Request, report_id: DbId, user: Reader, db: DbSession) 
         "reason_message": _reason_message,
         "emergency": contacts_for(report.country, lang),
     }
-    db.commit()
     return render(request, "reports/report.html", context)
 
 
@@ -433,7 +428,6 @@ def _attachment_response(db: Session, user: Principal, report_id: DbId, attachme
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
     }
-    db.commit()
     return Response(data, media_type=attachment.content_type, headers=headers)
 
 
@@ -446,7 +440,6 @@ def status_action(
     outcome: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     service.set_status(db, user, report_id, status, outcome or None)
-    db.commit()
     return RedirectResponse(f"/reports/{report_id}#status", status_code=303)
 
 
@@ -458,7 +451,6 @@ def assign_action(
     username: Annotated[str, Form(max_length=80)] = "",
 ) -> Response:
     service.assign(db, user, report_id, username or None)
-    db.commit()
     return RedirectResponse(f"/reports/{report_id}#assignment", status_code=303)
 
 
@@ -470,7 +462,6 @@ def note_action(
     body: Annotated[str, Form(max_length=service.MAX_TEXT)] = "",
 ) -> Response:
     service.add_note(db, user, report_id, body)
-    db.commit()
     return RedirectResponse(f"/reports/{report_id}#notes", status_code=303)
 
 
@@ -482,7 +473,6 @@ def question_action(
     body: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
 ) -> Response:
     service.ask_question(db, user, report_id, body)
-    db.commit()
     return RedirectResponse(f"/reports/{report_id}#messages", status_code=303)
 
 
@@ -503,7 +493,6 @@ def _export_response(db: Session, user: Principal, ids: list[int] | None, fmt: s
     media = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     headers = {"Content-Disposition": f'attachment; filename="reports-{stamp}.{fmt}"'}
-    db.commit()
     return Response(text, media_type=media, headers=headers)
 
 
@@ -619,7 +608,6 @@ def api_submit(
         ),
     )
     emergency = contacts_for(report.country, i18n.get_language()).as_dict() if report.danger_now else None
-    db.commit()
     return ReceiptOut(
         receipt=done.receipt,
         receipt_display=format_receipt(done.receipt),
@@ -640,7 +628,6 @@ def api_queue(
 ) -> list[dict[str, Any]]:
     """The triage queue (staff): most urgent first, with the reasons and the count of linked reports."""
     items = service.queue(db, user, status or None, category, level, assigned, limit)
-    db.commit()
     return [
         {
             "id": item.report.id,
@@ -662,7 +649,6 @@ def api_queue(
 def api_report(report_id: DbId, user: Reader, db: DbSession) -> dict[str, Any]:
     """One report with its triage, identifiers, linked reports, messages, notes and history (staff)."""
     data = service.report_dict(service.get_report(db, user, report_id))
-    db.commit()
     return data
 
 
@@ -675,14 +661,12 @@ def api_attachment(report_id: DbId, attachment_id: DbId, user: Reader, db: DbSes
 @router.post("/api/reports/cases/{report_id}/status", tags=["reports"])
 def api_status(report_id: DbId, body: StatusIn, user: Manager, db: DbSession) -> dict[str, Any]:
     report = service.set_status(db, user, report_id, body.status, body.outcome)
-    db.commit()
     return {"id": report.id, "status": report.status, "outcome": report.outcome}
 
 
 @router.post("/api/reports/cases/{report_id}/assignee", tags=["reports"])
 def api_assign(report_id: DbId, body: AssignIn, user: Manager, db: DbSession) -> dict[str, Any]:
     report = service.assign(db, user, report_id, body.username)
-    db.commit()
     return {
         "id": report.id,
         "assigned_to": body.username if report.assigned_to else None,
@@ -692,7 +676,6 @@ def api_assign(report_id: DbId, body: AssignIn, user: Manager, db: DbSession) ->
 @router.post("/api/reports/cases/{report_id}/notes", status_code=201, tags=["reports"])
 def api_note(report_id: DbId, body: TextIn, user: Manager, db: DbSession) -> dict[str, Any]:
     note = service.add_note(db, user, report_id, body.text)
-    db.commit()
     return {"id": note.id}
 
 
@@ -700,7 +683,6 @@ def api_note(report_id: DbId, body: TextIn, user: Manager, db: DbSession) -> dic
 def api_question(report_id: DbId, body: TextIn, user: Manager, db: DbSession) -> dict[str, Any]:
     """Ask the reporter a question; they read it with their receipt."""
     message = service.ask_question(db, user, report_id, body.text)
-    db.commit()
     return {"id": message.id}
 
 
@@ -725,7 +707,6 @@ def _reporter_json(db: Session, receipt: str) -> Report | JSONResponse:
             headers={"Retry-After": str(exc.retry_after)},
         )
     if report is None:
-        db.commit()  # the failed attempt counts towards the rate limit
         return JSONResponse({"detail": _("No report has this receipt code.")}, status_code=404)
     return report
 
@@ -740,7 +721,6 @@ def api_reporter_view(receipt: ReceiptPath, user: Public, db: DbSession) -> Any:
     if isinstance(found, JSONResponse):
         return found
     view = service.reporter_view(db, found).as_dict()
-    db.commit()
     return view
 
 
@@ -752,7 +732,6 @@ def api_reporter_answer(receipt: ReceiptPath, body: AnswerIn, user: Public, db: 
         return found
     service.reporter_answer(db, found, body.question_id, body.answer)
     view = service.reporter_view(db, found).as_dict()
-    db.commit()
     return view
 
 
@@ -765,5 +744,4 @@ def api_reporter_add(receipt: ReceiptPath, body: InformationIn, user: Public, db
     uploads = [service.decode_base64_upload(a.filename, a.content_base64) for a in body.attachments]
     service.reporter_add(db, found, body.text, uploads)
     view = service.reporter_view(db, found).as_dict()
-    db.commit()
     return view

@@ -49,10 +49,8 @@ def login(
     try:
         account = authenticate(db, username, password)
     except LoginThrottled as exc:
-        db.commit()  # the throttle itself is audited even though sign-in is refused
         return render(request, "login.html", {"next": safe_next(next), "error": exc.message}, 429)
     if account is None:
-        db.commit()
         message = i18n.gettext("Wrong username or password.")
         return render(request, "login.html", {"next": safe_next(next), "error": message}, 401)
     lang = request.session.get("lang")
