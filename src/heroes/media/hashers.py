@@ -206,7 +206,8 @@ class PdqHasher(ContentHasher):
         try:
             img = decode_image(content.data)
         except Exception as exc:  # Pillow raises many types for broken files
-            raise HashError(f"corrupt or unsupported image: {exc}") from exc
+            # Pillow's messages name an in-memory buffer by its address: give the kind of error instead.
+            raise HashError(f"corrupt or unsupported image ({type(exc).__name__})") from exc
         value, quality = pdq_of_image(img)
         return HashValue(self.name, value, quality)
 
