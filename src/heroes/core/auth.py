@@ -169,14 +169,20 @@ def principal_from_request(request: Request) -> Principal:
         return cached  # type: ignore[no-any-return]
     principal = ANONYMOUS
     header = request.headers.get("authorization", "")
+    bearer = header.lower().startswith("bearer ")
+    uid = request.session.get("uid") if "session" in request.scope else None
+    if not bearer and not uid:
+        # Most public visitors carry no credentials: no database round trip (on SQLite, no write lock).
+        request.state.principal = principal
+        return principal
     with session_scope() as session:
-        if header.lower().startswith("bearer "):
+        if bearer:
             user = _user_for_token(session, header[7:].strip())
             if user is None:
                 raise HTTPException(401, "Invalid or revoked API token.", {"WWW-Authenticate": "Bearer"})
             principal = Principal(user.role, user.username, user.id, "token")
-        elif "session" in request.scope and request.session.get("uid"):
-            user = session.get(User, request.session["uid"])
+        else:
+            user = session.get(User, uid)
             if user is not None and user.active:
                 principal = Principal(user.role, user.username, user.id, "session")
             else:
