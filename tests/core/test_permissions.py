@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from heroes.core.auth import DENIED_HEADER
-from heroes.core.permissions import PUBLIC, ROLE_PERMISSIONS, ROLES, allowed
+from heroes.core.permissions import PUBLIC, allowed, role_permissions, roles
 from heroes.core.web.app import api_routes, create_app, declared_permission
 
 PLACEHOLDER = re.compile(r"\{[^}]+\}")
@@ -27,7 +27,7 @@ def _routes() -> list[tuple[str, str, str]]:
 def test_every_route_declares_a_known_permission() -> None:
     routes = _routes()
     assert len(routes) > 15
-    known = set().union(*ROLE_PERMISSIONS.values())
+    known = set().union(*role_permissions().values())
     for method, path, permission in routes:
         assert permission in known, f"{method} {path} needs {permission!r}, which no role holds"
 
@@ -71,11 +71,11 @@ def _call(base: str, method: str, path: str, token: str | None) -> httpx.Respons
 
 
 def test_every_route_under_every_role_matches_the_table(live_server: str, make_user: Any) -> None:
-    tokens = {role: _token_for(role, make_user) for role in ROLES if role != "anonymous"}
+    tokens = {role: _token_for(role, make_user) for role in roles() if role != "anonymous"}
     mismatches = []
     checked = 0
     for method, path, permission in _routes():
-        for role in ROLES:
+        for role in roles():
             response = _call(live_server, method, path, tokens.get(role))
             checked += 1
             location = response.headers.get("location", "")
@@ -96,6 +96,6 @@ def test_every_route_under_every_role_matches_the_table(live_server: str, make_u
 
 
 def test_the_public_holds_nothing_but_public() -> None:
-    assert ROLE_PERMISSIONS["anonymous"] == frozenset({PUBLIC})
-    for role in ROLES:
-        assert PUBLIC in ROLE_PERMISSIONS[role]
+    assert role_permissions()["anonymous"] == frozenset({PUBLIC})
+    for role in roles():
+        assert PUBLIC in role_permissions()[role]

@@ -24,7 +24,7 @@ from heroes.core import audit
 from heroes.core.db import session_scope, utcnow
 from heroes.core.errors import HeroesError, PermissionDenied
 from heroes.core.models import ApiToken, User
-from heroes.core.permissions import ROLES, STAFF_ROLES, allowed
+from heroes.core.permissions import allowed, staff_roles
 from heroes.core.settings import get_settings
 
 _hasher = PasswordHasher()
@@ -71,8 +71,8 @@ def check_password_strength(password: str) -> None:
 
 def create_user(session: Session, username: str, password: str, role: str, actor: str = "system") -> User:
     username = username.strip()
-    if role not in STAFF_ROLES:
-        raise HeroesError(f"Unknown role {role!r}; choose one of: {', '.join(STAFF_ROLES)}.")
+    if role not in staff_roles():
+        raise HeroesError(f"Unknown role {role!r}; choose one of: {', '.join(staff_roles())}.")
     if not username or len(username) > 80 or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise HeroesError("A username is 1 to 80 letters, digits, dots, dashes or underscores.")
     check_password_strength(password)
@@ -257,7 +257,3 @@ def cli_principal(permission: str) -> Principal:
     if not principal.can(permission):
         raise PermissionDenied(f"The role {principal.role!r} of {username!r} does not allow this ({permission}).")
     return principal
-
-
-def known_role(role: str) -> bool:
-    return role in ROLES

@@ -175,4 +175,4 @@ def import_all_models() -> None:
     importlib.import_module("heroes.core.models")
     for tool in all_tools():
         with contextlib.suppress(ModuleNotFoundError):
-            importlib.import_module(f"heroes.{tool.name}.models")
+            importlib.import_module(f"{tool.package}.models")

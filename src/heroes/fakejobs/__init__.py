@@ -13,4 +13,6 @@ TOOL = Tool(
     cli="heroes.fakejobs.cli:app",
     router="heroes.fakejobs.web:router",
     jobs="heroes.fakejobs.jobs",
+    permissions={"fakejobs:batch": ("caseworker", "investigator", "admin")},
+    order=10,
 )

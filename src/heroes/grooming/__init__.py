@@ -12,4 +12,6 @@ TOOL = Tool(
     url="/grooming",
     cli="heroes.grooming.cli:app",
     router="heroes.grooming.web:router",
+    permissions={"grooming:analyze": ("caseworker", "investigator", "admin")},
+    order=20,
 )

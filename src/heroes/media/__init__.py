@@ -17,4 +17,6 @@ TOOL = Tool(
     router="heroes.media.web:router",
     jobs="heroes.media.jobs",
     permission="media:use",
+    permissions={"media:use": ("investigator", "admin")},
+    order=40,
 )

@@ -16,4 +16,6 @@ TOOL = Tool(
     permission="public",
     cli="heroes.reports.cli:app",
     router="heroes.reports.web:router",
+    permissions={"reports:read": ("investigator", "admin"), "reports:manage": ("investigator", "admin")},
+    order=30,
 )

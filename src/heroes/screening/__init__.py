@@ -13,4 +13,6 @@ TOOL = Tool(
     cli="heroes.screening.cli:app",
     router="heroes.screening.web:router",
     extra_cli=(("referral", "heroes.screening.cli:referral_app"),),
+    permissions={"referral:edit": ("admin",)},
+    order=50,
 )

@@ -13,7 +13,7 @@ from heroes.core.auth import Principal, Require, create_user
 from heroes.core.db import DbSession
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.models import User
-from heroes.core.permissions import STAFF_ROLES
+from heroes.core.permissions import staff_roles
 from heroes.core.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -23,7 +23,7 @@ AuditReader = Annotated[Principal, Depends(Require("audit:read"))]
 
 def _users_page(request: Request, db: DbSession, error: str | None = None, status: int = 200) -> Response:
     users = db.execute(select(User).order_by(User.username)).scalars().all()
-    return render(request, "admin/users.html", {"users": users, "roles": STAFF_ROLES, "error": error}, status)
+    return render(request, "admin/users.html", {"users": users, "roles": staff_roles(), "error": error}, status)
 
 
 @router.get("/admin/users", response_class=HTMLResponse)

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from heroes.core import audit
 from heroes.core.auth import Principal, Require
 from heroes.core.db import DbSession
-from heroes.core.permissions import PUBLIC, ROLE_PERMISSIONS
+from heroes.core.permissions import PUBLIC, role_permissions
 
 router = APIRouter(prefix="/api", tags=["platform"])
 
@@ -37,7 +37,7 @@ def me(user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Any:
         authenticated=user.is_authenticated,
         username=user.username,
         role=user.role,
-        permissions=sorted(ROLE_PERMISSIONS[user.role]),
+        permissions=sorted(role_permissions()[user.role]),
     )
 
 
