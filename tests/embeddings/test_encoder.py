@@ -1,0 +1,43 @@
+"""The shared sentence encoder: shape, normalisation, cross-lingual meaning, cache and registry."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from heroes.embeddings import DIMENSIONS, encode, get_encoder, register_encoder
+
+
+def test_vectors_are_normalised_and_batched_in_order() -> None:
+    texts = ["the company pays the visa", "", "hola", "the company pays the visa"]
+    vectors = encode(texts, batch_size=2)
+    assert vectors.shape == (4, DIMENSIONS) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(vectors[0], vectors[3])
+    assert not np.allclose(vectors[0], vectors[2])
+
+
+def test_meaning_carries_across_english_and_spanish() -> None:
+    en, es, other = encode(
+        ["The employer pays your flight and housing", "El empleador paga tu vuelo y tu alojamiento", "I like pizza"]
+    )
+    assert float(en @ es) > float(en @ other) + 0.3
+
+
+def test_cache_gives_the_same_vector_and_the_encoder_loads_once() -> None:
+    assert get_encoder() is get_encoder()
+    first = encode(["a sentence seen twice"])
+    again = encode(["a sentence seen twice"])
+    assert np.array_equal(first, again)
+
+
+def test_long_text_is_cut_not_refused() -> None:
+    vector = encode(["word " * 100_000])
+    assert vector.shape == (1, DIMENSIONS) and np.isfinite(vector).all()
+
+
+def test_registry_refuses_duplicates_and_unknown_names() -> None:
+    with pytest.raises(ValueError, match="already registered"):
+        register_encoder("use-multilingual-v3", lambda: get_encoder())
+    with pytest.raises(KeyError):
+        get_encoder("no-such-encoder")
