@@ -41,11 +41,12 @@ def serve(
 
 
 def _mount_groups() -> None:
-    from heroes.core.cli import audit_cmd, db, jobs_cmd, users
+    from heroes.core.cli import audit_cmd, db, jobs_cmd, orgs, users
     from heroes.core.tools import all_tools, load_object
 
     app.add_typer(db.app, name="db")
     app.add_typer(users.app, name="users")
+    app.add_typer(orgs.app, name="orgs")
     app.add_typer(audit_cmd.app, name="audit")
     app.add_typer(jobs_cmd.app, name="jobs")
     for tool in all_tools():

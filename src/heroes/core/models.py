@@ -1,4 +1,4 @@
-"""The core's tables: accounts, API tokens, the audit log, jobs and custody records."""
+"""The core's tables: accounts, organisations, API tokens, the audit log, jobs and custody records."""
 
 from __future__ import annotations
 
@@ -20,6 +20,23 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(32))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The organisation the account works for (police unit, NGO, hospital...); tools that share case data
+    # between organisations decide by it. None for accounts that belong to no organisation.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True, default=None
+    )
+
+
+class Organisation(Base):
+    """An agency whose staff use the platform: a police unit, an NGO, a hospital, social services..."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    country: Mapped[str] = mapped_column(String(2), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
