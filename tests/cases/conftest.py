@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-
 from heroes.cases.access import Viewer
 from heroes.core import db
-from heroes.core.auth import create_user
+from heroes.core.auth import hash_password
 from heroes.core.models import User
 from heroes.core.organisations import assign, create_organisation
 from tests.conftest import TEST_PASSWORD
@@ -23,13 +22,15 @@ class World:
     orgs: dict[str, int] = field(default_factory=dict)
     kinds: dict[int, str] = field(default_factory=dict)
     users: dict[tuple[str, str], str] = field(default_factory=dict)  # (org kind, role) -> username
+    viewers: dict[tuple[str, str], Viewer] = field(default_factory=dict)
 
     def viewer(self, org: str, role: str) -> Viewer:
-        username = self.users[(org, role)]
-        with db.session_scope() as session:
-            user = session.execute(select(User).where(User.username == username)).scalar_one()
-            org_id = self.orgs[org]
-            return Viewer(username, user.id, role, org_id, org, ORGS[org])
+        return self.viewers[(org, role)]
+
+
+@cache
+def _hash(password: str) -> str:
+    return hash_password(password)  # argon2 is slow on purpose: hash once for the twelve test accounts
 
 
 def make_world(password: str = TEST_PASSWORD) -> World:
@@ -41,9 +42,12 @@ def make_world(password: str = TEST_PASSWORD) -> World:
             world.kinds[organisation.id] = kind
             for role in ("caseworker", "investigator", "coordinator"):
                 username = f"{role}-{kind}"
-                user = create_user(session, username, password, role, actor="test")
+                user = User(username=username, role=role, password_hash=_hash(password), active=True)
+                session.add(user)
+                session.flush()
                 assign(session, user, organisation, actor="test")
                 world.users[(kind, role)] = username
+                world.viewers[(kind, role)] = Viewer(username, user.id, role, organisation.id, kind, name)
     return world
 
 

@@ -46,7 +46,13 @@ def test_consent_withdrawal_takes_effect_between_two_requests(world: World) -> N
     owner = world.viewer("ngo", "caseworker")
     with db.session_scope() as s:
         consent = engine.record_consent(
-            s, case_id, owner, purpose="share_org", organisation_id=world.orgs["health"], given_by="person", method="spoken"
+            s,
+            case_id,
+            owner,
+            purpose="share_org",
+            organisation_id=world.orgs["health"],
+            given_by="person",
+            method="spoken",
         )
         consent_id = consent.id
     doctor = world.viewer("health", "caseworker")
@@ -65,7 +71,13 @@ def test_a_declined_referral_opens_nothing_and_keeps_the_reason(world: World) ->
     owner = world.viewer("ngo", "caseworker")
     with db.session_scope() as s:
         engine.record_consent(
-            s, case_id, owner, purpose="share_org", organisation_id=world.orgs["social"], given_by="person", method="written"
+            s,
+            case_id,
+            owner,
+            purpose="share_org",
+            organisation_id=world.orgs["social"],
+            given_by="person",
+            method="written",
         )
         referral = engine.refer(
             s, case_id, owner, to_organisation_id=world.orgs["social"], fields=["pseudonym", "risk"], needs=["shelter"]
@@ -88,9 +100,17 @@ def test_an_accepted_referral_shares_only_its_fields(world: World) -> None:
     owner = world.viewer("ngo", "caseworker")
     with db.session_scope() as s:
         engine.record_consent(
-            s, case_id, owner, purpose="share_org", organisation_id=world.orgs["social"], given_by="person", method="spoken"
+            s,
+            case_id,
+            owner,
+            purpose="share_org",
+            organisation_id=world.orgs["social"],
+            given_by="person",
+            method="spoken",
         )
-        referral_id = engine.refer(s, case_id, owner, to_organisation_id=world.orgs["social"], fields=["pseudonym", "risk"]).id
+        referral_id = engine.refer(
+            s, case_id, owner, to_organisation_id=world.orgs["social"], fields=["pseudonym", "risk"]
+        ).id
     social = world.viewer("social", "caseworker")
     with db.session_scope() as s:
         engine.respond_to_referral(s, referral_id, social, accept=True)
@@ -108,7 +128,13 @@ def test_a_childs_consent_is_given_by_a_guardian(world: World) -> None:
         engine.record_consent(s, case_id, owner, purpose="assessment", given_by="guardian", method="spoken")
     with db.session_scope() as s:
         engine.record_consent(
-            s, case_id, owner, purpose="assessment", given_by="guardian", given_by_detail="aunt, legal guardian", method="interpreted"
+            s,
+            case_id,
+            owner,
+            purpose="assessment",
+            given_by="guardian",
+            given_by_detail="aunt, legal guardian",
+            method="interpreted",
         )
     with db.session_scope() as s:
         (consent,) = engine.case_view(s, case_id, owner)["consents"]
@@ -155,14 +181,21 @@ def test_interviews_are_counted_and_a_new_one_warns(world: World) -> None:
     owner = world.viewer("ngo", "caseworker")
     with db.session_scope() as s:
         interview_id = records.add_interview(
-            s, case_id, owner, at=datetime(2026, 11, 2, 10, tzinfo=UTC), interviewer="forensic interviewer A",
-            summary="Recruited through a job advert", recording=b"fake-audio-bytes",
+            s,
+            case_id,
+            owner,
+            at=datetime(2026, 11, 2, 10, tzinfo=UTC),
+            interviewer="forensic interviewer A",
+            summary="Recruited through a job advert",
+            recording=b"fake-audio-bytes",
         ).id
     police = world.viewer("police", "investigator")
     with db.session_scope() as s:
         engine.record_consent(s, case_id, owner, purpose="share_police", given_by="person", method="written")
     with db.session_scope() as s, pytest.raises(records.InterviewWarning, match="1 time"):
-        records.add_interview(s, case_id, owner, at=datetime(2026, 12, 9, tzinfo=UTC), interviewer="B", state="scheduled")
+        records.add_interview(
+            s, case_id, owner, at=datetime(2026, 12, 9, tzinfo=UTC), interviewer="B", state="scheduled"
+        )
     with db.session_scope() as s:
         content = records.read_interview(s, case_id, interview_id, police)
         assert content["summary"] == "Recruited through a job advert"

@@ -129,7 +129,9 @@ def viewer_for(session: Session, principal: Principal) -> Viewer:
         raise AccessDenied(
             _("Your account belongs to no organisation. Ask an administrator to assign one (heroes orgs assign).")
         )
-    return Viewer(principal.actor, principal.user_id, principal.role, organisation.id, organisation.kind, organisation.name)
+    return Viewer(
+        principal.actor, principal.user_id, principal.role, organisation.id, organisation.kind, organisation.name
+    )
 
 
 @dataclass(frozen=True)

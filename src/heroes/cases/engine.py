@@ -41,9 +41,9 @@ from .models import (
     STATUSES,
     AccessOverride,
     Case,
+    CaseConsent,
     CaseEvent,
     CaseIdentity,
-    CaseConsent,
     CaseReferral,
 )
 
@@ -85,7 +85,14 @@ def _choices(values: Iterable[str], allowed: tuple[str, ...], what: str) -> list
         if not value:
             continue
         if value not in allowed:
-            raise HeroesError(_("Unknown %(what)s %(value)r; choose from: %(allowed)s.", what=what, value=value, allowed=", ".join(allowed)))
+            raise HeroesError(
+                _(
+                    "Unknown %(what)s %(value)r; choose from: %(allowed)s.",
+                    what=what,
+                    value=value,
+                    allowed=", ".join(allowed),
+                )
+            )
         if value not in found:
             found.append(value)
     return found
@@ -115,9 +122,7 @@ def load_case(session: Session, case_id: int) -> Case:
     return case
 
 
-def authorise(
-    session: Session, case: Case, viewer: Viewer, field: str, mode: str, reason: str
-) -> Relation:
+def authorise(session: Session, case: Case, viewer: Viewer, field: str, mode: str, reason: str) -> Relation:
     """Check one field for reading or writing now; a refusal is audited before it is raised."""
     relation = relation_to(session, case, viewer)
     access = field_access(viewer, relation, field)
@@ -191,7 +196,7 @@ def clean_identity(data: Mapping[str, Any]) -> dict[str, Any]:
             raise HeroesError(_("The date of birth is a date such as 2009-04-30.")) from exc
     identifiers = data.get("identifiers") or []
     if isinstance(identifiers, str):
-        identifiers = [line for line in identifiers.replace(",", "\n").splitlines()]
+        identifiers = identifiers.replace(",", "\n").splitlines()
     return {
         "legal_name": _text(str(data.get("legal_name") or ""), 200),
         "other_names": _text(str(data.get("other_names") or ""), 400),
@@ -244,7 +249,13 @@ def list_cases(session: Session, viewer: Viewer, reason: str = "casework", limit
                 "updated_at": case.updated_at.isoformat(),
             }
         )
-    audit.record(session, viewer.actor, "cases.list", f"organisation:{viewer.organisation_id}", {"reason": reason, "count": len(rows)})
+    audit.record(
+        session,
+        viewer.actor,
+        "cases.list",
+        f"organisation:{viewer.organisation_id}",
+        {"reason": reason, "count": len(rows)},
+    )
     return rows
 
 
@@ -344,7 +355,14 @@ def update_case(
             if name == "status" and new == "closed" and not change_reason:
                 raise HeroesError(_("Give the reason for closing the case."))
             session.add(
-                CaseEvent(case_id=case.id, actor=viewer.actor, kind=name, old=str(old or ""), new=str(new or ""), reason=change_reason)
+                CaseEvent(
+                    case_id=case.id,
+                    actor=viewer.actor,
+                    kind=name,
+                    old=str(old or ""),
+                    new=str(new or ""),
+                    reason=change_reason,
+                )
             )
         setattr(case, "coordinator_id" if name == "coordinator" else name, new)
         changed.append(name)
@@ -373,7 +391,9 @@ def _clean_value(session: Session, case: Case, name: str, value: Any) -> Any:
     if name == "languages":
         return _languages(value if isinstance(value, list) else str(value).split(","))
     if name == "exploitation":
-        return _choices(value if isinstance(value, list) else str(value).split(","), EXPLOITATION_FORMS, _("form of exploitation"))
+        return _choices(
+            value if isinstance(value, list) else str(value).split(","), EXPLOITATION_FORMS, _("form of exploitation")
+        )
     if name == "risk":
         if value not in RISK_LEVELS:
             raise HeroesError(_("Unknown risk level; choose from: %(allowed)s.", allowed=", ".join(RISK_LEVELS)))
@@ -389,12 +409,16 @@ def _clean_value(session: Session, case: Case, name: str, value: Any) -> Any:
             return None
         user = session.execute(select(User).where(User.username == str(value))).scalar_one_or_none()
         if user is None or user.role != "coordinator" or user.organisation_id != case.organisation_id:
-            raise HeroesError(_("The coordinator must be an account with the coordinator role in the case's organisation."))
+            raise HeroesError(
+                _("The coordinator must be an account with the coordinator role in the case's organisation.")
+            )
         return user.id
     raise HeroesError(f"unknown field {name}")
 
 
-def set_identity(session: Session, case_id: int, viewer: Viewer, data: Mapping[str, Any], reason: str = "casework") -> None:
+def set_identity(
+    session: Session, case_id: int, viewer: Viewer, data: Mapping[str, Any], reason: str = "casework"
+) -> None:
     _check_reason(reason)
     case = load_case(session, case_id)
     authorise(session, case, viewer, "identity", "write", reason)
@@ -420,7 +444,9 @@ def history(session: Session, case_id: int) -> list[dict[str, Any]]:
 
 
 def consents_of(session: Session, case_id: int) -> list[CaseConsent]:
-    return list(session.execute(select(CaseConsent).where(CaseConsent.case_id == case_id).order_by(CaseConsent.id)).scalars())
+    return list(
+        session.execute(select(CaseConsent).where(CaseConsent.case_id == case_id).order_by(CaseConsent.id)).scalars()
+    )
 
 
 def consent_dict(session: Session, consent: CaseConsent) -> dict[str, Any]:
@@ -495,11 +521,22 @@ def record_consent(
     )
     session.add(consent)
     session.flush()
-    _audit(session, viewer, "consent.record", case.id, reason=reason, consent=consent.id, purpose=purpose, given_by=given_by)
+    _audit(
+        session,
+        viewer,
+        "consent.record",
+        case.id,
+        reason=reason,
+        consent=consent.id,
+        purpose=purpose,
+        given_by=given_by,
+    )
     return consent
 
 
-def withdraw_consent(session: Session, case_id: int, consent_id: int, viewer: Viewer, reason: str = "casework") -> CaseConsent:
+def withdraw_consent(
+    session: Session, case_id: int, consent_id: int, viewer: Viewer, reason: str = "casework"
+) -> CaseConsent:
     """Withdrawal stops new access at once: the next request finds no active consent."""
     _check_reason(reason)
     case = load_case(session, case_id)
@@ -519,7 +556,9 @@ def withdraw_consent(session: Session, case_id: int, consent_id: int, viewer: Vi
 
 
 def referrals_of(session: Session, case_id: int) -> list[CaseReferral]:
-    return list(session.execute(select(CaseReferral).where(CaseReferral.case_id == case_id).order_by(CaseReferral.id)).scalars())
+    return list(
+        session.execute(select(CaseReferral).where(CaseReferral.case_id == case_id).order_by(CaseReferral.id)).scalars()
+    )
 
 
 def referral_dict(session: Session, referral: CaseReferral) -> dict[str, Any]:
@@ -582,7 +621,10 @@ def refer(
     ).scalar_one_or_none()
     if consent is None:
         raise HeroesError(
-            _("There is no consent to share this case with %(org)s. Record the person's consent first.", org=target.name)
+            _(
+                "There is no consent to share this case with %(org)s. Record the person's consent first.",
+                org=target.name,
+            )
         )
     if consent.fields is not None:
         outside = [f for f in chosen if f not in consent.fields]
@@ -603,7 +645,9 @@ def refer(
     )
     session.add(referral)
     session.flush()
-    _audit(session, viewer, "referral.create", case.id, reason=reason, referral=referral.id, to=target.id, fields=chosen)
+    _audit(
+        session, viewer, "referral.create", case.id, reason=reason, referral=referral.id, to=target.id, fields=chosen
+    )
     return referral
 
 
@@ -632,7 +676,14 @@ def respond_to_referral(
     referral.response_reason = response_reason
     referral.responded_by = viewer.actor
     referral.responded_at = utcnow()
-    _audit(session, viewer, "referral.accept" if accept else "referral.decline", referral.case_id, reason="referral", referral=referral.id)
+    _audit(
+        session,
+        viewer,
+        "referral.accept" if accept else "referral.decline",
+        referral.case_id,
+        reason="referral",
+        referral=referral.id,
+    )
     return referral
 
 
@@ -659,7 +710,16 @@ def request_override(session: Session, case_id: int, viewer: Viewer, grounds: st
     )
     session.add(override)
     session.flush()
-    _audit(session, viewer, "override", case.id, reason="safeguarding" if grounds == "imminent_danger" else "legal_duty", override=override.id, grounds=grounds, review=True)
+    _audit(
+        session,
+        viewer,
+        "override",
+        case.id,
+        reason="safeguarding" if grounds == "imminent_danger" else "legal_duty",
+        override=override.id,
+        grounds=grounds,
+        review=True,
+    )
     return override
 
 

@@ -66,7 +66,9 @@ def _tally_text(tally: dict[str, Any]) -> str:
 
 def interview_list(session: Session, case_id: int) -> list[dict[str, Any]]:
     """Date, state, organisation and who was present: not the content (read_interview audits that)."""
-    rows = session.execute(select(CaseInterview).where(CaseInterview.case_id == case_id).order_by(CaseInterview.at)).scalars()
+    rows = session.execute(
+        select(CaseInterview).where(CaseInterview.case_id == case_id).order_by(CaseInterview.at)
+    ).scalars()
     found = []
     for row in rows:
         organisation = session.get(Organisation, row.organisation_id)
@@ -135,11 +137,22 @@ def add_interview(
         row.attachment_sha256 = hashlib.sha256(recording).hexdigest()
     session.add(row)
     session.flush()
-    _audit(session, viewer, "interview.add", case.id, reason=reason, interview=row.id, state=state, repeat=bool(tally["count"]))
+    _audit(
+        session,
+        viewer,
+        "interview.add",
+        case.id,
+        reason=reason,
+        interview=row.id,
+        state=state,
+        repeat=bool(tally["count"]),
+    )
     return row
 
 
-def read_interview(session: Session, case_id: int, interview_id: int, viewer: Viewer, reason: str = "interview") -> dict[str, Any]:
+def read_interview(
+    session: Session, case_id: int, interview_id: int, viewer: Viewer, reason: str = "interview"
+) -> dict[str, Any]:
     """The recorded interview's content; every read is audited."""
     _check_reason(reason)
     case = load_case(session, case_id)
@@ -162,7 +175,9 @@ def read_interview(session: Session, case_id: int, interview_id: int, viewer: Vi
     }
 
 
-def read_recording(session: Session, case_id: int, interview_id: int, viewer: Viewer, reason: str = "interview") -> bytes:
+def read_recording(
+    session: Session, case_id: int, interview_id: int, viewer: Viewer, reason: str = "interview"
+) -> bytes:
     _check_reason(reason)
     case = load_case(session, case_id)
     authorise(session, case, viewer, "interview_content", "read", reason)
@@ -178,7 +193,9 @@ def read_recording(session: Session, case_id: int, interview_id: int, viewer: Vi
 
 
 def plan_list(session: Session, case_id: int) -> list[dict[str, Any]]:
-    rows = session.execute(select(CasePlanItem).where(CasePlanItem.case_id == case_id).order_by(CasePlanItem.id)).scalars()
+    rows = session.execute(
+        select(CasePlanItem).where(CasePlanItem.case_id == case_id).order_by(CasePlanItem.id)
+    ).scalars()
     found = []
     for row in rows:
         owner = session.get(Organisation, row.owner_organisation_id) if row.owner_organisation_id else None
@@ -253,7 +270,9 @@ def note_list(session: Session, case_id: int, categories: Iterable[str]) -> list
     if not wanted:
         return []
     rows = session.execute(
-        select(CaseNote).where(CaseNote.case_id == case_id, CaseNote.category.in_(wanted)).order_by(CaseNote.at.desc(), CaseNote.id.desc())
+        select(CaseNote)
+        .where(CaseNote.case_id == case_id, CaseNote.category.in_(wanted))
+        .order_by(CaseNote.at.desc(), CaseNote.id.desc())
     ).scalars()
     names: dict[int, str] = {}
     found = []
@@ -274,7 +293,9 @@ def note_list(session: Session, case_id: int, categories: Iterable[str]) -> list
     return found
 
 
-def add_note(session: Session, case_id: int, viewer: Viewer, category: str, text: str, reason: str = "casework") -> CaseNote:
+def add_note(
+    session: Session, case_id: int, viewer: Viewer, category: str, text: str, reason: str = "casework"
+) -> CaseNote:
     _check_reason(reason)
     if category not in NOTE_CATEGORIES:
         raise HeroesError(_("Unknown note category; choose from: %(allowed)s.", allowed=", ".join(NOTE_CATEGORIES)))
@@ -283,7 +304,14 @@ def add_note(session: Session, case_id: int, viewer: Viewer, category: str, text
     text = _text(text, 20000)
     if not text:
         raise HeroesError(_("The note is empty."))
-    note = CaseNote(case_id=case.id, category=category, text=text, author=viewer.actor, organisation_id=viewer.organisation_id, at=utcnow())
+    note = CaseNote(
+        case_id=case.id,
+        category=category,
+        text=text,
+        author=viewer.actor,
+        organisation_id=viewer.organisation_id,
+        at=utcnow(),
+    )
     session.add(note)
     session.flush()
     _audit(session, viewer, "note.add", case.id, reason=reason, note=note.id, category=category)

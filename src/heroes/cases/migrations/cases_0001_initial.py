@@ -19,9 +19,7 @@ depends_on: Sequence[str] | None = "core_organisations"
 
 
 def _fk(column: str, target: str, ondelete: str, table: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        [column], [f"{target}.id"], ondelete=ondelete, name=f"fk_{table}_{column}_{target}"
-    )
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], ondelete=ondelete, name=f"fk_{table}_{column}_{target}")
 
 
 def _case(table: str) -> sa.ForeignKeyConstraint:
