@@ -88,16 +88,16 @@ def score(a: Person, b: Person) -> Suggestion:
     shared = ids_a & {_identifier(i) for i in b.identifiers if _identifier(i)}
     name = name_similarity(a.names, b.names)
     parts: list[tuple[float, float]] = [(name, 0.6)]
-    evidence.append(_("name %(p)s", p=f"{name:.0%}"))
+    evidence.append(_("name %(p)s", p=format(name, ".0%")))
     dob = dob_similarity(a.date_of_birth, b.date_of_birth)
     if dob is not None:
         parts.append((dob, 0.3))
-        evidence.append(_("date of birth %(p)s", p=f"{dob:.0%}"))
+        evidence.append(_("date of birth %(p)s", p=format(dob, ".0%")))
     if a.languages and b.languages:
         overlap = len(set(a.languages) & set(b.languages)) / len(set(a.languages) | set(b.languages))
         parts.append((overlap, 0.1))
-        evidence.append(_("languages %(p)s", p=f"{overlap:.0%}"))
-    total = sum(value * weight for value, weight in parts) / sum(weight for _, weight in parts)
+        evidence.append(_("languages %(p)s", p=format(overlap, ".0%")))
+    total = sum(value * weight for value, weight in parts) / sum(weight for _value, weight in parts)
     if shared:
         total = max(total, 0.95)
         evidence.insert(0, _("%(n)s identifier(s) in common", n=len(shared)))
