@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from heroes.core.auth import Principal
@@ -143,13 +143,10 @@ class Relation:
 
 
 def active_consents(session: Session, case_id: int, organisation_id: int, police: bool) -> list[CaseConsent]:
-    purposes = ["share_org"] + (["share_police"] if police else [])
-    query = select(CaseConsent).where(
-        CaseConsent.case_id == case_id,
-        CaseConsent.withdrawn_at.is_(None),
-        CaseConsent.purpose.in_(purposes),
-        or_(CaseConsent.organisation_id == organisation_id, CaseConsent.purpose == "share_police"),
-    )
+    # The (case, organisation) index answers the common question directly, however many shares a case has.
+    named = and_(CaseConsent.organisation_id == organisation_id, CaseConsent.purpose == "share_org")
+    wanted = or_(named, CaseConsent.purpose == "share_police") if police else named
+    query = select(CaseConsent).where(CaseConsent.case_id == case_id, CaseConsent.withdrawn_at.is_(None), wanted)
     return list(session.execute(query).scalars())
 
 
