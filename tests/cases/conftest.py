@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 import pytest
+
 from heroes.cases.access import Viewer
 from heroes.core import db
 from heroes.core.auth import hash_password

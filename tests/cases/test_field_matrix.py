@@ -25,15 +25,37 @@ def _case_with_everything(world: World, owner_kind: str, share_with: str | None)
     owner = world.viewer(owner_kind, "coordinator")
     with db.session_scope() as s:
         case = engine.open_case(
-            s, owner, pseudonym="P", child=False, languages=["es"], exploitation=["labour"], identity={"legal_name": "X Y"}
+            s,
+            owner,
+            pseudonym="P",
+            child=False,
+            languages=["es"],
+            exploitation=["labour"],
+            identity={"legal_name": "X Y"},
         )
-        interview = records.add_interview(s, case.id, owner, at=datetime(2026, 1, 2, tzinfo=UTC), interviewer="I", summary="S")
+        interview = records.add_interview(
+            s, case.id, owner, at=datetime(2026, 1, 2, tzinfo=UTC), interviewer="I", summary="S"
+        )
         records.add_plan_item(s, case.id, owner, kind="need", need="shelter")
         for category in NOTE_CATEGORIES:  # written directly: the author's own rights are not under test here
-            s.add(CaseNote(case_id=case.id, category=category, text=f"{category} note", author="t", organisation_id=owner.organisation_id))
+            s.add(
+                CaseNote(
+                    case_id=case.id,
+                    category=category,
+                    text=f"{category} note",
+                    author="t",
+                    organisation_id=owner.organisation_id,
+                )
+            )
         if share_with:
             engine.record_consent(
-                s, case.id, owner, purpose="share_org", organisation_id=world.orgs[share_with], given_by="person", method="written"
+                s,
+                case.id,
+                owner,
+                purpose="share_org",
+                organisation_id=world.orgs[share_with],
+                given_by="person",
+                method="written",
             )
         return case.id, interview.id
 
@@ -101,7 +123,13 @@ def test_health_notes_stay_with_health_staff(world: World) -> None:
     ngo_worker, police = world.viewer("ngo", "caseworker"), world.viewer("police", "investigator")
     with db.session_scope() as s:
         engine.record_consent(
-            s, case_id, coordinator, purpose="share_org", organisation_id=world.orgs["ngo"], given_by="person", method="spoken"
+            s,
+            case_id,
+            coordinator,
+            purpose="share_org",
+            organisation_id=world.orgs["ngo"],
+            given_by="person",
+            method="spoken",
         )
     with db.session_scope() as s:
         own = {n["category"] for n in engine.case_view(s, case_id, doctor)["notes"]}

@@ -18,7 +18,9 @@ from .conftest import World
 def _sign_in(client: Any, username: str) -> str:
     client.cookies.clear()
     token = csrf_of(client)
-    response = client.post("/login", data={"username": username, "password": TEST_PASSWORD, "csrf_token": token}, follow_redirects=False)
+    response = client.post(
+        "/login", data={"username": username, "password": TEST_PASSWORD, "csrf_token": token}, follow_redirects=False
+    )
     assert response.status_code == 303
     return csrf_of(client)
 
@@ -26,7 +28,13 @@ def _sign_in(client: Any, username: str) -> str:
 def _case(world: World) -> int:
     with db.session_scope() as s:
         return engine.open_case(
-            s, world.viewer("ngo", "caseworker"), pseudonym="Rosa", child=False, country="ES", languages=["ro"], risk="high",
+            s,
+            world.viewer("ngo", "caseworker"),
+            pseudonym="Rosa",
+            child=False,
+            country="ES",
+            languages=["ro"],
+            risk="high",
             identity={"legal_name": "Ioana Popescu"},
         ).id
 
@@ -54,15 +62,29 @@ def test_refer_accept_and_the_partner_sees_only_the_shared_fields(world: World, 
     case_id = _case(world)
     csrf = _sign_in(client, world.users[("ngo", "caseworker")])
     social = world.orgs["social"]
-    refused = client.post(f"/cases/{case_id}/referrals", data={"csrf_token": csrf, "to_organisation_id": social, "fields": ["pseudonym"]})
+    refused = client.post(
+        f"/cases/{case_id}/referrals", data={"csrf_token": csrf, "to_organisation_id": social, "fields": ["pseudonym"]}
+    )
     assert refused.status_code == 400 and "consent" in refused.text
     client.post(
         f"/cases/{case_id}/consents",
-        data={"csrf_token": csrf, "purpose": "share_org", "organisation_id": social, "given_by": "person", "method": "spoken"},
+        data={
+            "csrf_token": csrf,
+            "purpose": "share_org",
+            "organisation_id": social,
+            "given_by": "person",
+            "method": "spoken",
+        },
     )
     sent = client.post(
         f"/cases/{case_id}/referrals",
-        data={"csrf_token": csrf, "to_organisation_id": social, "fields": ["pseudonym", "risk"], "needs": ["shelter"], "message": "Needs a bed tonight"},
+        data={
+            "csrf_token": csrf,
+            "to_organisation_id": social,
+            "fields": ["pseudonym", "risk"],
+            "needs": ["shelter"],
+            "message": "Needs a bed tonight",
+        },
         follow_redirects=False,
     )
     assert sent.status_code == 303
@@ -84,7 +106,11 @@ def test_a_stale_form_is_refused_with_a_clear_message(world: World, client: Any)
     assert client.post(f"/cases/{case_id}/edit", data=form, follow_redirects=False).status_code == 303
     second = client.post(f"/cases/{case_id}/edit", data={**form, "risk": "low"})
     assert second.status_code == 409 and "changed by someone else" in second.text
-    api = client.patch(f"/api/cases/{case_id}", json={"version": int(version), "changes": {"risk": "low"}}, headers={"X-CSRF-Token": csrf})
+    api = client.patch(
+        f"/api/cases/{case_id}",
+        json={"version": int(version), "changes": {"risk": "low"}},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert api.status_code == 409 and "reload" in api.json()["detail"]
 
 
@@ -92,8 +118,23 @@ def test_pdfs_in_both_languages_and_the_fhir_bundle(world: World, client: Any) -
     case_id = _case(world)
     owner = world.viewer("ngo", "caseworker")
     with db.session_scope() as s:
-        engine.record_consent(s, case_id, owner, purpose="share_org", organisation_id=world.orgs["health"], given_by="person", method="interpreted")
-        referral_id = engine.refer(s, case_id, owner, to_organisation_id=world.orgs["health"], fields=["pseudonym", "languages"], needs=["health"]).id
+        engine.record_consent(
+            s,
+            case_id,
+            owner,
+            purpose="share_org",
+            organisation_id=world.orgs["health"],
+            given_by="person",
+            method="interpreted",
+        )
+        referral_id = engine.refer(
+            s,
+            case_id,
+            owner,
+            to_organisation_id=world.orgs["health"],
+            fields=["pseudonym", "languages"],
+            needs=["health"],
+        ).id
     _sign_in(client, world.users[("ngo", "caseworker")])
     english = _pdf_text(client.get(f"/cases/{case_id}/summary.pdf", params={"lang": "en"}).content)
     spanish = _pdf_text(client.get(f"/cases/{case_id}/summary.pdf", params={"lang": "es"}).content)
@@ -106,7 +147,10 @@ def test_pdfs_in_both_languages_and_the_fhir_bundle(world: World, client: Any) -
     assert bundle["resourceType"] == "Bundle" and {"ServiceRequest", "Consent", "Patient"} <= set(kinds)
     request = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "ServiceRequest")
     consent = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Consent")
-    assert request["status"] == "active" and request["supportingInfo"][0]["reference"]["reference"] == f"Consent/{consent['id']}"
+    assert (
+        request["status"] == "active"
+        and request["supportingInfo"][0]["reference"]["reference"] == f"Consent/{consent['id']}"
+    )
     assert consent["decision"] == "permit" and consent["verification"][0]["verificationType"]["text"] == "interpreted"
     patient = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
     assert patient["name"][0]["text"] == "Rosa"  # identity not shared: the pseudonym only
@@ -114,12 +158,20 @@ def test_pdfs_in_both_languages_and_the_fhir_bundle(world: World, client: Any) -
 
 def test_a_screening_result_opens_a_prefilled_case(world: World, client: Any) -> None:
     csrf = _sign_in(client, world.users[("ngo", "caseworker")])
-    answers = {"csrf_token": csrf, "country": "ES", "age": "child", "observed": ["sex-child-exchange"], "danger": ["danger-threat-now"]}
+    answers = {
+        "csrf_token": csrf,
+        "country": "ES",
+        "age": "child",
+        "observed": ["sex-child-exchange"],
+        "danger": ["danger-threat-now"],
+    }
     result = client.post("/screening/result", data=answers).text
     assert 'action="/cases/from-screening"' in result
     form = client.post("/cases/from-screening", data=answers).text
     assert 'data-testid="from-screening"' in form and 'value="sex-child-exchange"' in form
-    created = client.post("/cases/new", data={**answers, "pseudonym": "Lina", "child": "yes", "risk": "urgent"}, follow_redirects=False)
+    created = client.post(
+        "/cases/new", data={**answers, "pseudonym": "Lina", "child": "yes", "risk": "urgent"}, follow_redirects=False
+    )
     case_id = int(created.headers["location"].rsplit("/", 1)[1])
     view = client.get(f"/api/cases/{case_id}").json()
     assert view["screening"]["level"] == "urgent" and "sex-child-exchange" in view["screening"]["indicators"]

@@ -8,7 +8,6 @@ Nothing here stores anything.
 from __future__ import annotations
 
 import unicodedata
-
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -376,10 +375,12 @@ def assess(
 
 
 def emergency_sentence(content: Content, name: str, phone: str, lang: str) -> str:
-    """"Llame ahora al 112." rather than "Llame ahora a Emergencias 112 al 112.": the number once."""
+    """Say the number once: "Llame ahora al 112.", not "Llame ahora a Emergencias 112 al 112."."""
     digits = "".join(str(unicodedata.digit(ch)) for ch in phone if ch.isdigit())
     name_digits = "".join(str(unicodedata.digit(ch)) for ch in name if ch.isdigit())
-    key = "action_number" if digits and digits in name_digits and "action_number" in content.emergency_step else "action"
+    key = (
+        "action_number" if digits and digits in name_digits and "action_number" in content.emergency_step else "action"
+    )
     return text(content.emergency_step[key], lang).format(emergency_name=name, emergency_phone=phone)
 
 
