@@ -99,7 +99,7 @@ def test_suggestions_in_the_database_and_a_decision_merges_nothing(world: World)
             languages=["uk", "ru"],
             identity={"legal_name": "Olena Kovalenko", "date_of_birth": "2010-04-03"},
         ).id
-        engine.open_case(s, coordinator, pseudonym="C", child=False, identity={"legal_name": "Pedro Gil"})
+        third = engine.open_case(s, coordinator, pseudonym="C", child=False, identity={"legal_name": "Pedro Gil"}).id
     with db.session_scope() as s:
         (hit,) = duplicates.find_for_case(s, second, coordinator)
         assert hit["case_id"] == first and hit["score"] >= duplicates.THRESHOLD
@@ -107,3 +107,6 @@ def test_suggestions_in_the_database_and_a_decision_merges_nothing(world: World)
     with db.session_scope() as s:
         assert duplicates.find_for_case(s, second, coordinator) == []
         assert engine.case_view(s, first, coordinator)["pseudonym"] == "A"  # both cases still exist
+        duplicates.decide(s, first, third, coordinator, "same_person")
+    with db.session_scope() as s:
+        assert engine.case_view(s, third, coordinator)["linked_cases"] == [first]  # linked, not merged

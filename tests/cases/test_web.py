@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 from typing import Any
 
@@ -176,6 +177,56 @@ def test_a_screening_result_opens_a_prefilled_case(world: World, client: Any) ->
     view = client.get(f"/api/cases/{case_id}").json()
     assert view["screening"]["level"] == "urgent" and "sex-child-exchange" in view["screening"]["indicators"]
     assert view["child"] is True and view["country"] == "ES"
+
+
+def test_links_and_the_recording_through_the_api_and_pages(world: World, client: Any) -> None:
+    from datetime import UTC, datetime
+
+    from heroes.cases import records
+
+    case_id = _case(world)
+    with db.session_scope() as s:
+        interview_id = records.add_interview(
+            s,
+            case_id,
+            world.viewer("ngo", "caseworker"),
+            at=datetime(2026, 3, 1, tzinfo=UTC),
+            interviewer="A",
+            recording=b"\x00audio",
+        ).id
+    csrf = _sign_in(client, world.users[("ngo", "investigator")])
+    patched = client.patch(
+        f"/api/cases/{case_id}",
+        json={"version": 1, "changes": {"links": ["report: 4821 1190", "investigation: OP-2026-114"]}},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert patched.status_code == 200, patched.text
+    page = client.get(f"/cases/{case_id}").text
+    assert "OP-2026-114" in page and "4821 1190" in page
+    bad = client.patch(
+        f"/api/cases/{case_id}", json={"version": 2, "changes": {"links": ["diary: x"]}}, headers={"X-CSRF-Token": csrf}
+    )
+    assert bad.status_code == 400 and "colon" in bad.json()["detail"]
+    recording = client.get(f"/cases/{case_id}/interviews/{interview_id}/recording")
+    assert recording.status_code == 200 and recording.content == b"\x00audio"
+
+
+def test_nothing_about_a_case_reaches_the_logs(world: World, client: Any, caplog: Any) -> None:
+    caplog.set_level(logging.DEBUG)
+    case_id = _case(world)
+    csrf = _sign_in(client, world.users[("ngo", "caseworker")])
+    client.post(
+        f"/cases/{case_id}/notes", data={"csrf_token": csrf, "category": "general", "text": "Sleeps at Calle Luna 3"}
+    )
+    for tab in ("person", "notes", "history"):
+        client.get(f"/cases/{case_id}", params={"tab": tab})
+    client.get(f"/api/cases/{case_id}")
+    client.post(
+        f"/cases/{case_id}/edit", data={"csrf_token": csrf, "version": "1", "has_summary": "1", "summary": "Rosa x"}
+    )
+    assert caplog.records  # the app did log (requests, errors): just nothing personal
+    for secret in ("Rosa", "Ioana", "Popescu", "Calle Luna"):
+        assert secret not in caplog.text
 
 
 def test_staff_without_an_organisation_get_a_clear_answer(client: Any, login_as: Any) -> None:

@@ -40,6 +40,7 @@ FIELDS: tuple[str, ...] = (
     "status",
     "coordinator",
     "summary",
+    "links",
     "identity",
     "consent",
     "referrals",

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from heroes.core.auth import Principal, cli_principal
-from heroes.core.db import session_scope
+from heroes.core.db import new_session
 from heroes.core.errors import HeroesError
 
 from . import duplicates, engine, exchange, fhir, pdf
-from .access import viewer_for
+from .access import AccessDenied, viewer_for
 
 app = typer.Typer(no_args_is_help=True, help="MDT case coordination: cases, subject access, export, retention.")
 
@@ -22,6 +25,23 @@ app = typer.Typer(no_args_is_help=True, help="MDT case coordination: cases, subj
 def _group() -> None:
     """Cases shared with consent between agencies: list, show, subject access, JSON export/import,
     FHIR referral export, PDF summary and the retention run."""
+
+
+@contextlib.contextmanager
+def _scope() -> Iterator[Session]:
+    """A transaction like session_scope, except that a refusal keeps its audit entry."""
+    session = new_session()
+    try:
+        yield session
+        session.commit()
+    except (AccessDenied, engine.StaleEdit):
+        session.commit()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 def _write(data: Any, out: Path | None) -> None:
@@ -35,7 +55,7 @@ def _write(data: Any, out: Path | None) -> None:
 
 def _viewer(permission: str) -> tuple[Principal, Any]:
     principal = cli_principal(permission)
-    with session_scope() as session:
+    with _scope() as session:
         return principal, viewer_for(session, principal)
 
 
@@ -43,7 +63,7 @@ def _viewer(permission: str) -> tuple[Principal, Any]:
 def list_command(reason: Annotated[str, typer.Option(help="Reason of access.")] = "casework") -> None:
     """Cases your organisation may open now."""
     _, viewer = _viewer("cases:read")
-    with session_scope() as session:
+    with _scope() as session:
         rows = engine.list_cases(session, viewer, reason)
     for row in rows:
         typer.echo(
@@ -57,7 +77,7 @@ def list_command(reason: Annotated[str, typer.Option(help="Reason of access.")] 
 def show_command(case_id: int, reason: Annotated[str, typer.Option(help="Reason of access.")] = "casework") -> None:
     """The case as your role and organisation may see it (JSON)."""
     _, viewer = _viewer("cases:read")
-    with session_scope() as session:
+    with _scope() as session:
         _write(engine.case_view(session, case_id, viewer, reason), None)
 
 
@@ -67,7 +87,7 @@ def subject_access_command(
 ) -> None:
     """Everything held about the person in one case, for a subject access request (coordinators)."""
     _, viewer = _viewer("cases:coordinate")
-    with session_scope() as session:
+    with _scope() as session:
         record = exchange.subject_access(session, case_id, viewer)
     _write(record, out)
 
@@ -76,7 +96,7 @@ def subject_access_command(
 def duplicates_command(case_id: int) -> None:
     """Cases of your organisation that may be the same person, with the evidence (coordinators)."""
     _, viewer = _viewer("cases:coordinate")
-    with session_scope() as session:
+    with _scope() as session:
         found = duplicates.find_for_case(session, case_id, viewer)
     for hit in found:
         typer.echo(f"case {hit['case_id']:>6}  {hit['score']:.0%}  {'; '.join(hit['evidence'])}")
@@ -88,7 +108,7 @@ def duplicates_command(case_id: int) -> None:
 def fhir_command(referral_id: int, out: Annotated[Path | None, typer.Option("--out")] = None) -> None:
     """A referral as an HL7 FHIR R5 Bundle (ServiceRequest + Consent)."""
     _, viewer = _viewer("cases:read")
-    with session_scope() as session:
+    with _scope() as session:
         bundle = fhir.referral_bundle(session, referral_id, viewer)
     _write(bundle, out)
 
@@ -103,7 +123,7 @@ def summary_pdf_command(
     if lang not in ("en", "es"):
         raise HeroesError("The summary is available in en or es.")
     _, viewer = _viewer("cases:read")
-    with session_scope() as session:
+    with _scope() as session:
         view = engine.case_view(session, case_id, viewer, "casework")
     out.write_bytes(pdf.case_summary_pdf(view, lang))
     typer.echo(f"Written to {out}")
@@ -116,7 +136,7 @@ def export_command(
 ) -> None:
     """Export cases as JSON (administrators; for moving between installations)."""
     principal = cli_principal("cases:retention")
-    with session_scope() as session:
+    with _scope() as session:
         document = exchange.export_cases(session, principal.actor, case or None)
     _write(document, out)
 
@@ -131,7 +151,7 @@ def import_command(source: Path) -> None:
         document = json.loads(source.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise HeroesError(f"{source} is not a JSON file: {exc}") from exc
-    with session_scope() as session:
+    with _scope() as session:
         created = exchange.import_cases(session, document, principal.actor)
     typer.echo(f"Imported {len(created)} case(s): {', '.join(map(str, created))}")
 
@@ -144,7 +164,7 @@ def retention_command(
 ) -> None:
     """Anonymise or delete closed cases untouched for longer than the retention period (administrators)."""
     principal = cli_principal("cases:retention")
-    with session_scope() as session:
+    with _scope() as session:
         result = exchange.retention_run(session, principal.actor, days, mode, dry_run)
     verb = "due" if dry_run else ("anonymised" if mode == "anonymise" else "deleted")
     typer.echo(f"{len(result.due)} case(s) {verb}: {', '.join(map(str, result.due)) or '-'}")

@@ -35,6 +35,7 @@ from .models import (
     CONSENT_METHODS,
     CONSENT_PURPOSES,
     EXPLOITATION_FORMS,
+    LINK_KINDS,
     NEEDS,
     OVERRIDE_GROUNDS,
     RISK_LEVELS,
@@ -45,6 +46,7 @@ from .models import (
     CaseEvent,
     CaseIdentity,
     CaseReferral,
+    DuplicateDecision,
 )
 
 REASONS = ("casework", "referral", "interview", "supervision", "safeguarding", "legal_duty", "subject_access")
@@ -280,7 +282,7 @@ def case_view(session: Session, case_id: int, viewer: Viewer, reason: str = "cas
         "created_at": case.created_at.isoformat(),
         "updated_at": case.updated_at.isoformat(),
     }
-    simple = ("pseudonym", "child", "country", "languages", "exploitation", "risk", "status", "summary")
+    simple = ("pseudonym", "child", "country", "languages", "exploitation", "risk", "status", "summary", "links")
     for name in simple:
         if name in fields:
             view[name] = getattr(case, name)
@@ -305,6 +307,14 @@ def case_view(session: Session, case_id: int, viewer: Viewer, reason: str = "cas
     view["notes"] = records.note_list(session, case.id, categories)
     if "history" in fields:
         view["history"] = history(session, case.id)
+    if "identity" in fields:
+        view["linked_cases"] = sorted(
+            session.execute(
+                select(DuplicateDecision.other_case_id).where(
+                    DuplicateDecision.case_id == case.id, DuplicateDecision.decision == "same_person"
+                )
+            ).scalars()
+        )
     _audit(
         session,
         viewer,
@@ -321,7 +331,18 @@ def case_view(session: Session, case_id: int, viewer: Viewer, reason: str = "cas
 
 # --- editing with the optimistic lock -------------------------------------------------------------
 
-EDITABLE = ("pseudonym", "child", "country", "languages", "exploitation", "risk", "status", "summary", "coordinator")
+EDITABLE = (
+    "pseudonym",
+    "child",
+    "country",
+    "languages",
+    "exploitation",
+    "risk",
+    "status",
+    "summary",
+    "coordinator",
+    "links",
+)
 
 
 def update_case(
@@ -404,6 +425,8 @@ def _clean_value(session: Session, case: Case, name: str, value: Any) -> Any:
         return value
     if name == "summary":
         return _text(str(value))
+    if name == "links":
+        return _links(value)
     if name == "coordinator":
         if value in (None, ""):
             return None
@@ -414,6 +437,27 @@ def _clean_value(session: Session, case: Case, name: str, value: Any) -> Any:
             )
         return user.id
     raise HeroesError(f"unknown field {name}")
+
+
+def _links(value: Any) -> list[dict[str, str]]:
+    """[{kind, ref}] or lines such as "report: 4821 1190 3345 7720" and "investigation: OP-2026-114"."""
+    items = value if isinstance(value, list) else [line for line in str(value).splitlines() if line.strip()]
+    found = []
+    for item in items:
+        if isinstance(item, dict):
+            kind, ref = str(item.get("kind", "")), str(item.get("ref", ""))
+        else:
+            kind, _sep, ref = str(item).partition(":")
+        kind, ref = kind.strip().lower(), ref.strip()
+        if kind not in LINK_KINDS or not ref or len(ref) > 100:
+            raise HeroesError(
+                _(
+                    "A link is a kind (%(kinds)s), a colon and a reference of at most 100 characters.",
+                    kinds=", ".join(LINK_KINDS),
+                )
+            )
+        found.append({"kind": kind, "ref": ref})
+    return found
 
 
 def set_identity(
@@ -658,7 +702,15 @@ def incoming_referrals(session: Session, viewer: Viewer) -> list[dict[str, Any]]
         .where(CaseReferral.to_organisation_id == viewer.organisation_id, CaseReferral.state == "pending")
         .order_by(CaseReferral.deadline.is_(None), CaseReferral.deadline, CaseReferral.id)
     ).scalars()
-    return [referral_dict(session, r) for r in rows]
+    found = [referral_dict(session, r) for r in rows]
+    audit.record(
+        session,
+        viewer.actor,
+        "cases.referrals.incoming",
+        f"organisation:{viewer.organisation_id}",
+        {"count": len(found)},
+    )
+    return found
 
 
 def respond_to_referral(
@@ -746,6 +798,9 @@ def overrides_to_review(session: Session, viewer: Viewer) -> list[dict[str, Any]
                 "at": override.at.isoformat(),
             }
         )
+    audit.record(
+        session, viewer.actor, "cases.overrides.list", f"organisation:{viewer.organisation_id}", {"count": len(found)}
+    )
     return found
 
 

@@ -81,6 +81,7 @@ def full_record(session: Session, case: Case) -> dict[str, Any]:
             "status": case.status,
             "summary": case.summary,
             "screening": case.screening,
+            "links": case.links,
             "created_by": case.created_by,
             "created_at": _iso(case.created_at),
             "updated_at": _iso(case.updated_at),
@@ -221,6 +222,7 @@ def import_cases(session: Session, document: dict[str, Any], actor: str) -> list
                 status=data["status"],
                 summary=data.get("summary") or "",
                 screening=data.get("screening"),
+                links=list(data.get("links") or []),
                 created_by=data.get("created_by") or actor,
                 anonymised=bool(data.get("anonymised")),
             )
@@ -368,4 +370,5 @@ def anonymise(session: Session, case_id: int) -> None:
     case.summary = ""
     case.languages = []
     case.screening = None
+    case.links = []
     case.anonymised = True

@@ -37,6 +37,12 @@ PURPOSES = {
 GIVERS = {"person": _l("the person"), "guardian": _l("a guardian"), "best_interest": _l("best-interest determination")}
 METHODS = {"spoken": _l("spoken"), "written": _l("written"), "interpreted": _l("through an interpreter")}
 NOTES = {"general": _l("general"), "health": _l("health"), "legal": _l("legal"), "police": _l("police")}
+LINK_KINDS = {
+    "report": _l("citizen report"),
+    "investigation": _l("investigation"),
+    "screening": _l("screening"),
+    "other": _l("other record"),
+}
 GROUNDS = {"imminent_danger": _l("imminent danger"), "legal_duty": _l("legal duty")}
 REFERRAL_STATES = {
     "pending": _l("waiting for an answer"),
@@ -54,6 +60,7 @@ FIELDS = {
     "status": _l("status"),
     "coordinator": _l("coordinator"),
     "summary": _l("situation summary"),
+    "links": _l("links to reports and investigations"),
     "identity": _l("legal identity"),
     "consent": _l("consent"),
     "referrals": _l("referrals"),
@@ -116,6 +123,7 @@ def all_labels() -> dict[str, Any]:
         "methods": METHODS,
         "notes": NOTES,
         "grounds": GROUNDS,
+        "link_kinds": LINK_KINDS,
         "referral_states": REFERRAL_STATES,
         "fields": FIELDS,
     }

@@ -26,6 +26,7 @@ NEEDS = ("safety", "shelter", "health", "psychological", "legal", "immigration",
 NOTE_CATEGORIES = ("general", "health", "legal", "police")
 OVERRIDE_GROUNDS = ("imminent_danger", "legal_duty")
 REFERRAL_STATES = ("pending", "accepted", "declined", "withdrawn")
+LINK_KINDS = ("report", "investigation", "screening", "other")
 
 
 def _case_fk() -> Any:
@@ -48,6 +49,8 @@ class Case(Base):
     summary: Mapped[str] = mapped_column(EncryptedText, default="")
     # What a screening that opened the case found: level, country, indicator ids. No free text.
     screening: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # References to records in other tools: citizen report receipts, investigation numbers ({kind, ref}).
+    links: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -386,6 +386,14 @@ def interview_read_page(request: Request, case_id: DbId, interview_id: DbId, use
     return response
 
 
+@router.get("/cases/{case_id}/interviews/{interview_id}/recording", include_in_schema=False)
+def recording_download(case_id: DbId, interview_id: DbId, user: Reader, db: DbSession) -> Response:
+    viewer = _viewer(db, user)
+    data = _guard(db, lambda: records.read_recording(db, case_id, interview_id, viewer))
+    headers = {"Content-Disposition": f'attachment; filename="interview-{interview_id}.bin"', **NO_STORE}
+    return Response(data, media_type="application/octet-stream", headers=headers)
+
+
 @router.post("/cases/{case_id}/plan", include_in_schema=False)
 async def plan_page(request: Request, case_id: DbId, user: Editor, db: DbSession) -> Response:
     viewer = _viewer(db, user)

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("coordinator_id", sa.Integer(), nullable=True),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("screening", sa.JSON(), nullable=True),
+        sa.Column("links", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.String(80), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
