@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 from typing import Any
 
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from heroes.cases import engine
 from heroes.core import db
+from heroes.core.models import AuditEntry
 from tests.conftest import TEST_PASSWORD, csrf_of
 
 from .conftest import World
@@ -55,6 +58,14 @@ def test_every_tab_renders_for_the_owner(world: World, client: Any) -> None:
         assert f'data-testid="tab-{tab}"' in page.text
     person = client.get(f"/cases/{case_id}").text
     assert "Ioana Popescu" in person and 'data-testid="edit-form"' in person
+    safeguarding = client.get(f"/cases/{case_id}", params={"reason": "safeguarding"}).text
+    assert '<option value="safeguarding" selected>' in safeguarding
+    with db.session_scope() as s:
+        last = s.execute(
+            select(AuditEntry).where(AuditEntry.action == "cases.read").order_by(AuditEntry.id.desc()).limit(1)
+        ).scalar_one()
+        assert json.loads(last.details)["reason"] == "safeguarding" and last.target == f"case:{case_id}"
+    assert client.get(f"/cases/{case_id}", params={"reason": "curiosity"}).status_code == 422
     pathways = client.get(f"/cases/{case_id}", params={"tab": "referrals"}).text
     assert 'data-testid="pathways"' in pathways and "112" in pathways  # Spain's pathway from the screening tool
 

@@ -37,6 +37,15 @@ PURPOSES = {
 GIVERS = {"person": _l("the person"), "guardian": _l("a guardian"), "best_interest": _l("best-interest determination")}
 METHODS = {"spoken": _l("spoken"), "written": _l("written"), "interpreted": _l("through an interpreter")}
 NOTES = {"general": _l("general"), "health": _l("health"), "legal": _l("legal"), "police": _l("police")}
+REASONS = {
+    "casework": _l("casework"),
+    "referral": _l("referral"),
+    "interview": _l("interview"),
+    "supervision": _l("supervision"),
+    "safeguarding": _l("safeguarding"),
+    "legal_duty": _l("legal duty"),
+    "subject_access": _l("subject access request"),
+}
 LINK_KINDS = {
     "report": _l("citizen report"),
     "investigation": _l("investigation"),
@@ -124,6 +133,7 @@ def all_labels() -> dict[str, Any]:
         "notes": NOTES,
         "grounds": GROUNDS,
         "link_kinds": LINK_KINDS,
+        "reasons": REASONS,
         "referral_states": REFERRAL_STATES,
         "fields": FIELDS,
     }
