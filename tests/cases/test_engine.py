@@ -117,6 +117,10 @@ def test_an_accepted_referral_shares_only_its_fields(world: World) -> None:
     with db.session_scope() as s:
         view = engine.case_view(s, case_id, social)
     assert view["risk"] == "high" and "languages" not in view and "exploitation" not in view
+    with db.session_scope() as s:
+        engine.withdraw_referral(s, referral_id, owner, "Person moved to another city")
+    with db.session_scope() as s, pytest.raises(AccessDenied):
+        engine.case_view(s, case_id, social)
 
 
 def test_a_childs_consent_is_given_by_a_guardian(world: World) -> None:

@@ -739,6 +739,23 @@ def respond_to_referral(
     return referral
 
 
+def withdraw_referral(session: Session, referral_id: int, viewer: Viewer, reason_text: str = "") -> CaseReferral:
+    """The referring organisation takes a referral back: the receiving side loses access at once."""
+    referral = session.get(CaseReferral, referral_id)
+    if referral is None:
+        raise NotFoundError(_("No referral %(id)s.", id=referral_id))
+    case = load_case(session, referral.case_id)
+    authorise(session, case, viewer, "referrals", "write", "referral")
+    if referral.state not in ("pending", "accepted"):
+        raise HeroesError(_("This referral was already answered (%(state)s).", state=referral.state))
+    referral.state = "withdrawn"
+    referral.response_reason = _text(reason_text, 1000)
+    referral.responded_by = viewer.actor
+    referral.responded_at = utcnow()
+    _audit(session, viewer, "referral.withdraw", case.id, reason="referral", referral=referral.id)
+    return referral
+
+
 # --- override -----------------------------------------------------------------------------------------
 
 

@@ -344,6 +344,15 @@ def answer_page(
     return RedirectResponse("/cases", status_code=303)
 
 
+@router.post("/cases/referrals/{referral_id}/withdraw", include_in_schema=False)
+def withdraw_referral_page(
+    referral_id: DbId, user: Editor, db: DbSession, reason_text: Annotated[str, Form(max_length=1000)] = ""
+) -> Response:
+    viewer = _viewer(db, user)
+    referral = _guard(db, lambda: engine.withdraw_referral(db, referral_id, viewer, reason_text))
+    return _back(referral.case_id, "referrals", "withdrawn")
+
+
 @router.post("/cases/{case_id}/interviews", include_in_schema=False)
 async def interview_page(request: Request, case_id: DbId, user: Editor, db: DbSession) -> Response:
     viewer = _viewer(db, user)
@@ -617,6 +626,14 @@ def api_incoming(user: Reader, db: DbSession) -> list[dict[str, Any]]:
 def api_answer(referral_id: DbId, body: AnswerIn, user: Editor, db: DbSession) -> dict[str, Any]:
     """Accept or decline a referral (a reason is required to decline)."""
     referral = engine.respond_to_referral(db, referral_id, _viewer(db, user), body.accept, body.reason)
+    return engine.referral_dict(db, referral)
+
+
+@api.post("/referrals/{referral_id}/withdraw")
+def api_withdraw_referral(referral_id: DbId, user: Editor, db: DbSession) -> dict[str, Any]:
+    """The referring organisation withdraws a referral; the receiving organisation loses access at once."""
+    viewer = _viewer(db, user)
+    referral = _guard(db, lambda: engine.withdraw_referral(db, referral_id, viewer))
     return engine.referral_dict(db, referral)
 
 
