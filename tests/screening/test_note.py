@@ -33,7 +33,7 @@ def test_pdf_holds_the_observations_and_steps_in_spanish() -> None:
     assert data.startswith(b"%PDF-")
     text = " ".join(_pdf_text(data).split())
     assert "nota de derivación" in text and "2026-11-28" in text
-    assert "Llame ahora a Emergencias 112 al 112." in text
+    assert "Llame ahora al 112." in text
     assert text.index("112") < text.index("Pasos de derivación")
     assert "900 10 50 90" in text
     assert "Nunca se pide consentimiento a un menor" in text

@@ -68,6 +68,7 @@ class Indicator:
     countries: tuple[str, ...]
     observe: Text
     sources: tuple[str, ...]
+    always_shown: bool = False  # never folded away among "more signs"
 
     def applies(self, country: str, sector: str | None, age: str) -> bool:
         return (
@@ -380,6 +381,7 @@ def _build(data_dir: Path, documents: dict[Path, Any]) -> Content:
                     countries=tuple(item["countries"]),
                     observe=item["observe"],
                     sources=tuple(item["sources"]),
+                    always_shown=bool(item.get("always_shown", False)),
                 ),
             )
     countries: dict[str, Country] = {}

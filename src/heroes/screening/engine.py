@@ -7,6 +7,7 @@ Nothing here stores anything.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -75,7 +76,7 @@ def is_key_sign(ind: Indicator, sector: Term | None, child: bool) -> bool:
     """Shown first: signs named for the sector, strong general signs, strong signs of the forms
     the sector meets most, and for a child the strong signs that only concern children. The rest
     stays one tap away, grouped by form."""
-    if sector is not None and sector.id in ind.sectors:
+    if ind.always_shown or (sector is not None and sector.id in ind.sectors):
         return True
     if ind.strength != "strong":
         return False
@@ -373,6 +374,16 @@ def assess(
     )
 
 
+def emergency_sentence(content: Content, name: str, phone: str, lang: str) -> str:
+    """Say the number once: "Llame ahora al 112.", not "Llame ahora a Emergencias 112 al 112."."""
+    digits = "".join(str(unicodedata.digit(ch)) for ch in phone if ch.isdigit())
+    name_digits = "".join(str(unicodedata.digit(ch)) for ch in name if ch.isdigit())
+    key = (
+        "action_number" if digits and digits in name_digits and "action_number" in content.emergency_step else "action"
+    )
+    return text(content.emergency_step[key], lang).format(emergency_name=name, emergency_phone=phone)
+
+
 def _safety_steps(
     content: Content, place: Country, directory: Mapping[str, Service], danger: bool, lang: str
 ) -> tuple[Step, ...]:
@@ -386,7 +397,7 @@ def _safety_steps(
         steps.append(
             Step(
                 id="emergency",
-                action=text(content.emergency_step["action"], lang).format(**values),
+                action=emergency_sentence(content, values["emergency_name"], values["emergency_phone"], lang),
                 say=text(content.emergency_step["say"], lang),
                 service=_service_out(emergency, lang),
                 emergency=True,

@@ -57,7 +57,9 @@ def _emergency(country_code: str, services: dict[str, Service], lang: str) -> di
     content = get_content()
     country = content.country(country_code)
     service = services.get(country.emergency_service_id) or content.services()[country.emergency_service_id]
-    return {"name": text(service.name, lang), "phones": service.phones}
+    name = text(service.name, lang)
+    first = service.phones[0].number if service.phones else ""
+    return {"name": name, "phones": service.phones, "call": engine.emergency_sentence(content, name, first, lang)}
 
 
 # --- pages ----------------------------------------------------------------------------------

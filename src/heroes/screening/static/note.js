@@ -1,0 +1,6 @@
+// The printable note's Print button (no inline script: the Content-Security-Policy forbids it).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
+});
