@@ -20,6 +20,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from heroes.core.errors import HeroesError
+from heroes.core.i18n import localized
 
 PACKAGE_CONTENT = Path(__file__).parent / "content"
 QUESTION_TYPES = ("single", "multiple", "scenario")
@@ -39,6 +40,10 @@ class ContentError(HeroesError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("training content is invalid:\n  " + "\n  ".join(problems), status_code=500)
         self.problems = problems
+
+
+def text_for(value: Text | None, lang: str) -> str:
+    return localized(dict(value) if value else None, lang)
 
 
 # --- YAML with line numbers -----------------------------------------------------------------
@@ -65,9 +70,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
     for key_node, value_node in node.value:
         key = str(loader.construct_object(key_node, deep=True))
         if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -262,7 +265,9 @@ class _Checker:
             self.problems.add(path, _line(parent, key), f"{key!r} must map languages to text, e.g. en: ..., es: ...")
             return None
         for extra in [k for k in value if k not in self.languages]:
-            self.problems.add(path, _line(value, extra), f"{key!r} has an unknown language {extra!r} (quote texts with commas)")
+            self.problems.add(
+                path, _line(value, extra), f"{key!r} has an unknown language {extra!r} (quote texts with commas)"
+            )
         for lang in self.languages:
             found = value.get(lang)
             if not isinstance(found, str) or not found.strip():
@@ -275,7 +280,9 @@ class _Checker:
                 and len(first.split()) >= MIN_WORDS_TO_COMPARE
                 and first.strip() == other.strip()
             ):
-                self.problems.add(path, _line(value, lang), f"{key!r} in {lang!r} is identical to {self.languages[0]!r}")
+                self.problems.add(
+                    path, _line(value, lang), f"{key!r} in {lang!r} is identical to {self.languages[0]!r}"
+                )
         return {str(k): str(v) for k, v in value.items()}
 
     def identifier(self, path: Path, parent: Any, key: str = "id") -> str | None:
@@ -487,7 +494,9 @@ def _compare_languages(
                 continue
             for x, y in zip(a.blocks, b.blocks, strict=True):
                 if set(x.sources) != set(y.sources):
-                    problems.add(files[lang], y.line, f"cites {sorted(y.sources)} where {first!r} cites {sorted(x.sources)}")
+                    problems.add(
+                        files[lang], y.line, f"cites {sorted(y.sources)} where {first!r} cites {sorted(x.sources)}"
+                    )
                 if len(x.markdown.split()) >= MIN_WORDS_TO_COMPARE and x.markdown == y.markdown:
                     problems.add(files[lang], y.line, f"statement is identical to {first!r} (untranslated)")
 
@@ -557,7 +566,8 @@ def _load_course(
     all_sections = [s.id for m in modules for s in m.sections]
     for duplicate in {s for s in all_sections if all_sections.count(s) > 1}:
         problems.add(path, _line(data, "modules"), f"section id {duplicate!r} appears in two modules")
-    pre = post = ()
+    pre: tuple[str, ...] = ()
+    post: tuple[str, ...] = ()
     pass_mark = validity = reminder = 0
     if kind == "course":
         tests = data.get("tests")
@@ -657,7 +667,7 @@ def block_html(block: Block, sources: Mapping[str, Source]) -> str:
         return f"({links})"
 
     markdown = CITATION.sub(cite, block.markdown)
-    html = _markdown().render(markdown).strip()
+    html = str(_markdown().render(markdown)).strip()
     if block.list_item and html.startswith("<p>") and html.endswith("</p>"):
         html = html[3:-4]
     return html

@@ -9,6 +9,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from heroes.core.settings import get_settings
 
+DEFAULT_PUBLIC_URL = "https://heroes.invalid"
+
 
 class TrainingSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HEROES_TRAINING_", env_file=".env", extra="ignore")
@@ -18,7 +20,7 @@ class TrainingSettings(BaseSettings):
     lrs_password: str = Field(default="", description="Basic-auth password (secret) for the external LRS.")
     lrs_version: str = Field(default="1.0.3", description="xAPI version the external LRS speaks (1.0.3 or 2.0.0).")
     public_url: str = Field(
-        default="https://heroes.invalid", description="Base of activity ids and certificate verification links."
+        default=DEFAULT_PUBLIC_URL, description="Base of activity ids and certificate verification links."
     )
 
 
