@@ -98,7 +98,9 @@ def test_uncited_statement_is_reported_with_file_and_line(tmp_path: Path) -> Non
 def test_unknown_source_and_bad_heading_name_the_line(tmp_path: Path) -> None:
     folder = _copy_course(tmp_path)
     line = _replace(folder / "es" / "respond.md", "[@who-ethical]\n\nSi", "[@who-ethicall]\n\nSi")
-    heading = _replace(folder / "es" / "respond.md", "## Atención informada por el trauma {#trauma-informed}", "## Atención")
+    heading = _replace(
+        folder / "es" / "respond.md", "## Atención informada por el trauma {#trauma-informed}", "## Atención"
+    )
     problems = validate_folder(folder)
     assert f"health/es/respond.md:{line}: unknown source 'who-ethicall' (not in sources.yaml)" in problems
     assert any(p.startswith(f"health/es/respond.md:{heading}: a heading must read") for p in problems)

@@ -123,7 +123,9 @@ class _Checker:
                 self.fail(f"{path}.{tag}", "must be a string")
 
     def extensions(self, value: Any, path: str) -> None:
-        if not self.obj(value, path):
+        # extension values are free JSON: null is allowed here, and only here
+        if not isinstance(value, dict):
+            self.fail(path, "must be a JSON object")
             return
         for key in value:
             if not IRI.match(key):
