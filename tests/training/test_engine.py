@@ -45,7 +45,7 @@ def test_a_full_course_gives_a_verifiable_certificate_and_valid_statements(membe
         assert 729 <= days <= 731  # 24 months
         rows = list(s.execute(select(Statement)).scalars())
         verbs = [r.verb_id.rsplit("/", 1)[1] for r in rows]
-        # attempted; 4 pre answers + completed; 2 quiz answers + 2 module completions; 4 post answers + passed + completed
+        # attempted; pre: 4 answers + completed; 2 quiz answers + 2 modules; post: 4 answers + passed + completed
         assert verbs.count("answered") == 10 and verbs.count("passed") == 1 and verbs.count("attempted") == 1
         assert verbs.count("completed") == 4
         for row in rows:
