@@ -70,6 +70,16 @@ def main() -> None:
     print(f"  validation overhead x{full / base:.1f}")
 
     with session_scope() as s:
+        # a whole course in Spanish (failed once, then passed) emits every kind of statement the platform makes
+        other = create_user(s, "bench-other", PASSWORD, "caseworker")
+        engine.start(s, other, "health", "es")
+        engine.submit_test(s, other, "health", "pre", {q.id: sorted(q.correct) for q in course.test("pre")}, "es")
+        for module in course.modules:
+            quiz = {q: sorted(course.questions[q].correct) for q in module.quiz}
+            engine.submit_quiz(s, other, "health", module.id, quiz, "es")
+        wrong = {q.id: [next(o.id for o in q.options if not o.correct)] for q in course.test("post")}
+        engine.submit_test(s, other, "health", "post", wrong, "es")
+        engine.submit_test(s, other, "health", "post", {q.id: sorted(q.correct) for q in course.test("post")}, "es")
         user = create_user(s, "bench-learner", PASSWORD, "caseworker")
         engine.start(s, user, "health", "en")
         answers = {q.id: sorted(q.correct) for q in course.test("pre")}
@@ -101,7 +111,8 @@ def main() -> None:
     valid = timed(f"validate {n} emitted statements (1.0.3 rules)", lambda: [check_statement(x) for x in sample], 5)
     print(f"  {n / valid * 1000:,.0f} statements/s validated ({n / base_json * 1000:,.0f}/s JSON round trip)")
     errors = sum(bool(check_statement(x, v)) for x in statements for v in ("1.0.3", "2.0.0"))
-    print(f"  emitted statements checked: {len(statements)} x 2 versions, {errors} with a rule broken")
+    verbs = sorted({x["verb"]["id"].rsplit("/", 1)[1] for x in statements})
+    print(f"  emitted statements checked: {len(statements)} x 2 versions ({', '.join(verbs)}), {errors} broken")
     print(f"  largest statement: {len(json.dumps(biggest))} bytes, {biggest['verb']['id'].rsplit('/', 1)[1]}")
 
     batch = 100
