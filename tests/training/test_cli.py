@@ -20,7 +20,7 @@ from heroes.training import engine, package
 from heroes.training.content import get_content, reset
 from heroes.training.settings import imported_content_dir
 
-from .conftest import user_named, wrong
+from .conftest import right, user_named, wrong
 
 runner = CliRunner()
 
@@ -77,3 +77,23 @@ def test_import_export_round_trip_and_records(clean_imports: None, member: Any, 
     assert len(lines) == 6 and all(s["actor"]["account"]["name"] == learner for s in lines)
     reminders = runner.invoke(app, ["--user", trainer, "training", "reminders"])
     assert reminders.exit_code == 0 and "No certificate is due" in reminders.output
+
+
+def test_revoke_a_certificate(heroes_db: Any, member: Any) -> None:
+    trainer = member("trainer")
+    outsider = member("trainer", organisation="Rail B")
+    learner = member("caseworker")
+    course = get_content().course("transport")
+    with session_scope() as s:
+        user = user_named(s, learner)
+        engine.start(s, user, "transport", "en")
+        engine.submit_test(s, user, "transport", "pre", right(course.test("pre")), "en")
+        for module in course.modules:
+            engine.submit_quiz(s, user, "transport", module.id, right([course.questions[q] for q in module.quiz]), "en")
+        code = engine.submit_test(s, user, "transport", "post", right(course.test("post")), "en").certificate.code  # type: ignore[union-attr]
+    refused = runner.invoke(app, ["--user", outsider, "training", "revoke", code])
+    assert isinstance(refused.exception, HeroesError)
+    done = runner.invoke(app, ["--user", trainer, "training", "revoke", code])
+    assert done.exit_code == 0, done.output
+    with session_scope() as s:
+        assert engine.verify(s, code).state == "revoked"

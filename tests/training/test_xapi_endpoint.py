@@ -139,7 +139,7 @@ def test_voiding_and_filters(lrs_client: Any) -> None:
     assert ids(activity=course) == [a["id"]]
     assert set(ids(activity=course, related_activities="true")) == {a["id"], b["id"]}
     assert ids(registration=registration) == [a["id"]]
-    assert ids(ascending="true")[:2] == [a["id"], b["id"]]
+    assert ids(ascending="true") == list(reversed(ids()))
     page = client.get("/xapi/statements", params={"limit": 1}, headers=headers).json()
     assert len(page["statements"]) == 1 and page["more"].startswith("/xapi/statements?")
     rest = client.get(page["more"], headers=headers).json()

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from heroes.core import audit
 from heroes.core.auth import cli_principal
 from heroes.core.db import session_scope
 from heroes.core.errors import HeroesError
@@ -82,6 +83,7 @@ def records_command(
         raise HeroesError("--format is csv or xapi.")
     with session_scope() as session:
         user = _operator(session, MANAGE)
+        audit.record(session, user.username, "training.records_export", f"course:{course or 'all'}", {"format": fmt})
         if fmt == "csv":
             text = engine.learners_csv(engine.learners(session, user, course))
         else:
@@ -122,6 +124,14 @@ def reminders_command() -> None:
         )
     if not due:
         out.print("No certificate is due for renewal.")
+
+
+@app.command("revoke")
+def revoke_command(code: str = typer.Argument(..., help="The certificate's verification code.")) -> None:
+    """Withdraw a certificate of your organisation; its verification page then says it was withdrawn."""
+    with session_scope() as session:
+        certificate = engine.revoke(session, _operator(session, MANAGE), code)
+        Console().print(f"Certificate {certificate.code} withdrawn.")
 
 
 @app.command("forward")

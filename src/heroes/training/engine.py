@@ -518,6 +518,20 @@ def certificate_for(session: Session, user: User, code: str) -> Certificate:
     return certificate
 
 
+def revoke(session: Session, viewer: User, code: str) -> Certificate:
+    """Withdraw a certificate (issued in error, or obtained dishonestly); the verification page then says so."""
+    certificate = session.execute(
+        select(Certificate).where(Certificate.code == normalise_code(code))
+    ).scalar_one_or_none()
+    organisation_id, everyone = scope_of(session, viewer)
+    owner = session.get(User, certificate.user_id) if certificate else None
+    if certificate is None or owner is None or not (everyone or owner.organisation_id == organisation_id):
+        raise HeroesError("No such certificate in your organisation.", status_code=404)
+    certificate.revoked = True
+    audit.record(session, viewer.username, "training.certificate_revoke", f"certificate:{certificate.id}")
+    return certificate
+
+
 @dataclass(frozen=True)
 class Reminder:
     username: str

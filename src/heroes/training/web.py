@@ -17,7 +17,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from heroes.core import i18n
+from heroes.core import audit, i18n
 from heroes.core.auth import LoginRequired, Principal, Require, _user_for_token
 from heroes.core.db import DbSession, session_scope
 from heroes.core.errors import HeroesError
@@ -326,7 +326,9 @@ def admin_page(
 def learners_csv(
     principal: Annotated[Principal, Depends(Require(MANAGE))], db: DbSession, course: str = ""
 ) -> Response:
-    rows = engine.learners(db, _user(db, principal), course or None)
+    user = _user(db, principal)
+    rows = engine.learners(db, user, course or None)
+    audit.record(db, user.username, "training.records_export", f"course:{course or 'all'}", {"format": "csv"})
     headers = {"Content-Disposition": 'attachment; filename="training-learners.csv"', **NO_STORE}
     return Response(engine.learners_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
 

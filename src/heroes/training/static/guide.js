@@ -7,10 +7,13 @@
   var key = "heroes.training.guide." + guide.getAttribute("data-guide");
   var sections = (guide.getAttribute("data-sections") || "").split(" ").filter(Boolean);
   var status = guide.querySelector(".guide-progress");
-  var lang = document.documentElement.lang || "en";
-  var words = lang === "es"
-    ? { read: "Secciones leídas en este navegador: ", right: "Correcto. ", wrong: "No es correcto. ", none: "Elija una respuesta." }
-    : { read: "Sections read in this browser: ", right: "Right. ", wrong: "Not right. ", none: "Choose an answer." };
+  // the page carries its own translated messages, so a new language needs no change here
+  var words = {
+    read: (guide.getAttribute("data-msg-read") || "") + " ",
+    right: (guide.getAttribute("data-msg-right") || "") + " ",
+    wrong: (guide.getAttribute("data-msg-wrong") || "") + " ",
+    none: guide.getAttribute("data-msg-none") || ""
+  };
 
   function load() {
     try { return JSON.parse(window.localStorage.getItem(key) || "{}"); } catch (e) { return {}; }
