@@ -117,7 +117,7 @@ def test_post_put_conflict_and_invalid_statements(lrs_client: Any) -> None:
 
 
 def test_voiding_and_filters(lrs_client: Any) -> None:
-    client, headers, _ = lrs_client
+    client, headers, name = lrs_client
     registration = str(uuid.uuid4())
     course = "https://heroes.invalid/training/courses/health"
     a = _statement(context={"registration": registration})
@@ -139,6 +139,18 @@ def test_voiding_and_filters(lrs_client: Any) -> None:
     assert ids(activity=course) == [a["id"]]
     assert set(ids(activity=course, related_activities="true")) == {a["id"], b["id"]}
     assert ids(registration=registration) == [a["id"]]
+    assert ids(since="2999-01-01T00:00:00Z") == [] and ids(until="2000-01-01T00:00:00Z") == []
+    assert set(ids(since="2000-01-01T00:00:00Z")) >= {a["id"], b["id"]}
+    trainer_agent = json.dumps({"account": {"homePage": "https://heroes.invalid", "name": name}})
+    assert ids(agent=trainer_agent) == []  # the authority is only a related agent
+    assert set(ids(agent=trainer_agent, related_agents="true")) >= {a["id"], b["id"]}
+    assert client.get("/xapi/statements", params={"since": "yesterday"}, headers=headers).status_code == 400
+    canonical = client.get(
+        "/xapi/statements",
+        params={"statementId": a["id"], "format": "canonical"},
+        headers={**headers, "Accept-Language": "es-ES"},
+    ).json()
+    assert canonical["object"]["definition"]["name"] == {"es-ES": "Curso de salud"}
     assert ids(ascending="true") == list(reversed(ids()))
     page = client.get("/xapi/statements", params={"limit": 1}, headers=headers).json()
     assert len(page["statements"]) == 1 and page["more"].startswith("/xapi/statements?")
