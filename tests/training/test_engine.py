@@ -112,6 +112,7 @@ def test_expiry_reminder_and_renewal(member: Any, health: Any) -> None:
     with session_scope() as s:
         due = engine.reminders(s, user_named(s, trainer).organisation_id, False)
         assert [(r.username, r.course_id, r.expired) for r in due] == [(name, "health", False)]
+        assert engine.reminders(s, None, False) == []  # nobody outside the organisation sees it
         user = user_named(s, name)
         assert engine.status(s, user, "health").renew_due
         progress = engine.start(s, user, "health", "en")  # renewal: a new registration

@@ -89,3 +89,4 @@ def test_trainer_sees_own_organisation_and_exports_csv(client: Any, member: Any,
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [r["username"] for r in rows] == [learner] and rows[0]["modules_total"] == "2"
     assert [r["username"] for r in client.get("/api/training/learners").json()] == [learner]
+    assert client.get("/api/training/reminders").json() == []

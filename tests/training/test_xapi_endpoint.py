@@ -50,7 +50,9 @@ def test_about_needs_no_credentials_and_lists_both_versions(client: Any) -> None
 
 
 def test_authentication_and_version_header(client: Any, member: Any) -> None:
-    assert client.get("/xapi/statements", headers=V1).status_code == 401
+    refused = client.get("/xapi/statements", headers=V1)
+    assert refused.status_code == 401 and refused.headers["X-Experience-API-Version"] == "1.0.3"
+    assert refused.headers["WWW-Authenticate"].startswith("Basic")
     trainer = member("trainer")
     token = _token(trainer)
     assert client.get("/xapi/statements", headers=_basic(trainer, "wrong")).status_code == 401

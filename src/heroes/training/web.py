@@ -398,6 +398,22 @@ def api_learners(
     ]
 
 
+@router.get("/api/training/reminders", tags=["training"])
+def api_reminders(principal: Annotated[Principal, Depends(Require(MANAGE))], db: DbSession) -> list[dict[str, Any]]:
+    """Certificates of the caller's organisation due for renewal (inside the course's reminder window) or expired."""
+    organisation_id, everyone = engine.scope_of(db, _user(db, principal))
+    return [
+        {
+            "username": r.username,
+            "course": r.course_id,
+            "certificate": r.code,
+            "expires_at": r.expires_at.isoformat(),
+            "expired": r.expired,
+        }
+        for r in engine.reminders(db, organisation_id, everyone)
+    ]
+
+
 # --- xAPI ----------------------------------------------------------------------------------------
 
 VERSION_HEADER = "X-Experience-API-Version"
@@ -421,18 +437,23 @@ STATEMENT_PARAMS = {
 
 
 class XapiRequire(Require):
-    """Require for LRS clients: Basic (account name + API token) as well as Bearer; 401 instead of a redirect."""
+    """Require for LRS clients: Basic (account name + API token) as well as Bearer; 401 instead of a redirect.
+
+    Refusals carry the version header too, as the spec asks of every LRS response.
+    """
 
     async def __call__(self, request: Request) -> Principal:
+        version = {VERSION_HEADER: SUPPORTED_VERSIONS[0]}
+        basic = {"WWW-Authenticate": 'Basic realm="xapi"', **version}
         header = request.headers.get("authorization", "")
-        if header.lower().startswith("basic "):
-            request.state.principal = await run_in_threadpool(_basic_principal, header[6:].strip())
         try:
+            if header.lower().startswith("basic "):
+                request.state.principal = await run_in_threadpool(_basic_principal, header[6:].strip())
             return await super().__call__(request)
         except LoginRequired:
-            raise HTTPException(
-                401, "Authenticate with Basic or Bearer.", {"WWW-Authenticate": 'Basic realm="xapi"'}
-            ) from None
+            raise HTTPException(401, "Authenticate with Basic or Bearer.", basic) from None
+        except HTTPException as exc:
+            raise HTTPException(exc.status_code, exc.detail, {**(exc.headers or {}), **version}) from None
 
 
 def _basic_principal(encoded: str) -> Principal:
