@@ -90,6 +90,9 @@ def test_post_put_conflict_and_invalid_statements(lrs_client: Any) -> None:
         client.put("/xapi/statements", params={"statementId": first["id"]}, json=changed, headers=headers).status_code
         == 409
     )
+    fresh = _statement()
+    assert client.post("/xapi/statements", json=[fresh, changed], headers=headers).status_code == 409
+    assert client.get("/xapi/statements", params={"statementId": fresh["id"]}, headers=headers).status_code == 404
     put_id = str(uuid.uuid4())
     assert (
         client.put(

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from heroes.core.db import utcnow
@@ -137,14 +138,13 @@ def store(
     if len(set(ids)) != len(ids):
         raise StatementRejected("The batch carries the same statement id twice.")
     existing = {row.id: row for row in session.execute(select(Statement).where(Statement.id.in_(ids))).scalars()}
+    for item in prepared:  # every conflict is found before anything is added: whole batch or nothing
+        old = existing.get(item["id"])
+        if old is not None and _comparable(old.statement) != _comparable(item):
+            raise StatementRejected(f"A different statement with id {item['id']} is already stored.", status_code=409)
     to_void: list[str] = []
     for item in prepared:
-        old = existing.get(item["id"])
-        if old is not None:
-            if _comparable(old.statement) != _comparable(item):
-                raise StatementRejected(
-                    f"A different statement with id {item['id']} is already stored.", status_code=409
-                )
+        if item["id"] in existing:
             continue
         voids = None
         if item["verb"]["id"] == VOIDED:
@@ -171,7 +171,12 @@ def store(
         session.add_all(
             StatementLink(statement_id=row.id, kind=k, value=v[:1000], direct=d) for k, v, d in _links(item)
         )
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # another request stored one of these ids in the meantime
+        session.rollback()
+        raise StatementRejected("A statement with one of these ids was stored meanwhile.", status_code=409) from None
     if to_void:
         session.execute(
             update(Statement).where(Statement.id.in_(to_void), Statement.voids.is_(None)).values(voided=True)

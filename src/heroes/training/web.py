@@ -531,6 +531,7 @@ async def xapi_post(
 
         ids = await run_in_threadpool(work)
     except HeroesError as exc:
+        db.rollback()  # a refused request changes nothing
         return _xapi_error(exc, version)
     return _xapi_response(ids, version)
 
@@ -558,6 +559,7 @@ async def xapi_put(
 
         await run_in_threadpool(work)
     except HeroesError as exc:
+        db.rollback()  # a refused request changes nothing
         return _xapi_error(exc, version)
     return _xapi_response(None, version, 204)
 
@@ -651,4 +653,5 @@ def xapi_get(request: Request, principal: Annotated[Principal, Depends(XapiRequi
         statements = [lrs.formatted(r.statement, q.format, languages) for r in rows]
         return _xapi_response({"statements": statements, "more": more_url}, version)
     except HeroesError as exc:
+        db.rollback()  # a refused request changes nothing
         return _xapi_error(exc, version)
