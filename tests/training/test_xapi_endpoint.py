@@ -192,8 +192,16 @@ def test_an_organisation_sees_only_its_own_learners_statements(client: Any, memb
     assert len(mine) == 1 + 4 + 1 + 1 + 1  # attempted, pre answers, pre completed, quiz answer, module completed
     assert {s["actor"]["account"]["name"] for s in mine} == {learner}
     assert all(s["context"]["language"] == "es-ES" for s in mine)
-    theirs = client.get("/xapi/statements", headers=_basic(other, _token(other))).json()["statements"]
+    other_headers = _basic(other, _token(other))
+    theirs = client.get("/xapi/statements", headers=other_headers).json()["statements"]
     assert theirs == []
+    void = {
+        "actor": {"mbox": "mailto:trainer@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": mine[0]["id"]},
+    }
+    refused = client.post("/xapi/statements", json=void, headers=other_headers)
+    assert refused.status_code == 400 and "its own organisation" in refused.json()["error"]
 
 
 def test_statements_are_forwarded_to_an_external_lrs(heroes_db: Any, member: Any, monkeypatch: Any) -> None:

@@ -150,10 +150,10 @@ def store(
         if item["verb"]["id"] == VOIDED:
             voids = str(item["object"]["id"]).lower()
             target = session.get(Statement, voids)
-            if target is not None and target.voids is not None:
-                pass  # a voiding statement cannot itself be voided: store, but change nothing
-            else:
-                to_void.append(voids)
+            if target is not None and target.organisation_id != organisation_id:
+                raise StatementRejected("A statement may only void a statement of its own organisation.")
+            if target is None or target.voids is None:
+                to_void.append(voids)  # a voiding statement cannot itself be voided: store it, change nothing
         context = item.get("context") or {}
         row = Statement(
             id=item["id"],
