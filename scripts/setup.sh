@@ -27,6 +27,8 @@ if [ "${1:-}" = "--dev" ]; then
   FFMPEG_DEV="libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavdevice-dev libavfilter-dev libswresample-dev"
   missing=""
   command -v chromium >/dev/null 2>&1 || missing="chromium"
+  # the training certificates print names in any alphabet with DejaVu (Latin-1 only without it)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
   # shellcheck disable=SC2086
   dpkg -s $FFMPEG_DEV >/dev/null 2>&1 || missing="$missing $FFMPEG_DEV pkg-config"
   if [ -n "$missing" ]; then

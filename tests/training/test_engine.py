@@ -123,3 +123,27 @@ def test_expiry_reminder_and_renewal(member: Any, health: Any) -> None:
     with session_scope() as s:
         assert engine.verify(s, certificate.code).state == "expired"
         assert engine.verify(s, "ZZZZ-ZZZZ-ZZZZ").state == "unknown"
+
+
+def test_certificate_pdf_prints_names_in_any_alphabet_with_the_system_font(member: Any, health: Any) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from heroes.core.i18n import language
+    from heroes.training.certificate import render_pdf, unicode_font_dir
+
+    name = member("caseworker")
+    outcome = _take_course(name, health)
+    assert outcome.certificate is not None
+    certificate = outcome.certificate
+    certificate.learner_name = "Łucja Ñúñez Ψ"
+    with language("es"):
+        pdf = render_pdf(certificate, health, "es", "https://heroes.example.org")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Certificado de aprovechamiento" in text and "Detectar y derivar a víctimas de trata" in text
+    assert f"https://heroes.example.org/training/verify/{certificate.code}" in text
+    if unicode_font_dir() is not None:
+        assert "Łucja Ñúñez Ψ" in text
+    else:  # without Debian's fonts-dejavu-core: Latin-1 letters kept, the others replaced
+        assert "?ucja Ñúñez ?" in text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from pathlib import Path
 
 import segno
 from fpdf import FPDF
@@ -19,8 +21,17 @@ def verification_url(code: str, base: str | None = None) -> str:
     return f"{(base or training_settings().public_url).rstrip('/')}/training/verify/{code}"
 
 
+# Debian's fonts-dejavu-core covers most alphabets; without it the PDF core fonts cover Latin-1 only.
+SYSTEM_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def unicode_font_dir() -> Path | None:
+    folder = SYSTEM_FONT_DIR
+    return folder if (folder / "DejaVuSans.ttf").is_file() and (folder / "DejaVuSans-Bold.ttf").is_file() else None
+
+
 def _latin1(text: str) -> str:
-    # The PDF core fonts cover Latin-1 (English and Spanish); anything else becomes '?' rather than failing.
+    # With the core fonts, anything outside Latin-1 (English and Spanish fit) becomes '?' rather than failing.
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
@@ -30,14 +41,22 @@ def render_pdf(certificate: Certificate, course: Course, lang: str, base_url: st
     pdf.set_title(_latin1(_("Certificate of completion")))
     pdf.set_author("HEROES toolkit")
     pdf.set_auto_page_break(False)
+    fonts = unicode_font_dir()
+    family = "Helvetica"
+    clean: Callable[[str], str] = _latin1
+    if fonts is not None:
+        pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+        pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+        family, clean = "DejaVu", str
+
     pdf.add_page()
     pdf.set_draw_color(30, 64, 120)
     pdf.set_line_width(1.2)
     pdf.rect(10, 10, 277, 190)
 
     def line(text: str, size: float, style: str = "", height: float = 10) -> None:
-        pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(0, height, _latin1(text), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(family, style, size)
+        pdf.multi_cell(0, height, clean(text), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     pdf.set_y(28)
     line(_("Certificate of completion"), 28, "B", 14)
@@ -62,11 +81,9 @@ def render_pdf(certificate: Certificate, course: Course, lang: str, base_url: st
     image.seek(0)
     pdf.image(image, x=22, y=140, w=45, h=45)
     pdf.set_xy(72, 150)
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(
-        0, 8, _latin1(_("Verification code: %(code)s", code=certificate.code)), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
+    pdf.set_font(family, "B", 14)
+    pdf.cell(0, 8, clean(_("Verification code: %(code)s", code=certificate.code)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_x(72)
-    pdf.set_font("Helvetica", "", 11)
-    pdf.cell(0, 8, _latin1(_("Check it at %(url)s", url=url)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(family, "", 11)
+    pdf.cell(0, 8, clean(_("Check it at %(url)s", url=url)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
