@@ -119,6 +119,17 @@ def test_post_put_conflict_and_invalid_statements(lrs_client: Any) -> None:
         == 400
     )
     assert client.post("/xapi/statements", json=_statement(verb=None), headers=headers).status_code == 400
+    attachment = {
+        "usageType": "https://x.org/u",
+        "display": {"en": "a"},
+        "contentType": "text/plain",
+        "length": 1,
+        "sha2": "ab",
+    }
+    inline = client.post("/xapi/statements", json=_statement(attachments=[attachment]), headers=headers)
+    assert inline.status_code == 400 and "fileUrl" in inline.json()["error"]
+    linked = _statement(attachments=[{**attachment, "fileUrl": "https://x.org/file.txt"}])
+    assert client.post("/xapi/statements", json=linked, headers=headers).status_code == 200
 
 
 def test_voiding_and_filters(lrs_client: Any) -> None:

@@ -36,6 +36,7 @@ class StatementRejected(HeroesError):
     def __init__(self, message: str, problems: Sequence[str] = (), status_code: int = 400) -> None:
         detail = message + ("\n  " + "\n  ".join(problems) if problems else "")
         super().__init__(detail, status_code=status_code)
+        self.head = message
         self.problems = list(problems)
 
 
@@ -108,6 +109,11 @@ def prepare(statement: Any, version: str, authority: Mapping[str, Any], now: dat
     problems = check_statement(statement, version)
     if problems:
         raise StatementRejected("The statement does not conform to the xAPI specification:", problems)
+    bodies = [statement, statement["object"] if statement["object"].get("objectType") == "SubStatement" else {}]
+    if any("fileUrl" not in a for body in bodies for a in body.get("attachments") or []):
+        raise StatementRejected(
+            "Attachments need a fileUrl: this LRS takes application/json only, not multipart attachment data."
+        )
     prepared: dict[str, Any] = copy.deepcopy(statement)
     prepared["id"] = str(prepared.get("id") or uuid.uuid4()).lower()
     prepared["stored"] = iso(now)
@@ -133,7 +139,7 @@ def store(
             prepared.append(prepare(statement, version, authority, now))
         except StatementRejected as exc:
             prefixed = [f"[{index}] {p}" for p in exc.problems] if len(statements) > 1 else exc.problems
-            raise StatementRejected("The statement does not conform to the xAPI specification:", prefixed) from None
+            raise StatementRejected(exc.head, prefixed) from None
     ids = [p["id"] for p in prepared]
     if len(set(ids)) != len(ids):
         raise StatementRejected("The batch carries the same statement id twice.")
