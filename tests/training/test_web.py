@@ -48,8 +48,10 @@ def test_a_learner_takes_a_course_with_forms_and_gets_a_pdf(client: Any, login_a
             client.post(f"/training/courses/mdt/modules/{module.id}/quiz", data=_form(client, right(quiz))).status_code
             == 200
         )
-    incomplete = client.post("/training/courses/mdt/test/post", data=_form(client, {}))
-    assert incomplete.status_code == 400
+    incomplete = client.post(
+        "/training/courses/mdt/test/post", data=_form(client, {}), headers={"Accept-Language": "es"}
+    )
+    assert incomplete.status_code == 400 and "Responda a todas las preguntas" in incomplete.text
     post = client.post("/training/courses/mdt/test/post", data=_form(client, right(course.test("post"))))
     assert 'data-testid="passed"' in post.text and 'data-testid="certificate-issued"' in post.text
     progress = client.get("/api/training/progress").json()

@@ -47,6 +47,8 @@ def test_about_needs_no_credentials_and_lists_both_versions(client: Any) -> None
     assert response.status_code == 200
     assert response.json()["version"] == ["1.0.3", "2.0.0"]
     assert response.headers["X-Experience-API-Version"]
+    head = client.head("/xapi/about")
+    assert head.status_code == 200 and head.content == b""
 
 
 def test_authentication_and_version_header(client: Any, member: Any) -> None:

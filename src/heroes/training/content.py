@@ -20,6 +20,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from heroes.core.errors import HeroesError
+from heroes.core.i18n import gettext as _
 from heroes.core.i18n import localized
 
 PACKAGE_CONTENT = Path(__file__).parent / "content"
@@ -211,12 +212,14 @@ class Course:
         for module in self.modules:
             if module.id == module_id:
                 return module
-        raise HeroesError(f"The course {self.id!r} has no module {module_id!r}.", status_code=404)
+        raise HeroesError(
+            _("The course %(course)s has no module %(module)s.", course=self.id, module=module_id), status_code=404
+        )
 
     def test(self, kind: str) -> tuple[Question, ...]:
         ids = {"pre": self.pre_test, "post": self.post_test}.get(kind)
         if ids is None:
-            raise HeroesError(f"Unknown test {kind!r}; use pre or post.", status_code=404)
+            raise HeroesError(_("Unknown test %(kind)s; use pre or post.", kind=kind), status_code=404)
         return tuple(self.questions[q] for q in ids)
 
     def section_ids(self) -> list[str]:
@@ -232,7 +235,7 @@ class Content:
     def course(self, course_id: str) -> Course:
         course = self.courses.get(course_id)
         if course is None:
-            raise HeroesError(f"No course or guide named {course_id!r}.", status_code=404)
+            raise HeroesError(_("No course or guide named %(id)s.", id=course_id), status_code=404)
         return course
 
     def check_language(self, lang: str) -> str:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from heroes.core import audit
 from heroes.core.db import utcnow
 from heroes.core.errors import HeroesError
+from heroes.core.i18n import gettext as _
 from heroes.core.models import Organisation, User
 
 from . import lrs
@@ -183,7 +184,7 @@ class Status:
 def _staff_course(course_id: str) -> Course:
     course = get_content().course(course_id)
     if course.is_guide:
-        raise HeroesError(f"{course_id!r} is a public guide, not a course.", status_code=404)
+        raise HeroesError(_("%(id)s is a public guide, not a course.", id=course_id), status_code=404)
     return course
 
 
@@ -231,7 +232,7 @@ def start(session: Session, user: User, course_id: str, lang: str) -> Progress:
         return progress
     if progress is not None:
         if not _renew_due(course, latest_certificate(session, user.id, course_id), utcnow()):
-            raise HeroesError("You completed this course; you can renew it when your certificate is due.")
+            raise HeroesError(_("You completed this course; you can renew it when your certificate is due."))
         progress.registration = str(uuid.uuid4())
         progress.course_version = course.version
         progress.started_at = utcnow()
@@ -263,7 +264,7 @@ def start(session: Session, user: User, course_id: str, lang: str) -> Progress:
 def _require_progress(session: Session, user: User, course: Course) -> Progress:
     progress = progress_of(session, user, course.id)
     if progress is None:
-        raise HeroesError("Start the course first.", status_code=409)
+        raise HeroesError(_("Start the course first."), status_code=409)
     return progress
 
 
@@ -272,12 +273,12 @@ def _grade(questions: Sequence[Question], answers: Mapping[str, Sequence[str]]) 
     for question in questions:
         given = tuple(sorted(set(answers.get(question.id, ()))))
         if not given:
-            raise HeroesError("Answer every question before submitting.", status_code=400)
+            raise HeroesError(_("Answer every question before submitting."), status_code=400)
         valid = {o.id for o in question.options}
         if not set(given) <= valid:
-            raise HeroesError(f"Unknown option for question {question.id!r}.", status_code=400)
+            raise HeroesError(_("Unknown answer for question %(id)s.", id=question.id), status_code=400)
         if question.type != "multiple" and len(given) != 1:
-            raise HeroesError("Choose one answer for each single-choice question.", status_code=400)
+            raise HeroesError(_("Choose one answer for each single-choice question."), status_code=400)
         outcomes.append(QuestionOutcome(question, given, question.is_correct(given)))
     return outcomes
 
@@ -335,15 +336,15 @@ def submit_test(
     progress = _require_progress(session, user, course)
     questions = course.test(kind)
     if kind == "pre" and progress.pre_score is not None:
-        raise HeroesError("You have already taken the pre-test for this course.", status_code=409)
+        raise HeroesError(_("You have already taken the pre-test for this course."), status_code=409)
     if kind == "post":
         if progress.pre_score is None:
-            raise HeroesError("Take the pre-test first.", status_code=409)
+            raise HeroesError(_("Take the pre-test first."), status_code=409)
         missing = [m.id for m in course.modules if m.id not in progress.modules_done]
         if missing:
-            raise HeroesError("Finish every module before the post-test.", status_code=409)
+            raise HeroesError(_("Finish every module before the post-test."), status_code=409)
         if progress.completed_at is not None:
-            raise HeroesError("You have already passed this course.", status_code=409)
+            raise HeroesError(_("You have already passed this course."), status_code=409)
     outcomes = _grade(questions, answers)
     score = _score(outcomes)
     test_activity = {
@@ -417,7 +418,7 @@ def submit_quiz(
     course = _staff_course(course_id)
     progress = _require_progress(session, user, course)
     if progress.pre_score is None:
-        raise HeroesError("Take the pre-test first.", status_code=409)
+        raise HeroesError(_("Take the pre-test first."), status_code=409)
     module = course.module(module_id)
     outcomes = _grade([course.questions[q] for q in module.quiz], answers)
     module_activity = {
@@ -457,7 +458,7 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 
 def new_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _position in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
@@ -514,7 +515,7 @@ def certificate_for(session: Session, user: User, code: str) -> Certificate:
         select(Certificate).where(Certificate.code == normalise_code(code), Certificate.user_id == user.id)
     ).scalar_one_or_none()
     if certificate is None:
-        raise HeroesError("No such certificate of yours.", status_code=404)
+        raise HeroesError(_("No such certificate of yours."), status_code=404)
     return certificate
 
 
@@ -526,7 +527,7 @@ def revoke(session: Session, viewer: User, code: str) -> Certificate:
     organisation_id, everyone = scope_of(session, viewer)
     owner = session.get(User, certificate.user_id) if certificate else None
     if certificate is None or owner is None or not (everyone or owner.organisation_id == organisation_id):
-        raise HeroesError("No such certificate in your organisation.", status_code=404)
+        raise HeroesError(_("No such certificate in your organisation."), status_code=404)
     certificate.revoked = True
     audit.record(session, viewer.username, "training.certificate_revoke", f"certificate:{certificate.id}")
     return certificate

@@ -49,7 +49,7 @@ def _lang() -> str:
 def _user(db: Any, principal: Principal) -> User:
     user: User | None = db.get(User, principal.user_id)
     if user is None:
-        raise HeroesError("Sign in again.", status_code=401)
+        raise HeroesError(_("Sign in again."), status_code=401)
     return user
 
 
@@ -127,7 +127,7 @@ def index(request: Request, principal: Annotated[Principal, Depends(Require(PUBL
 def guide(request: Request, guide_id: str, principal: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
     course = get_content().course(guide_id)
     if not course.is_guide:
-        raise HeroesError("No such guide.", status_code=404)
+        raise HeroesError(_("No such guide."), status_code=404)
     return render(request, "training/guide.html", _section_context(course, _lang()))
 
 
@@ -497,7 +497,7 @@ def _authority(user: User) -> dict[str, Any]:
     return {"objectType": "Agent", "account": {"homePage": engine.base_url(), "name": user.username}}
 
 
-@router.get("/xapi/about", include_in_schema=False)
+@router.api_route("/xapi/about", methods=["GET", "HEAD"], include_in_schema=False)
 def xapi_about(principal: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
     return _xapi_response({"version": list(SUPPORTED_VERSIONS), "extensions": {}}, SUPPORTED_VERSIONS[-1])
 
@@ -626,7 +626,7 @@ def _query_from(params: Any) -> lrs.Query:
     )
 
 
-@router.get("/xapi/statements", include_in_schema=False)
+@router.api_route("/xapi/statements", methods=["GET", "HEAD"], include_in_schema=False)
 def xapi_get(request: Request, principal: Annotated[Principal, Depends(XapiRequire(XAPI))], db: DbSession) -> Response:
     version = SUPPORTED_VERSIONS[0]
     try:
