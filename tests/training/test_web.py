@@ -54,6 +54,7 @@ def test_a_learner_takes_a_course_with_forms_and_gets_a_pdf(client: Any, login_a
     assert incomplete.status_code == 400 and "Responda a todas las preguntas" in incomplete.text
     post = client.post("/training/courses/mdt/test/post", data=_form(client, right(course.test("post"))))
     assert 'data-testid="passed"' in post.text and 'data-testid="certificate-issued"' in post.text
+    assert "Barnahus Standards 2017" in post.text  # each answer's feedback names its sources
     progress = client.get("/api/training/progress").json()
     code = next(p["certificate"] for p in progress if p["course"] == "mdt")
     pdf = client.get(f"/training/certificates/{code}.pdf")

@@ -227,7 +227,11 @@ async def submit_test(
 
     outcome, course = await run_in_threadpool(work)
     _forward_later(background)
-    return render(request, "training/feedback.html", {"o": outcome, "course": course, "text": text_for, "lang": lang})
+    return render(
+        request,
+        "training/feedback.html",
+        {"o": outcome, "course": course, "text": text_for, "lang": lang, "sources": get_content().sources},
+    )
 
 
 @router.get("/training/courses/{course_id}/modules/{module_id}", include_in_schema=False)
@@ -272,7 +276,14 @@ async def submit_quiz(
     return render(
         request,
         "training/feedback.html",
-        {"o": outcome, "course": state.course, "s": state, "text": text_for, "lang": lang},
+        {
+            "o": outcome,
+            "course": state.course,
+            "s": state,
+            "text": text_for,
+            "lang": lang,
+            "sources": get_content().sources,
+        },
     )
 
 
