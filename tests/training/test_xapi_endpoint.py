@@ -238,17 +238,19 @@ def test_statements_are_forwarded_to_an_external_lrs(heroes_db: Any, member: Any
         def log_message(self, *args: Any) -> None:
             pass
 
+    from heroes.training.web import forward_now
+
+    monkeypatch.setenv("HEROES_TRAINING_LRS_URL", "http://127.0.0.1:9/unreachable")
+    name = member("caseworker")
+    with session_scope() as s:
+        engine.start(s, user_named(s, name), "mdt", "en")
+    assert forward_now() == 0  # an unreachable LRS postpones; nothing is lost
     server = HTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         monkeypatch.setenv("HEROES_TRAINING_LRS_URL", f"http://127.0.0.1:{server.server_port}/lrs")
         monkeypatch.setenv("HEROES_TRAINING_LRS_USERNAME", "key")
         monkeypatch.setenv("HEROES_TRAINING_LRS_PASSWORD", "secret")
-        name = member("caseworker")
-        with session_scope() as s:
-            engine.start(s, user_named(s, name), "mdt", "en")
-        from heroes.training.web import forward_now
-
         assert forward_now() == 1
         assert forward_now() == 0  # nothing is sent twice
         path, version, auth, body = received[0]

@@ -326,7 +326,12 @@ def forward_pending(session: Session, url: str, username: str, password: str, ve
         if not rows:
             return sent
         body = [{k: v for k, v in r.statement.items() if k not in ("stored", "authority")} for r in rows]
-        response = httpx.post(url.rstrip("/") + "/statements", json=body, headers=headers, timeout=30)
+        try:
+            response = httpx.post(url.rstrip("/") + "/statements", json=body, headers=headers, timeout=30)
+        except httpx.HTTPError as exc:
+            raise HeroesError(
+                f"The external LRS at {url} cannot be reached ({type(exc).__name__}); try again later."
+            ) from None
         if response.status_code not in (200, 204, 409):
             raise HeroesError(
                 f"The external LRS refused the statements ({response.status_code}): {response.text[:300]}"

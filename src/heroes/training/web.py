@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -39,6 +40,7 @@ XAPI = "training:xapi"
 ROLE_LABEL = _l("trainer")  # the role this tool adds, as the page header shows it
 
 router = APIRouter()
+logger = logging.getLogger(__name__)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -64,10 +66,15 @@ def forward_now() -> int:
     settings = training_settings()
     if not settings.lrs_url:
         return 0
-    with session_scope() as session:
-        return lrs.forward_pending(
-            session, settings.lrs_url, settings.lrs_username, settings.lrs_password, settings.lrs_version
-        )
+    try:
+        with session_scope() as session:
+            return lrs.forward_pending(
+                session, settings.lrs_url, settings.lrs_username, settings.lrs_password, settings.lrs_version
+            )
+    except HeroesError as exc:
+        # the statements stay pending; the next learner action or `heroes training forward` sends them
+        logger.warning("xAPI forwarding postponed: %s", exc.message)
+        return 0
 
 
 def _section_context(course: Course, lang: str) -> dict[str, Any]:
