@@ -88,6 +88,8 @@ def test_trainer_sees_own_organisation_and_exports_csv(client: Any, member: Any,
     page = client.get("/training/admin?course=health")
     assert page.status_code == 200 and learner in page.text and "outsider-learner" not in page.text
     assert "Clinic C" in page.text
+    summary = "<td>Recognising and referring victims of trafficking in health care</td><td>1</td><td>0</td><td>0</td>"
+    assert f'<tr data-course="health">{summary}</tr>' in page.text  # started 1, completed 0, certified 0
     exported = client.get("/training/admin/learners.csv?course=health")
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [r["username"] for r in rows] == [learner] and rows[0]["modules_total"] == "2"

@@ -671,6 +671,34 @@ def question_gains(session: Session, viewer: User, course_id: str, lang: str) ->
     return gains
 
 
+@dataclass(frozen=True)
+class CourseSummary:
+    course_id: str
+    started: int
+    completed: int
+    certified_valid: int
+
+
+def course_summaries(session: Session, viewer: User) -> list[CourseSummary]:
+    """Per course: learners of the viewer's organisation who started, completed, and hold a valid certificate."""
+    rows = learners(session, viewer)
+    now = utcnow()
+    summaries = []
+    for course in get_content().courses.values():
+        if course.is_guide:
+            continue
+        mine = [r for r in rows if r.course_id == course.id]
+        summaries.append(
+            CourseSummary(
+                course.id,
+                len(mine),
+                sum(1 for r in mine if r.completed_at),
+                sum(1 for r in mine if r.expires_at and r.expires_at > now),
+            )
+        )
+    return summaries
+
+
 def learners_csv(rows: Sequence[LearnerRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)

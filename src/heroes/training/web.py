@@ -334,6 +334,7 @@ def admin_page(
             "organisation": engine.organisation_name(db, organisation_id),
             "everyone": everyone,
             "completed": sum(1 for r in rows if r.completed_at),
+            "summaries": engine.course_summaries(db, user),
             "text": text_for,
             "lang": lang,
         },
