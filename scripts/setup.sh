@@ -27,12 +27,21 @@ if [ "${1:-}" = "--dev" ]; then
   FFMPEG_DEV="libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavdevice-dev libavfilter-dev libswresample-dev"
   missing=""
   command -v chromium >/dev/null 2>&1 || missing="chromium"
+  # the training certificates print names in any alphabet with DejaVu (Latin-1 only without it)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
   # shellcheck disable=SC2086
   dpkg -s $FFMPEG_DEV >/dev/null 2>&1 || missing="$missing $FFMPEG_DEV pkg-config"
   if [ -n "$missing" ]; then
     echo "Installing Debian packages for the tests:$missing"
     # shellcheck disable=SC2086
     as_root apt-get update -qq && as_root apt-get install -y -qq $missing >/dev/null
+  fi
+  # axe-core for the training tool's accessibility checks in the browser tests (test-only, not served by the app)
+  if command -v npm >/dev/null 2>&1; then
+    (cd tests/training && npm install --no-audit --no-fund --silent) \
+      || echo "warning: npm could not install axe-core; the training browser tests will fail" >&2
+  else
+    echo "warning: npm is missing (apt-get install npm); the training browser tests need axe-core" >&2
   fi
   # Meta's reference vPDQ, to check ours against it; it builds only against Debian's FFmpeg.
   .venv/bin/python -c "import vpdq" 2>/dev/null || .venv/bin/pip install -q vpdq \

@@ -25,7 +25,8 @@ SESSION_MAX_AGE = 8 * 3600
 
 
 def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+    path = request.url.path
+    return path.startswith("/api/") or path == "/healthz" or path.startswith("/xapi/")
 
 
 def declared_permission(route: APIRoute) -> list[str]:
