@@ -177,4 +177,4 @@ def train(
         meta = run(data, out or MODEL_DIR, seed=seed, run_cv=cv, progress=lambda m: console.print(m, markup=False))
     except DataError as exc:
         raise HeroesError(str(exc)) from exc
-    sys.stdout.write(json.dumps({k: meta[k] for k in ("threshold", "cv", "training_data")}, indent=2) + "\n")
+    sys.stdout.write(json.dumps({k: meta[k] for k in ("decision", "cv", "training_data", "arrays_sha256")}, indent=2) + "\n")
