@@ -25,7 +25,7 @@ import yaml
 from heroes.fakejobs.ad import Ad
 from heroes.fakejobs.indicators import Hit, evidence, find_indicators
 from heroes.fakejobs.lang import SUPPORTED, detect_language
-from heroes.fakejobs.model import Decision, SavedModel, load, logit, to_base_rate
+from heroes.fakejobs.model import Decision, SavedModel, brevity, load, logit, to_base_rate
 from heroes.fakejobs.semantic import embed, sentences
 from heroes.fakejobs.text import normalise, words
 
@@ -169,6 +169,7 @@ class Checker:
             "lexical": np.where(np.isnan(lexical), 0.0, logit(np.nan_to_num(lexical, nan=0.5))),
             "semantic": self.model.semantic_scores(embed(texts)),
             "indicators": np.array([evidence([h.indicator.weight for h in found]) for found in hits]),
+            "brevity": brevity(texts),
         }
         scores = np.zeros(n)
         for route, stacker in self.model.stackers.items():
@@ -280,15 +281,21 @@ REPORT_TEXT_LIMIT = 2000
 
 def report_link(report: dict[str, Any], text: str, hits: Sequence[Hit]) -> str:
     """The report form's address with the ad and its category filled in (the reports tool's form
-    reads `category` and `text`); the category follows the strongest kind of warning sign found
-    (advice.yaml), and a very long ad is cut so the address stays usable."""
-    category = str(report["default_category"])
-    for h in sorted(hits, key=lambda h: -h.indicator.weight):
-        by_id = report["category_by_indicator"].get(h.indicator.id)
-        by_kind = report["category_by_kind"].get(h.indicator.category)
-        if by_id or by_kind:
-            category = str(by_id or by_kind)
-            break
+    reads `category` and `text`): a sign naming a form of exploitation first (looks, photos,
+    young women for "hostess" work), else the kind of the strongest sign (advice.yaml); a very
+    long ad is cut so the address stays usable."""
+    ranked = sorted(hits, key=lambda h: -h.indicator.weight)
+    specific = [
+        report["category_by_indicator"][h.indicator.id]
+        for h in ranked
+        if h.indicator.id in report["category_by_indicator"]
+    ]
+    general = [
+        report["category_by_kind"][h.indicator.category]
+        for h in ranked
+        if h.indicator.category in report["category_by_kind"]
+    ]
+    category = str((specific or general or [report["default_category"]])[0])
     return f"{report['url']}?{urlencode({'category': category, 'text': text[:REPORT_TEXT_LIMIT]})}"
 
 

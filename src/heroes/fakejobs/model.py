@@ -161,7 +161,15 @@ class FakeJobClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return p
 
 
-STACK_FEATURES = {"en": ("lexical", "semantic", "indicators"), "xl": ("semantic", "indicators")}
+STACK_FEATURES = {"en": ("lexical", "semantic", "indicators", "brevity"), "xl": ("semantic", "indicators", "brevity")}
+BREVITY_WORDS = 100
+
+
+def brevity(texts: Sequence[str]) -> np.ndarray:
+    """1 for an empty text, falling to 0 at `BREVITY_WORDS` words: lets the stacker trust the
+    learned scores less on a few words than on a whole posting."""
+    counts = np.array([len(t.split()) for t in texts], dtype=np.float64)
+    return np.asarray(np.clip(1.0 - counts / BREVITY_WORDS, 0.0, 1.0))
 
 
 def logit(p: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, confusion_matrix, precision_recall_fscore_support
@@ -32,6 +34,7 @@ from heroes.fakejobs.model import (
     FakeJobClassifier,
     SavedModel,
     Stacker,
+    brevity,
     logit,
     save,
 )
@@ -128,6 +131,26 @@ def fit_semantic(embeddings: np.ndarray, y: np.ndarray, seed: int = SEED) -> tup
 
 
 OPENING_WORDS = (15, 60)
+SUPPLEMENT = Path(__file__).parent / "data" / "short_honest.yaml"
+
+
+def short_honest_ads(seed: int = SEED, path: Path = SUPPLEMENT) -> list[str]:
+    """The training supplement of short honest ads (data/short_honest.yaml), composed with a fixed
+    seed: a role and town, then hours, pay and how to apply, each present four times in five."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ads: list[str] = []
+    for lang, parts in data["parts"].items():
+        rng = random.Random(f"{seed}-{lang}")
+        seen: set[str] = set()
+        for _ in range(100 * data["ads_per_language"]):
+            if len(seen) == data["ads_per_language"]:
+                break
+            head = f"{rng.choice(parts['role'])} {rng.choice(parts['town'])}."
+            ad = " ".join([head, *(rng.choice(parts[k]) for k in ("hours", "pay", "apply") if rng.random() < 0.8)])
+            if ad not in seen:
+                seen.add(ad)
+                ads.append(ad)
+    return ads
 
 
 def openings(texts: Sequence[str], seed: int = SEED) -> tuple[np.ndarray, list[str]]:
@@ -163,10 +186,14 @@ class Parts:
     opening_texts: list[str]
     opening_embeddings: np.ndarray
     opening_indicators: np.ndarray
+    supplement_texts: list[str]
+    supplement_embeddings: np.ndarray
+    supplement_indicators: np.ndarray
 
     @classmethod
     def build(cls, texts: list[str], y: np.ndarray, embeddings: np.ndarray | None, seed: int) -> Parts:
         of, crops = openings(texts, seed)
+        extra = short_honest_ads(seed)
         return cls(
             texts,
             y,
@@ -177,20 +204,26 @@ class Parts:
             crops,
             embed(crops),
             indicator_evidence(crops),
+            extra,
+            embed(extra),
+            indicator_evidence(extra),
         )
 
     def fit(self, rows: np.ndarray, seed: int, **params: Any) -> Fitted:
-        """Fit on the postings `rows` plus their openings."""
+        """Fit on the postings `rows`, their openings and the short honest ads (each of which is
+        its own template group)."""
         extra = np.nonzero(np.isin(self.opening_of, rows))[0]
         source = self.opening_of[extra]
-        texts = [self.texts[i] for i in rows] + [self.opening_texts[j] for j in extra]
-        real = np.r_[np.ones(len(rows), dtype=bool), np.zeros(len(extra), dtype=bool)]
+        n_short = len(self.supplement_texts)
+        texts = [self.texts[i] for i in rows] + [self.opening_texts[j] for j in extra] + self.supplement_texts
+        real = np.r_[np.ones(len(rows), dtype=bool), np.zeros(len(extra) + n_short, dtype=bool)]
+        first_free = int(self.groups.max()) + 1
         return fit_model(
             texts,
-            np.r_[self.y[rows], self.y[source]],
-            np.r_[self.groups[rows], self.groups[source]],
-            np.vstack([self.embeddings[rows], self.opening_embeddings[extra]]),
-            np.r_[self.indicators[rows], self.opening_indicators[extra]],
+            np.r_[self.y[rows], self.y[source], np.zeros(n_short, dtype=np.int64)],
+            np.r_[self.groups[rows], self.groups[source], np.arange(first_free, first_free + n_short)],
+            np.vstack([self.embeddings[rows], self.opening_embeddings[extra], self.supplement_embeddings]),
+            np.r_[self.indicators[rows], self.opening_indicators[extra], self.supplement_indicators],
             seed,
             real=real,
             **params,
@@ -221,7 +254,12 @@ def fit_model(
     for train, test in splitter.split(embeddings, y, groups):
         coef, intercept = fit_semantic(embeddings[train], y[train], seed)
         semantic_oof[test] = embeddings[test].astype(np.float64) @ coef + intercept
-    columns = {"lexical": logit(clf.oof_proba_), "semantic": semantic_oof, "indicators": indicators}
+    columns = {
+        "lexical": logit(clf.oof_proba_),
+        "semantic": semantic_oof,
+        "indicators": indicators,
+        "brevity": brevity(texts),
+    }
     stackers = {name: Stacker.fit(features, columns, y) for name, features in STACK_FEATURES.items()}
     keep = np.ones(len(y), dtype=bool) if real is None else real
     oof = {name: stacker.proba(columns)[keep] for name, stacker in stackers.items()}
@@ -245,7 +283,12 @@ def predict_columns(
     model: SavedModel, texts: Sequence[str], embeddings: np.ndarray, indicators: np.ndarray
 ) -> dict[str, np.ndarray]:
     lexical = logit(model.classifier.predict_proba(list(texts))[:, 1])
-    return {"lexical": lexical, "semantic": model.semantic_scores(embeddings), "indicators": indicators}
+    return {
+        "lexical": lexical,
+        "semantic": model.semantic_scores(embeddings),
+        "indicators": indicators,
+        "brevity": brevity(texts),
+    }
 
 
 def cross_validate(
