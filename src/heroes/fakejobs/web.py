@@ -22,10 +22,10 @@ from heroes.core.web.templating import render
 from heroes.fakejobs.batch import FORMATS
 from heroes.fakejobs.engine import AdError, Verdict, check
 from heroes.fakejobs.jobs import KIND
-from heroes.fakejobs.numbers import format_number, format_percent
+from heroes.fakejobs.numbers import DECIMAL_COMMA, format_number, format_percent
 
 BATCH = "fakejobs:batch"
-MAX_AD = 50_000
+MAX_AD = 200_000  # a whole posting with its company profile; longer input is refused with a message
 MAX_UPLOAD = 50 * 1024 * 1024
 
 router = APIRouter()
@@ -161,7 +161,11 @@ def check_form(request: Request, user: Public) -> Response:
 
 
 @router.post("/fakejobs", include_in_schema=False)
-def check_page(request: Request, user: Public, text: Annotated[str, Form(max_length=MAX_AD)] = "") -> Response:
+def check_page(request: Request, user: Public, text: Annotated[str, Form()] = "") -> Response:
+    if len(text) > MAX_AD:
+        limit = f"{MAX_AD:,}".replace(",", "." if i18n.get_language() in DECIMAL_COMMA else ",")
+        message = _("The ad is longer than %(n)s characters: paste its first part.", n=limit)
+        return render(request, "fakejobs/check.html", {"ad": "", "verdict": None, "error": message}, 413)
     if not text.strip():
         return render(
             request,
