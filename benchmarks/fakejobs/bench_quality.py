@@ -52,7 +52,11 @@ def cached_embeddings(texts: list[str]) -> np.ndarray:
 def calibration(y: np.ndarray, p: np.ndarray, bins: int = 10) -> dict[str, float]:
     edges = np.linspace(0, 1, bins + 1)
     which = np.clip(np.digitize(p, edges) - 1, 0, bins - 1)
-    ece = sum(abs(p[which == b].mean() - y[which == b].mean()) * np.mean(which == b) for b in range(bins) if (which == b).any())
+    ece = sum(
+        abs(p[which == b].mean() - y[which == b].mean()) * np.mean(which == b)
+        for b in range(bins)
+        if (which == b).any()
+    )
     return {"brier": round(float(np.mean((p - y) ** 2)), 4), "ece": round(float(ece), 4)}
 
 

@@ -43,16 +43,47 @@ PARTS: dict[str, dict[str, list[str]]] = {
             "Admin assistant needed for a plumbing firm",
             "Cashier wanted for a petrol station",
         ],
-        "town": ["in Leeds", "in Bristol", "in Glasgow", "in Cardiff", "in Norwich", "in York", "in Leicester",
-                 "in Brighton", "in Manchester", "in Dublin", "in Denver", "in Portland"],
-        "hours": ["Evenings and weekends.", "Monday to Friday, 6am to 2pm.", "Part-time, 16 hours a week.",
-                  "Full-time, rotating shifts.", "Weekend shifts only.", "Early mornings, 5 days a week.",
-                  "Temporary contract for the summer.", "Permanent contract after a trial month."],
-        "pay": ["£11.50 an hour.", "£12 per hour plus tips.", "£23,000 a year.", "Paid weekly, holiday pay included.",
-                "$16 an hour.", "Pay in line with the national living wage.", "Staff discount and free parking."],
-        "apply": ["Apply in person with your CV.", "Send your CV through the job board.",
-                  "Ask for the manager at the front desk.", "Apply on our website.",
-                  "Call the shop to arrange a chat.", "Interviews held on site next week."],
+        "town": [
+            "in Leeds",
+            "in Bristol",
+            "in Glasgow",
+            "in Cardiff",
+            "in Norwich",
+            "in York",
+            "in Leicester",
+            "in Brighton",
+            "in Manchester",
+            "in Dublin",
+            "in Denver",
+            "in Portland",
+        ],
+        "hours": [
+            "Evenings and weekends.",
+            "Monday to Friday, 6am to 2pm.",
+            "Part-time, 16 hours a week.",
+            "Full-time, rotating shifts.",
+            "Weekend shifts only.",
+            "Early mornings, 5 days a week.",
+            "Temporary contract for the summer.",
+            "Permanent contract after a trial month.",
+        ],
+        "pay": [
+            "£11.50 an hour.",
+            "£12 per hour plus tips.",
+            "£23,000 a year.",
+            "Paid weekly, holiday pay included.",
+            "$16 an hour.",
+            "Pay in line with the national living wage.",
+            "Staff discount and free parking.",
+        ],
+        "apply": [
+            "Apply in person with your CV.",
+            "Send your CV through the job board.",
+            "Ask for the manager at the front desk.",
+            "Apply on our website.",
+            "Call the shop to arrange a chat.",
+            "Interviews held on site next week.",
+        ],
     },
     "es": {
         "role": [
@@ -77,18 +108,47 @@ PARTS: dict[str, dict[str, list[str]]] = {
             "Auxiliar administrativo/a para empresa de fontanería",
             "Cajero/a para gasolinera",
         ],
-        "town": ["en Valladolid", "en Sevilla", "en Zaragoza", "en Murcia", "en Vigo", "en Granada",
-                 "en Alicante", "en Córdoba", "en Ciudad de México", "en Bogotá", "en Lima", "en Rosario"],
-        "hours": ["Turno de tarde y fines de semana.", "De lunes a viernes de 7 a 15 h.",
-                  "Media jornada, 20 horas semanales.", "Jornada completa con turnos rotativos.",
-                  "Solo fines de semana.", "Horario de mañana, cinco días a la semana.",
-                  "Contrato de verano.", "Contrato indefinido tras el periodo de prueba."],
-        "pay": ["Salario según convenio.", "1.250 € brutos al mes.", "9,50 € la hora más propinas.",
-                "Alta en la Seguridad Social desde el primer día.", "Sueldo base más prestaciones de ley.",
-                "Pago mensual y vacaciones pagadas.", "Descuento para empleados y aparcamiento."],
-        "apply": ["Entrega tu currículum en el local.", "Inscríbete en la oferta del portal de empleo.",
-                  "Pregunta por la encargada en recepción.", "Envía tu candidatura desde nuestra web.",
-                  "Llama a la tienda para concertar una entrevista.", "Entrevistas en el centro la próxima semana."],
+        "town": [
+            "en Valladolid",
+            "en Sevilla",
+            "en Zaragoza",
+            "en Murcia",
+            "en Vigo",
+            "en Granada",
+            "en Alicante",
+            "en Córdoba",
+            "en Ciudad de México",
+            "en Bogotá",
+            "en Lima",
+            "en Rosario",
+        ],
+        "hours": [
+            "Turno de tarde y fines de semana.",
+            "De lunes a viernes de 7 a 15 h.",
+            "Media jornada, 20 horas semanales.",
+            "Jornada completa con turnos rotativos.",
+            "Solo fines de semana.",
+            "Horario de mañana, cinco días a la semana.",
+            "Contrato de verano.",
+            "Contrato indefinido tras el periodo de prueba.",
+        ],
+        "pay": [
+            "Salario según convenio.",
+            "1.250 € brutos al mes.",
+            "9,50 € la hora más propinas.",
+            "Alta en la Seguridad Social desde el primer día.",
+            "Sueldo base más prestaciones de ley.",
+            "Pago mensual y vacaciones pagadas.",
+            "Descuento para empleados y aparcamiento.",
+        ],
+        "apply": [
+            "Entrega tu currículum en el local.",
+            "Inscríbete en la oferta del portal de empleo.",
+            "Pregunta por la encargada en recepción.",
+            "Envía tu candidatura desde nuestra web.",
+            "Llama a la tienda para concertar una entrevista.",
+            "Entrevistas en el centro la próxima semana.",
+        ],
     },
 }
 
@@ -121,9 +181,12 @@ def main() -> None:
     write(HERE / "es_eval.jsonl", rows)
     for lang in ("en", "es"):
         ads = short_ads(lang, N_SHORT)
-        write(HERE / f"short_honest_{lang}.jsonl", [{"id": f"short-{lang}-{i:03d}", "label": 0, "text": t}
-                                                    for i, t in enumerate(ads, start=1)])
-    print(f"es_eval.jsonl: {len(rows)} ads ({sum(int(r['label'] == 1) for r in rows)} scams); short ads: {N_SHORT} per language")
+        write(
+            HERE / f"short_honest_{lang}.jsonl",
+            [{"id": f"short-{lang}-{i:03d}", "label": 0, "text": t} for i, t in enumerate(ads, start=1)],
+        )
+    scams = sum(int(r["label"] == 1) for r in rows)
+    print(f"es_eval.jsonl: {len(rows)} ads ({scams} scams); short ads: {N_SHORT} per language")
 
 
 if __name__ == "__main__":
