@@ -13,7 +13,9 @@ def test_check_an_ad_and_see_the_marked_words(page):
     marks = page.locator("[data-testid=highlighted] mark").all_inner_texts()
     assert "keep your passport" in marks
     assert page.locator("[data-indicator=documents_retained]").count() == 1
-    assert page.get_by_test_id("report-link").get_attribute("href") == "/reports/new"
+    href = page.get_by_test_id("report-link").get_attribute("href")
+    assert href.startswith("/reports/new?category=sexual_exploitation&text=Urgent+hiring")
+    assert page.get_by_test_id("sentences").locator("li").count() >= 1
     assert page.console_errors == []
 
 
@@ -28,5 +30,6 @@ def test_spanish_page_without_javascript(browser, live_server):
         tab.get_by_test_id("verdict").wait_for()
         assert "Riesgo alto" in tab.get_by_test_id("verdict").inner_text()
         assert "guardamos tu pasaporte" in tab.locator("[data-testid=highlighted] mark").all_inner_texts()
+        assert "5,0 %" in tab.get_by_test_id("probability").inner_text()
     finally:
         context.close()

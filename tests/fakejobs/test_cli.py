@@ -31,9 +31,24 @@ def test_check_json_fields_in_spanish(tmp_path):
     assert verdict["report_label"] == "Denunciar este anuncio"
 
 
+def test_check_in_spanish_writes_decimal_commas():
+    result = runner.invoke(app, ["--lang", "es", "fakejobs", "check", "-"], input=RISKY_ES)
+    assert result.exit_code == 0, result.output
+    score = default_checker().check(RISKY_ES).score
+    assert f"{score:.2f}".replace(".", ",") in result.output and "5,0 %" in result.output
+
+
+def test_check_a_posting_of_200000_characters(tmp_path):
+    ad = tmp_path / "long.txt"
+    ad.write_text(("Warehouse shift in Leeds, apply on our website. " * 5000)[:200_000], encoding="utf-8")
+    result = runner.invoke(app, ["--lang", "en", "fakejobs", "check", str(ad), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["level"] in {"low", "medium", "high"}
+
+
 def test_check_refuses_an_empty_ad():
-    result = runner.invoke(app, ["fakejobs", "check", "-"], input="   ")
-    assert result.exit_code != 0
+    result = runner.invoke(app, ["--lang", "en", "fakejobs", "check", "-"], input="   ")
+    assert result.exit_code != 0 and "empty" in (result.output + str(result.exception))
 
 
 def _read_jsonl(path):
@@ -67,7 +82,7 @@ def test_score_jsonl_with_bad_rows(tmp_path):
     assert [r.get("line") for r in rows if "error" in r] == [2, 4, 5, 6]
     for line in (2, 4, 5, 6):
         assert f"line {line}:" in result.output
-    threshold = default_checker().combination.threshold
+    threshold = default_checker().model.metadata["decision"]["en"]["threshold"]
     for row in (rows[0], rows[2], rows[6]):
         assert set(row) == {"id", "score", "label", "level", "indicators"}
         assert 0 <= row["score"] <= 1 and row["label"] == int(row["score"] >= threshold)

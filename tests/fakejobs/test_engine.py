@@ -1,7 +1,7 @@
 import pytest
 
 from heroes.fakejobs.ad import Ad
-from heroes.fakejobs.engine import AdError, Combination, check, default_checker
+from heroes.fakejobs.engine import AdError, check, default_checker
 from heroes.fakejobs.lang import detect_language
 
 from .ads import DEVELOPER_EN, NEUTRAL_EN, NEUTRAL_ES, RISKY_EN, RISKY_ES
@@ -18,14 +18,19 @@ def test_risky_english_ad_is_high_with_evidence_and_advice():
             assert verdict.text[match.start : match.end] == match.text
     assert verdict.top_terms and all(t["weight"] > 0 for t in verdict.top_terms)
     assert any("passport" in step for step in verdict.advice)
-    assert verdict.helplines and verdict.report_url == "/reports/new"
+    assert verdict.helplines and verdict.report_url.startswith("/reports/new?category=")
+    assert verdict.top_sentences and all(s["weight"] > 0 for s in verdict.top_sentences)
+    for sentence in verdict.top_sentences:
+        assert sentence["text"] in verdict.text
 
 
 def test_spanish_ad_detected_and_explained_in_spanish():
     verdict = check(RISKY_ES)
     assert verdict.language == "es"
-    assert verdict.classifier_probability is None  # the classifier only knows English
-    assert verdict.level == "high"
+    assert verdict.classifier_probability is None  # the lexical model only knows English
+    assert verdict.level == "high" and verdict.label == 1
+    assert verdict.threshold == default_checker().model.metadata["decision"]["xl"]["threshold"]
+    assert verdict.top_terms == [] and verdict.top_sentences  # the learned part explained by sentences
     passport = next(i for i in verdict.indicators if i.id == "documents_retained")
     assert "pasaporte" in passport.explanation
     assert verdict.report_label == "Denunciar este anuncio"
@@ -85,13 +90,46 @@ def test_batch_scores_match_single_checks():
         assert row["indicators"] == [i.id for i in single.indicators]
 
 
-def test_combination_is_monotonic_and_bounded():
-    c = Combination(threshold=0.25, high_threshold=0.5)
-    assert c.combine(0.2, []) == pytest.approx(0.2)
-    assert c.combine(0.2, [1.0]) > c.combine(0.2, [])
-    assert c.combine(0.2, [1.0, 0.5]) > c.combine(0.2, [1.0])
-    assert 0 <= c.combine(0.0, [3.0] * 20) <= 1
-    assert c.level(0.6) == "high" and c.level(0.3) == "medium" and c.level(0.1) == "low"
+def test_probability_at_base_rate_is_lower_than_the_score():
+    verdict = check(RISKY_EN)
+    assert verdict.base_rate == 0.05
+    assert 0 < verdict.probability_at_base_rate < verdict.score
+
+
+def test_report_link_prefills_the_form_with_the_ad_and_its_category():
+    from urllib.parse import parse_qs, urlsplit
+
+    verdict = check(RISKY_EN)
+    query = parse_qs(urlsplit(verdict.report_url).query)
+    assert urlsplit(verdict.report_url).path == "/reports/new"
+    assert query["category"] == ["sexual_exploitation"] and query["text"][0] == RISKY_EN
+    assert "category=other" in check(NEUTRAL_EN).report_url
+
+
+def test_spanish_reader_gets_spanish_and_latin_american_helplines():
+    contacts = {h.contact for h in check(RISKY_ES, lang="es").helplines}
+    assert {"062", "017", "145", "1818", "800 5533 000"} <= contacts
+    english = {h.contact for h in check(RISKY_ES, lang="en").helplines}
+    assert "145" not in english and "08000 121 700" in english
+
+
+def test_word_list_never_shows_stop_words_or_words_of_an_honest_ad():
+    from heroes.fakejobs.lang import uninformative_words
+
+    quiet = uninformative_words("en") | uninformative_words("es")
+    for text in (RISKY_EN, "Earn $500 a day from home, no experience, pay the registration fee on WhatsApp."):
+        for term in check(text).top_terms:
+            assert not set(term["term"].split()) & quiet
+    honest = check("Nurse needed for night shifts at the city hospital. Apply on the hospital website.")
+    assert all("hospital" not in t["term"] for t in honest.top_terms)
+    assert check("Hospital de día en Madrid busca enfermera de lunes a viernes.").top_terms == []
+
+
+def test_very_long_posting_gets_a_clear_answer():
+    text = ("We are hiring drivers for our delivery fleet in Leeds. " * 3700)[:200_000]
+    verdict = check(text)
+    assert len(verdict.text) == 200_000 and verdict.level in {"low", "medium", "high"}
+    assert len(verdict.report_url) < 10_000
 
 
 @pytest.mark.parametrize(

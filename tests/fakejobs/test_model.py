@@ -7,7 +7,16 @@ from sklearn.base import clone
 
 from heroes.fakejobs.features import CharTfidf, WordTfidf, char_ngram_buckets
 from heroes.fakejobs.grouping import template_groups
-from heroes.fakejobs.model import MODEL_DIR, FakeJobClassifier, ModelError, load, save
+from heroes.fakejobs.model import (
+    MODEL_DIR,
+    FakeJobClassifier,
+    ModelError,
+    SavedModel,
+    Stacker,
+    load,
+    save,
+    to_base_rate,
+)
 from heroes.fakejobs.text import normalise
 
 SCAMS = [
@@ -77,11 +86,32 @@ def test_contributions_name_words_of_the_ad(small_model):
 
 def test_save_and_load_round_trip_without_pickle(small_model, tmp_path):
     clf, texts, _ = small_model
-    save(clf, {"threshold": 0.5}, tmp_path)
+    rng = np.random.default_rng(0)
+    stackers = {
+        "en": Stacker(("lexical", "semantic", "indicators"), np.array([1.0, 0.5, 1.2]), -1.0),
+        "xl": Stacker(("semantic", "indicators"), np.array([0.8, 1.1]), -0.7),
+    }
+    metadata = {
+        "decision": {"en": {"threshold": 0.3, "high_threshold": 0.7}, "xl": {"threshold": 0.25, "high_threshold": 0.8}},
+        "base_rate": {"training": 0.26, "shown": 0.05},
+    }
+    model = SavedModel(clf, metadata, rng.normal(size=512), 0.1, stackers)
+    save(model, tmp_path)
     loaded = load(tmp_path)
     assert np.allclose(loaded.classifier.predict_proba(texts), clf.predict_proba(texts), atol=1e-6)
+    assert np.allclose(loaded.semantic_coef, model.semantic_coef, atol=1e-6)
+    assert loaded.stackers["xl"].features == ("semantic", "indicators")
+    assert loaded.decisions["xl"].threshold == 0.25 and loaded.decisions["en"].level(0.75) == "high"
     meta = json.loads((tmp_path / "fakejobs.json").read_text())
-    assert meta["format_version"] == 1 and len(meta["arrays_sha256"]) == 64
+    assert meta["format_version"] == 2 and len(meta["arrays_sha256"]) == 64
+
+
+def test_base_rate_conversion():
+    assert to_base_rate(0.3, 0.26, 0.26) == pytest.approx(0.3)
+    low = to_base_rate(np.array([0.1, 0.5, 0.9]), 0.26, 0.05)
+    assert np.all(np.diff(low) > 0) and np.all(low < [0.1, 0.5, 0.9])
+    # odds scale by (0.05 / 0.95) / (0.26 / 0.74)
+    assert float(to_base_rate(0.5, 0.26, 0.05)) == pytest.approx(1 / (1 + 0.26 / 0.74 * 0.95 / 0.05))
 
 
 def test_tampered_model_is_refused(tmp_path):
@@ -96,12 +126,16 @@ def test_tampered_model_is_refused(tmp_path):
         load(tmp_path / "missing")
 
 
-def test_shipped_model_metadata_records_cv_against_baseline():
+def test_shipped_model_metadata_records_thresholds_and_cv_against_baseline():
     meta = load().metadata
-    assert meta["seed"] == 13 and 0 < meta["threshold"] <= meta["high_threshold"] <= 1
+    assert meta["seed"] == 13 and meta["format_version"] == 2
+    for route in ("en", "xl"):
+        decision = meta["decision"][route]
+        assert 0 < decision["threshold"] <= decision["high_threshold"] <= 1
+    assert meta["base_rate"]["shown"] == 0.05 and 0.2 < meta["base_rate"]["training"] < 0.3
     cv = meta["cv"]
-    assert cv["combined"]["f1"] > cv["baseline"]["f1"]
-    assert cv["classifier"]["pr_auc"] > cv["baseline"]["pr_auc"]
+    assert cv["stacked"]["pr_auc"] > cv["baseline"]["pr_auc"]
+    assert cv["stacked"]["f1"] > cv["baseline"]["f1"]
 
 
 def test_template_groups_join_near_duplicates_only():

@@ -1,9 +1,49 @@
 """Training and evaluation on the real data (skipped when ../shared/data is absent)."""
 
-import numpy as np
+import json
 
+import numpy as np
+from typer.testing import CliRunner
+
+from heroes.cli import app
+from heroes.fakejobs.ad import Ad
+from heroes.fakejobs.engine import Checker
 from heroes.fakejobs.grouping import template_groups
-from heroes.fakejobs.training import best_f1_threshold, evaluate, load_dataset, precision_threshold
+from heroes.fakejobs.model import load
+from heroes.fakejobs.training import (
+    best_f1_threshold,
+    evaluate,
+    load_dataset,
+    openings,
+    precision_threshold,
+    short_honest_ads,
+)
+
+SCAM_PARTS = [
+    "Earn $400 a day from home",
+    "Pay the registration fee by wire today",
+    "No experience, no interview",
+    "Send a copy of your passport and bank details",
+    "Contact our agent on WhatsApp only",
+    "Free flights, the fee comes out of your salary",
+]
+JOB_PARTS = [
+    "Our audit team in Leeds needs an accountant",
+    "The role reports to the finance director",
+    "You will reconcile ledgers and prepare month-end reports",
+    "Apply on our careers page",
+    "Five years of experience in a similar role",
+    "Hybrid work and a pension scheme",
+]
+
+
+def _write_small_data(path, n=24):
+    rows = []
+    for i in range(n):
+        scam = " ".join(SCAM_PARTS[(i + k) % 6] + "." for k in range(4)) + f" Ref {i} scheme {i * 7}."
+        job = " ".join(JOB_PARTS[(i + k) % 6] + "." for k in range(4)) + f" Ref {i} branch {i * 3}."
+        rows += [{"text": scam, "label": 1}, {"text": job, "label": 0}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
 def test_thresholds_on_known_scores():
@@ -30,3 +70,30 @@ def test_evaluate_shipped_model_on_dev(shared_data, tmp_path):
     (tn, fp), (fn, tp) = result["confusion_matrix"]
     assert tn + fp + fn + tp == result["n"] and tp + fn == result["positives"]
     assert result["f1"] > 0.5 and result["pr_auc"] > 0.5  # mostly seen in training: a sanity bound
+
+
+def test_training_is_reproducible_and_the_model_is_used_as_stored(tmp_path):
+    data = tmp_path / "small.jsonl"
+    _write_small_data(data)
+    runner = CliRunner()
+    sums = []
+    for out in ("m1", "m2"):
+        result = runner.invoke(
+            app, ["fakejobs", "train", "--data", str(data), "--no-cv", "--out", str(tmp_path / out), "--seed", "5"]
+        )
+        assert result.exit_code == 0, result.output
+        sums.append(json.loads((tmp_path / out / "fakejobs.json").read_text())["arrays_sha256"])
+    assert sums[0] == sums[1]
+    model = load(tmp_path / "m1")
+    checker = Checker(model)
+    assert checker.decisions["en"].threshold == model.metadata["decision"]["en"]["threshold"]
+    rows = checker.score_many([Ad(text=SCAM_PARTS[0])])
+    assert rows[0]["label"] == int(rows[0]["score"] >= model.metadata["decision"]["en"]["threshold"])
+
+
+def test_openings_and_the_short_honest_supplement():
+    long_text = "We hire drivers. " * 30
+    index, crops = openings(["short ad only", long_text])
+    assert index.tolist() == [1] and 10 <= len(crops[0].split()) <= 60
+    ads = short_honest_ads()
+    assert len(ads) == 300 and len(set(ads)) == 300 and ads == short_honest_ads()

@@ -36,14 +36,25 @@ def _read_ad(source: str) -> Any:
     return raw
 
 
-def render_text(verdict: Any) -> str:
-    """A readable verdict for the terminal."""
+def render_text(verdict: Any, lang: str = "en") -> str:
+    """A readable verdict for the terminal, numbers written the reader's way."""
+    from heroes.fakejobs.numbers import format_number, format_percent
+
     lines = [
-        _("%(level)s: score %(score).2f (language of the ad: %(lang)s)")
-        % {"level": _(LEVEL_NAMES[verdict.level]), "score": verdict.score, "lang": verdict.language}
+        _("%(level)s: score %(score)s (language of the ad: %(lang)s)")
+        % {
+            "level": _(LEVEL_NAMES[verdict.level]),
+            "score": format_number(verdict.score, lang),
+            "lang": verdict.language,
+        },
+        _(
+            "Where about %(rate)s of the ads are scams, an ad like this is a scam with a probability of about %(p)s.",
+            rate=format_percent(verdict.base_rate, lang),
+            p=format_percent(verdict.probability_at_base_rate, lang),
+        ),
     ]
     if verdict.classifier_probability is not None:
-        lines.append(_("Text classifier: %(p).2f", p=verdict.classifier_probability))
+        lines.append(_("Text classifier: %(p)s", p=format_number(verdict.classifier_probability, lang)))
     if verdict.indicators:
         lines.append("")
         lines.append(_("Warning signs found:"))
@@ -51,6 +62,10 @@ def render_text(verdict: Any) -> str:
             quoted = ", ".join(f'"{m.text}"' for m in item.matches if m.text)
             lines.append(f"  - {item.title}" + (f": {quoted}" if quoted else ""))
             lines.append(f"    {item.explanation} {item.why}")
+    if verdict.top_sentences:
+        lines.append("")
+        lines.append(_("Sentences that raised the learned score most:"))
+        lines.extend(f'  - "{s["text"]}"' for s in verdict.top_sentences)
     if verdict.top_terms:
         lines.append("")
         lines.append(
@@ -75,13 +90,14 @@ def check(
     from heroes.fakejobs.engine import check as run
 
     try:
-        verdict = run(_read_ad(source), lang=get_language())
+        lang = get_language()
+        verdict = run(_read_ad(source), lang=lang)
     except AdError as exc:
         raise HeroesError(str(exc)) from exc
     if as_json:
         sys.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(render_text(verdict) + "\n")
+        sys.stdout.write(render_text(verdict, lang) + "\n")
 
 
 @app.command()
@@ -177,4 +193,6 @@ def train(
         meta = run(data, out or MODEL_DIR, seed=seed, run_cv=cv, progress=lambda m: console.print(m, markup=False))
     except DataError as exc:
         raise HeroesError(str(exc)) from exc
-    sys.stdout.write(json.dumps({k: meta[k] for k in ("threshold", "cv", "training_data")}, indent=2) + "\n")
+    sys.stdout.write(
+        json.dumps({k: meta[k] for k in ("decision", "cv", "training_data", "arrays_sha256")}, indent=2) + "\n"
+    )

@@ -1,15 +1,13 @@
-"""The fake-job check: classifier probability + indicators -> score, level, evidence, advice.
+"""The fake-job check: learned probability + indicators -> score, level, evidence, advice.
 
-Combination (documented in docs/fakejobs.md):
-    base  = logit(p)        p = calibrated classifier probability of the description, for
-                            English ads; for other languages (the classifier only knows
-                            English) p = `prior_other_languages`
-    score = sigmoid(base + sum_k w_(k) * decay**k)
-where w_(1) >= w_(2) >= ... are the weights of the indicators that fired. An indicator's weight is
-how much it multiplies the odds of fraud (e**w). `label` is score >= threshold (chosen for the
-best F1 of the fraud class in training); the level is low below the threshold (label 0), medium from
-it, and high from `high_threshold`, the lowest score at which at least 90% of the flagged training
-ads were fraudulent.
+The score is the stacked model's calibrated probability of fraud (model.py): for English ads a
+logistic regression over the lexical model, the multilingual semantic head and the indicators'
+log-odds; for Spanish and other languages the same without the English-only lexical model. `label`
+is score >= the route's stored threshold (best F1 of the fraud class in template-grouped CV); the
+level is low below it, medium from it, high from the stored `high_threshold` (precision >= 0.9 in
+grouped CV). The score is calibrated at the development data's base rate; the page and the JSON
+also give `probability_at_base_rate`, the same evidence re-expressed for a portal where 5% of the
+ads are fraudulent (docs/fakejobs.md).
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import yaml
@@ -26,7 +25,9 @@ import yaml
 from heroes.fakejobs.ad import Ad
 from heroes.fakejobs.indicators import Hit, evidence, find_indicators
 from heroes.fakejobs.lang import SUPPORTED, detect_language
-from heroes.fakejobs.model import SavedModel, load
+from heroes.fakejobs.model import Decision, SavedModel, brevity, load, logit, to_base_rate
+from heroes.fakejobs.semantic import embed, sentences
+from heroes.fakejobs.text import normalise, words
 
 ADVICE = Path(__file__).parent / "data" / "advice.yaml"
 LEVELS = ("low", "medium", "high")
@@ -34,25 +35,6 @@ LEVELS = ("low", "medium", "high")
 
 class AdError(ValueError):
     """The input is not an ad the engine can score (empty, wrong type)."""
-
-
-@dataclass(frozen=True)
-class Combination:
-    threshold: float
-    high_threshold: float
-    decay: float = 0.75
-    prior_other_languages: float = 0.05
-
-    def combine(self, probability: float | None, weights: list[float]) -> float:
-        p = self.prior_other_languages if probability is None else probability
-        p = min(max(p, 1e-6), 1 - 1e-6)
-        logit = float(np.log(p / (1 - p))) + evidence(weights, self.decay)
-        return float(1.0 / (1.0 + np.exp(-logit)))
-
-    def level(self, score: float) -> str:
-        if score >= self.high_threshold:
-            return "high"
-        return "medium" if score >= self.threshold else "low"
 
 
 @dataclass
@@ -89,6 +71,10 @@ class Verdict:
     classifier_probability: float | None
     indicators: list[FiredIndicator]
     top_terms: list[dict[str, Any]]
+    top_sentences: list[dict[str, Any]]
+    probability_at_base_rate: float
+    base_rate: float
+    threshold: float
     advice: list[str]
     helplines: list[Helpline]
     report_url: str
@@ -119,7 +105,8 @@ def advice_for(level: str, categories: Iterable[str], lang: str) -> tuple[list[s
             steps.extend(_localized_list(data["categories"][category], lang))
     helplines = []
     if level == "high" or "trafficking" in fired:
-        helplines = [Helpline(_localized(h["name"], lang), h["contact"]) for h in data["helplines"]]
+        listed = data["helplines"].get(lang) or data["helplines"]["en"]
+        helplines = [Helpline(h["name"], h["contact"]) for h in listed]
     return steps, helplines
 
 
@@ -156,47 +143,91 @@ def as_ad(value: Ad | str | dict[str, Any]) -> Ad:
     return ad
 
 
+def route_of(language: str) -> str:
+    """Which stacker scores an ad: `en` with the English lexical model, `xl` (cross-lingual) otherwise."""
+    return "en" if language == "en" else "xl"
+
+
 class Checker:
     """Holds the loaded model; `check` explains one ad, `score_many` scores a batch fast."""
 
     def __init__(self, model: SavedModel | None = None) -> None:
         self.model = model or load()
-        meta = self.model.metadata
-        combination = meta.get("combination", {})
-        self.combination = Combination(
-            threshold=float(meta["threshold"]),
-            high_threshold=float(meta.get("high_threshold", max(meta["threshold"], 0.5))),
-            decay=float(combination.get("decay", 0.75)),
-            prior_other_languages=float(combination.get("prior_other_languages", 0.05)),
-        )
+        self.decisions: dict[str, Decision] = self.model.decisions
 
-    def probabilities(self, ads: Sequence[Ad], languages: Sequence[str]) -> list[float | None]:
-        english = [i for i, lang in enumerate(languages) if lang == "en"]
-        out: list[float | None] = [None] * len(ads)
+    def probabilities(
+        self, ads: Sequence[Ad], languages: Sequence[str], hits: Sequence[list[Hit]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(stacked score, lexical probability or nan) per ad."""
+        texts = [ad.classifier_text() for ad in ads]
+        n = len(ads)
+        lexical = np.full(n, np.nan)
+        english = [i for i, lang in enumerate(languages) if route_of(lang) == "en"]
         if english:
-            proba = self.model.classifier.predict_proba([ads[i].classifier_text() for i in english])[:, 1]
-            for i, p in zip(english, proba, strict=True):
-                out[i] = float(p)
-        return out
+            lexical[english] = self.model.classifier.predict_proba([texts[i] for i in english])[:, 1]
+        columns = {
+            "lexical": np.where(np.isnan(lexical), 0.0, logit(np.nan_to_num(lexical, nan=0.5))),
+            "semantic": self.model.semantic_scores(embed(texts)),
+            "indicators": np.array([evidence([h.indicator.weight for h in found]) for found in hits]),
+            "brevity": brevity(texts),
+        }
+        scores = np.zeros(n)
+        for route, stacker in self.model.stackers.items():
+            rows = [i for i, lang in enumerate(languages) if route_of(lang) == route]
+            if rows:
+                scores[rows] = stacker.proba({k: v[rows] for k, v in columns.items()})
+        return scores, lexical
+
+    def _language(self, ad: Ad, text: str) -> str:
+        return ad.language if ad.language in SUPPORTED else detect_language(text)
+
+    def top_sentences(self, ad: Ad, route: str, top: int = 3) -> list[dict[str, Any]]:
+        """The sentences of the description that pushed the learned score most towards fraud:
+        each sentence is scored alone by the semantic head (and, for English, by the lexical
+        model's word weights), weighted as the stacker weighs those parts."""
+        text = ad.classifier_text()
+        spans = sentences(text)
+        if not spans:
+            return []
+        pieces = [text[s:e] for s, e in spans]
+        stacker = self.model.stackers[route]
+        weight = dict(zip(stacker.features, stacker.coef, strict=True))
+        semantic = self.model.semantic_scores(embed(pieces))
+        push = weight["semantic"] * (semantic - float(np.median(semantic)))
+        if "lexical" in weight:
+            terms = self.model.classifier.term_weights(text)
+            lexical = np.array([sum(terms.get(w, 0.0) for w in set(words(normalise(p)))) for p in pieces])
+            push = push + weight["lexical"] * lexical
+        order = np.argsort(-push)
+        return [
+            {"text": pieces[i].strip(), "start": spans[i][0], "end": spans[i][1], "weight": round(float(push[i]), 3)}
+            for i in order[:top]
+            if push[i] > 0
+        ]
 
     def check(self, value: Ad | str | dict[str, Any], lang: str | None = None) -> Verdict:
         ad = as_ad(value)
         text = ad.full_text()
-        ad_lang = ad.language if ad.language in SUPPORTED else detect_language(text)
+        ad_lang = self._language(ad, text)
         ui = lang if lang in SUPPORTED else ad_lang
-        probability = self.probabilities([ad], [ad_lang])[0]
         hits = find_indicators(ad, text)
-        score = self.combination.combine(probability, [h.indicator.weight for h in hits])
-        level = self.combination.level(score)
+        scores, lexical = self.probabilities([ad], [ad_lang], [hits])
+        score = float(scores[0])
+        route = route_of(ad_lang)
+        decision = self.decisions[route]
+        level = decision.level(score)
         steps, helplines = advice_for(level, (h.indicator.category for h in hits), ui)
         report = _advice()["report"]
-        top_terms = self.model.classifier.contributions(ad.classifier_text()) if probability is not None else []
+        flagged = score >= decision.threshold
+        # Words are listed only for flagged English ads: on an honest ad every positive weight is
+        # noise ("hospital" is not a warning sign), and the lexical model only knows English.
+        top_terms = self.model.classifier.contributions(ad.classifier_text()) if flagged and route == "en" else []
         return Verdict(
             score=round(score, 4),
-            label=int(score >= self.combination.threshold),
+            label=int(flagged),
             level=level,
             language=ad_lang,
-            classifier_probability=None if probability is None else round(probability, 4),
+            classifier_probability=None if np.isnan(lexical[0]) else round(float(lexical[0]), 4),
             indicators=[
                 FiredIndicator(
                     id=h.indicator.id,
@@ -211,9 +242,15 @@ class Checker:
                 for h in sorted(hits, key=lambda h: -h.indicator.weight)
             ],
             top_terms=top_terms,
+            top_sentences=self.top_sentences(ad, route) if level != "low" else [],
+            probability_at_base_rate=round(
+                float(to_base_rate(score, self.model.training_base_rate, self.model.shown_base_rate)), 4
+            ),
+            base_rate=self.model.shown_base_rate,
+            threshold=decision.threshold,
             advice=steps,
             helplines=helplines,
-            report_url=report["url"],
+            report_url=report_link(report, text, hits),
             report_label=_localized(report["label"], ui),
             text=text,
             highlights=merge_highlights(hits),
@@ -222,23 +259,44 @@ class Checker:
     def score_many(self, ads: Sequence[Ad]) -> list[dict[str, Any]]:
         """The batch output rows: id-less {score, label, level, indicators} per ad, in order."""
         texts = [ad.full_text() for ad in ads]
-        languages = [
-            ad.language if ad.language in SUPPORTED else detect_language(t) for ad, t in zip(ads, texts, strict=True)
-        ]
-        probabilities = self.probabilities(ads, languages)
+        languages = [self._language(ad, t) for ad, t in zip(ads, texts, strict=True)]
+        hits = [find_indicators(ad, t) for ad, t in zip(ads, texts, strict=True)]
+        scores, _ = self.probabilities(ads, languages, hits)
         rows = []
-        for ad, text, p in zip(ads, texts, probabilities, strict=True):
-            hits = find_indicators(ad, text)
-            score = self.combination.combine(p, [h.indicator.weight for h in hits])
+        for lang, found, score in zip(languages, hits, scores, strict=True):
+            decision = self.decisions[route_of(lang)]
             rows.append(
                 {
-                    "score": round(score, 4),
-                    "label": int(score >= self.combination.threshold),
-                    "level": self.combination.level(score),
-                    "indicators": [h.indicator.id for h in sorted(hits, key=lambda h: -h.indicator.weight)],
+                    "score": round(float(score), 4),
+                    "label": int(score >= decision.threshold),
+                    "level": decision.level(float(score)),
+                    "indicators": [h.indicator.id for h in sorted(found, key=lambda h: -h.indicator.weight)],
                 }
             )
         return rows
+
+
+REPORT_TEXT_LIMIT = 2000
+
+
+def report_link(report: dict[str, Any], text: str, hits: Sequence[Hit]) -> str:
+    """The report form's address with the ad and its category filled in (the reports tool's form
+    reads `category` and `text`): a sign naming a form of exploitation first (looks, photos,
+    young women for "hostess" work), else the kind of the strongest sign (advice.yaml); a very
+    long ad is cut so the address stays usable."""
+    ranked = sorted(hits, key=lambda h: -h.indicator.weight)
+    specific = [
+        report["category_by_indicator"][h.indicator.id]
+        for h in ranked
+        if h.indicator.id in report["category_by_indicator"]
+    ]
+    general = [
+        report["category_by_kind"][h.indicator.category]
+        for h in ranked
+        if h.indicator.category in report["category_by_kind"]
+    ]
+    category = str((specific or general or [report["default_category"]])[0])
+    return f"{report['url']}?{urlencode({'category': category, 'text': text[:REPORT_TEXT_LIMIT]})}"
 
 
 @cache

@@ -1,6 +1,15 @@
-"""The description-text classifier: TF-IDF words + character n-grams, a linear model, and Platt
-calibration on out-of-fold scores. Follows scikit-learn's estimator conventions; saved as NPZ
-arrays + JSON metadata (format version, sha256 of the arrays) and loaded without pickle.
+"""The shipped fake-job model, saved as NPZ arrays + JSON metadata (format version, sha256 of the
+arrays) and loaded without pickle. Three parts:
+
+- `FakeJobClassifier`, the lexical model: TF-IDF words + character n-grams, a linear model, Platt
+  calibration on out-of-fold scores (scikit-learn estimator conventions). English only.
+- the semantic head: a logistic regression over the multilingual sentence encoder's vector of the
+  ad (semantic.py); it scores English and Spanish alike.
+- two stackers, logistic regressions fitted on out-of-fold scores of the parts plus the
+  indicators' log-odds: `en` (lexical + semantic + indicators) for English ads, `xl` (semantic +
+  indicators) for every other language. Their output is the calibrated probability of fraud at
+  the development data's base rate; thresholds chosen by grouped cross-validation are stored with
+  them.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ from heroes.fakejobs.features import CharTfidf, FeatureSpace, WordTfidf
 from heroes.fakejobs.lang import uninformative_words
 from heroes.fakejobs.text import normalise
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MODEL_DIR = Path(__file__).parent / "model"
 
 
@@ -110,19 +119,30 @@ class FakeJobClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)
 
     def contributions(self, text: str, top: int = 8) -> list[dict[str, Any]]:
-        """The word terms of `text` that pushed its score most towards fraud."""
+        """The word terms of `text` that pushed its score most towards fraud; terms made of stop
+        words or of the everyday words of honest ads (languages.yaml) are never listed."""
         normalised = normalise(text)
         row = self.space_.word.transform([normalised])
         weights = row.data * self.coef_[row.indices]
         order = np.argsort(-weights)
+        quiet = uninformative_words("en") | uninformative_words("es")
         found: list[dict[str, Any]] = []
         for i in order:
             term = str(self.space_.word.terms[row.indices[i]])
             if weights[i] <= 0 or len(found) >= top:
                 break
-            if not set(term.split()) <= uninformative_words("en"):  # "and", "we are": true but not telling
+            if not set(term.split()) & quiet and not term.isdigit():
                 found.append({"term": term, "weight": round(float(weights[i]), 4)})
         return found
+
+    def term_weights(self, text: str) -> dict[str, float]:
+        """Contribution of each word unigram of `text` to the decision value (for sentence scores)."""
+        row = self.space_.word.transform([normalise(text)])
+        return {
+            str(self.space_.word.terms[j]): float(v * self.coef_[j])
+            for j, v in zip(row.indices, row.data, strict=True)
+            if " " not in str(self.space_.word.terms[j])
+        }
 
     # --- safe persistence -------------------------------------------------------------------
     def arrays(self) -> dict[str, np.ndarray]:
@@ -141,14 +161,101 @@ class FakeJobClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return p
 
 
+STACK_FEATURES = {"en": ("lexical", "semantic", "indicators", "brevity"), "xl": ("semantic", "indicators", "brevity")}
+BREVITY_WORDS = 100
+
+
+def brevity(texts: Sequence[str]) -> np.ndarray:
+    """1 for an empty text, falling to 0 at `BREVITY_WORDS` words: lets the stacker trust the
+    learned scores less on a few words than on a whole posting."""
+    counts = np.array([len(t.split()) for t in texts], dtype=np.float64)
+    return np.asarray(np.clip(1.0 - counts / BREVITY_WORDS, 0.0, 1.0))
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return np.asarray(np.log(q / (1 - q)))
+
+
+def to_base_rate(p: np.ndarray | float, trained: float, target: float) -> np.ndarray:
+    """Bayes' rule for a new prior: a probability calibrated where `trained` of the ads were
+    fraudulent, re-expressed for a population where `target` of them are."""
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-9, 1 - 1e-9)
+    odds = q / (1 - q) * (target / (1 - target)) / (trained / (1 - trained))
+    return np.asarray(odds / (1 + odds))
+
+
+@dataclass
+class Stacker:
+    """Logistic regression over the named scores (log-odds scale)."""
+
+    features: tuple[str, ...]
+    coef: np.ndarray
+    intercept: float
+
+    def proba(self, columns: dict[str, np.ndarray]) -> np.ndarray:
+        z = sum(
+            float(w) * np.asarray(columns[f], dtype=np.float64) for f, w in zip(self.features, self.coef, strict=True)
+        )
+        return _sigmoid(np.asarray(z) + self.intercept)
+
+    @classmethod
+    def fit(cls, features: tuple[str, ...], columns: dict[str, np.ndarray], y: np.ndarray) -> Stacker:
+        lr = LogisticRegression(C=1.0)
+        lr.fit(np.column_stack([columns[f] for f in features]), y)
+        return cls(features, lr.coef_.ravel().astype(np.float64), float(lr.intercept_[0]))
+
+
+@dataclass
+class Decision:
+    """Where `label` turns to 1 (best F1 of the fraud class in grouped CV) and where "high" starts
+    (the lowest score with precision >= 0.9 in grouped CV), for one stacker."""
+
+    threshold: float
+    high_threshold: float
+
+    def level(self, score: float) -> str:
+        if score >= self.high_threshold:
+            return "high"
+        return "medium" if score >= self.threshold else "low"
+
+
 @dataclass
 class SavedModel:
     classifier: FakeJobClassifier
     metadata: dict[str, Any]
+    semantic_coef: np.ndarray
+    semantic_intercept: float
+    stackers: dict[str, Stacker]
+
+    @property
+    def decisions(self) -> dict[str, Decision]:
+        return {
+            k: Decision(float(v["threshold"]), float(v["high_threshold"])) for k, v in self.metadata["decision"].items()
+        }
 
     @property
     def threshold(self) -> float:
-        return float(self.metadata["threshold"])
+        return float(self.metadata["decision"]["en"]["threshold"])
+
+    @property
+    def training_base_rate(self) -> float:
+        return float(self.metadata["base_rate"]["training"])
+
+    @property
+    def shown_base_rate(self) -> float:
+        return float(self.metadata["base_rate"]["shown"])
+
+    def semantic_scores(self, embeddings: np.ndarray) -> np.ndarray:
+        return np.asarray(embeddings.astype(np.float64) @ self.semantic_coef + self.semantic_intercept)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        arrays = self.classifier.arrays()
+        arrays["semantic_coef"] = self.semantic_coef.astype(np.float32)
+        arrays["semantic_intercept"] = np.array([self.semantic_intercept], dtype=np.float64)
+        for name, stacker in self.stackers.items():
+            arrays[f"stack_{name}"] = np.append(stacker.coef, stacker.intercept).astype(np.float64)
+        return arrays
 
 
 def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
@@ -157,16 +264,18 @@ def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     return buffer.getvalue()
 
 
-def save(classifier: FakeJobClassifier, metadata: dict[str, Any], directory: Path = MODEL_DIR) -> Path:
+def save(model: SavedModel, directory: Path = MODEL_DIR) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    payload = _npz_bytes(classifier.arrays())
+    payload = _npz_bytes(model.arrays())
     (directory / "fakejobs.npz").write_bytes(payload)
     meta = {
+        **model.metadata,
         "format_version": FORMAT_VERSION,
         "arrays_sha256": hashlib.sha256(payload).hexdigest(),
-        "params": classifier.params(),
-        **metadata,
+        "params": model.classifier.params(),
+        "stack_features": {k: list(v.features) for k, v in model.stackers.items()},
     }
+    model.metadata = meta
     path = directory / "fakejobs.json"
     path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
@@ -194,4 +303,14 @@ def load(directory: Path = MODEL_DIR) -> SavedModel:
     clf.intercept_ = float(arrays["intercept"][0])
     clf.platt_ = (float(arrays["platt"][0]), float(arrays["platt"][1]))
     clf.classes_ = np.array([0, 1])
-    return SavedModel(clf, meta)
+    stackers = {}
+    for name, features in meta["stack_features"].items():
+        values = arrays[f"stack_{name}"]
+        stackers[name] = Stacker(tuple(features), values[:-1].astype(np.float64), float(values[-1]))
+    return SavedModel(
+        clf,
+        meta,
+        arrays["semantic_coef"].astype(np.float64),
+        float(arrays["semantic_intercept"][0]),
+        stackers,
+    )

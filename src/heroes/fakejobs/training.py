@@ -1,14 +1,16 @@
 """Training, cross-validation and evaluation of the shipped fake-job model.
 
 Cross-validation is stratified and grouped by near-duplicate template (grouping.py) so a scam
-template is never on both sides of a split. Decision thresholds are chosen inside each training
-fold (on its own out-of-fold calibration scores), never on the fold being scored.
+template is never on both sides of a split. The stackers are fitted on out-of-fold scores of the
+lexical and semantic parts (an inner grouped CV), and the decision thresholds are chosen on those
+out-of-fold scores too: inside each training fold when measuring, never on the fold being scored.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, confusion_matrix, precision_recall_fscore_support
@@ -23,12 +26,24 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import make_pipeline
 
 from heroes.fakejobs.ad import Ad
-from heroes.fakejobs.engine import Combination
 from heroes.fakejobs.grouping import template_groups
-from heroes.fakejobs.indicators import find_indicators
-from heroes.fakejobs.model import MODEL_DIR, FakeJobClassifier, save
+from heroes.fakejobs.indicators import evidence, find_indicators
+from heroes.fakejobs.model import (
+    MODEL_DIR,
+    STACK_FEATURES,
+    FakeJobClassifier,
+    SavedModel,
+    Stacker,
+    brevity,
+    logit,
+    save,
+)
+from heroes.fakejobs.semantic import EMBED_CHARS, embed
 
 SEED = 13
+SHOWN_BASE_RATE = 0.05  # share of fraudulent ads on an ordinary job portal, for the page's probability
+SEMANTIC_C = 1.0
+INNER_FOLDS = 4
 DEFAULT_DATA = Path("../shared/data/jobs/dev.jsonl")
 Progress = Callable[[str], None]
 
@@ -64,7 +79,7 @@ def load_dataset(path: Path) -> Dataset:
 
 
 def best_f1_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
-    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    grid = np.round(np.arange(0.02, 0.981, 0.01), 2)
     scores = [_f1(labels, probabilities >= t) for t in grid]
     return float(grid[int(np.argmax(scores))])
 
@@ -99,17 +114,181 @@ def metrics(labels: np.ndarray, scores: np.ndarray, predicted: np.ndarray) -> di
     }
 
 
-def indicator_weights(texts: Sequence[str]) -> list[list[float]]:
-    return [[h.indicator.weight for h in find_indicators(Ad(text=t))] for t in texts]
-
-
-def combined_scores(probabilities: np.ndarray, weights: list[list[float]], combination: Combination) -> np.ndarray:
-    return np.array([combination.combine(float(p), w) for p, w in zip(probabilities, weights, strict=True)])
+def indicator_evidence(texts: Sequence[str]) -> np.ndarray:
+    """The indicators' log-odds per text (their weights, decayed as in indicators.evidence)."""
+    return np.array([evidence([h.indicator.weight for h in find_indicators(Ad(text=t))]) for t in texts])
 
 
 def baseline() -> Any:
-    """The plain reference: scikit-learn defaults, TF-IDF words + logistic regression, 0.5 cut."""
-    return make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
+    """The reference named in the issue: TF-IDF words + class-balanced logistic regression, 0.5 cut."""
+    return make_pipeline(TfidfVectorizer(sublinear_tf=True), LogisticRegression(class_weight="balanced", max_iter=2000))
+
+
+def fit_semantic(embeddings: np.ndarray, y: np.ndarray, seed: int = SEED) -> tuple[np.ndarray, float]:
+    lr = LogisticRegression(C=SEMANTIC_C, class_weight="balanced", max_iter=3000, random_state=seed)
+    lr.fit(embeddings, y)
+    return lr.coef_.ravel().astype(np.float64), float(lr.intercept_[0])
+
+
+OPENING_WORDS = (15, 60)
+SUPPLEMENT = Path(__file__).parent / "data" / "short_honest.yaml"
+
+
+def short_honest_ads(seed: int = SEED, path: Path = SUPPLEMENT) -> list[str]:
+    """The training supplement of short honest ads (data/short_honest.yaml), composed with a fixed
+    seed: a role and town, then hours, pay and how to apply, each present four times in five."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ads: list[str] = []
+    for lang, parts in data["parts"].items():
+        rng = random.Random(f"{seed}-{lang}")
+        seen: set[str] = set()
+        for _ in range(100 * data["ads_per_language"]):
+            if len(seen) == data["ads_per_language"]:
+                break
+            head = f"{rng.choice(parts['role'])} {rng.choice(parts['town'])}."
+            ad = " ".join([head, *(rng.choice(parts[k]) for k in ("hours", "pay", "apply") if rng.random() < 0.8)])
+            if ad not in seen:
+                seen.add(ad)
+                ads.append(ad)
+    return ads
+
+
+def openings(texts: Sequence[str], seed: int = SEED) -> tuple[np.ndarray, list[str]]:
+    """(index of the posting, its opening) for every posting longer than 80 words: the first
+    sentences, 15 to 60 words. Trained on beside the whole postings, with the posting's label and
+    template group, they teach the models what a short ad of either class looks like; without them
+    a short honest ad ("Waiter wanted, evenings, apply in person") read as risky, because short
+    postings in the development data are more often scams."""
+    rng = np.random.default_rng(seed)
+    index, crops = [], []
+    for i, text in enumerate(texts):
+        tokens = text.split()
+        if len(tokens) <= 80:
+            continue
+        target = int(rng.integers(*OPENING_WORDS))
+        cut = " ".join(tokens[: target + 1])
+        end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+        index.append(i)
+        crops.append(cut[: end + 1] if end > 40 else " ".join(tokens[:target]))
+    return np.array(index, dtype=np.int64), crops
+
+
+@dataclass
+class Parts:
+    """Everything the fit needs per row, computed once for the postings and their openings."""
+
+    texts: list[str]
+    y: np.ndarray
+    groups: np.ndarray
+    embeddings: np.ndarray
+    indicators: np.ndarray
+    opening_of: np.ndarray  # posting index of each opening
+    opening_texts: list[str]
+    opening_embeddings: np.ndarray
+    opening_indicators: np.ndarray
+    supplement_texts: list[str]
+    supplement_embeddings: np.ndarray
+    supplement_indicators: np.ndarray
+
+    @classmethod
+    def build(cls, texts: list[str], y: np.ndarray, embeddings: np.ndarray | None, seed: int) -> Parts:
+        of, crops = openings(texts, seed)
+        extra = short_honest_ads(seed)
+        return cls(
+            texts,
+            y,
+            template_groups(texts),
+            embed(texts) if embeddings is None else embeddings,
+            indicator_evidence(texts),
+            of,
+            crops,
+            embed(crops),
+            indicator_evidence(crops),
+            extra,
+            embed(extra),
+            indicator_evidence(extra),
+        )
+
+    def fit(self, rows: np.ndarray, seed: int, **params: Any) -> Fitted:
+        """Fit on the postings `rows`, their openings and the short honest ads (each of which is
+        its own template group)."""
+        extra = np.nonzero(np.isin(self.opening_of, rows))[0]
+        source = self.opening_of[extra]
+        n_short = len(self.supplement_texts)
+        texts = [self.texts[i] for i in rows] + [self.opening_texts[j] for j in extra] + self.supplement_texts
+        real = np.r_[np.ones(len(rows), dtype=bool), np.zeros(len(extra) + n_short, dtype=bool)]
+        first_free = int(self.groups.max()) + 1
+        return fit_model(
+            texts,
+            np.r_[self.y[rows], self.y[source], np.zeros(n_short, dtype=np.int64)],
+            np.r_[self.groups[rows], self.groups[source], np.arange(first_free, first_free + n_short)],
+            np.vstack([self.embeddings[rows], self.opening_embeddings[extra], self.supplement_embeddings]),
+            np.r_[self.indicators[rows], self.opening_indicators[extra], self.supplement_indicators],
+            seed,
+            real=real,
+            **params,
+        )
+
+
+@dataclass
+class Fitted:
+    model: SavedModel
+    oof: dict[str, np.ndarray]  # out-of-fold stacked probabilities per stacker, on the training rows
+
+
+def fit_model(
+    texts: Sequence[str],
+    y: np.ndarray,
+    groups: np.ndarray,
+    embeddings: np.ndarray,
+    indicators: np.ndarray,
+    seed: int = SEED,
+    real: np.ndarray | None = None,
+    **params: Any,
+) -> Fitted:
+    """Lexical + semantic parts on all rows, stackers on their out-of-fold scores, thresholds on
+    the out-of-fold scores of the `real` rows (the postings, not the openings added by `openings`)."""
+    clf = FakeJobClassifier(random_state=seed, calibration_folds=INNER_FOLDS, **params).fit(texts, y, groups=groups)
+    semantic_oof = np.zeros(len(y))
+    splitter = StratifiedGroupKFold(INNER_FOLDS, shuffle=True, random_state=seed)
+    for train, test in splitter.split(embeddings, y, groups):
+        coef, intercept = fit_semantic(embeddings[train], y[train], seed)
+        semantic_oof[test] = embeddings[test].astype(np.float64) @ coef + intercept
+    columns = {
+        "lexical": logit(clf.oof_proba_),
+        "semantic": semantic_oof,
+        "indicators": indicators,
+        "brevity": brevity(texts),
+    }
+    stackers = {name: Stacker.fit(features, columns, y) for name, features in STACK_FEATURES.items()}
+    keep = np.ones(len(y), dtype=bool) if real is None else real
+    oof = {name: stacker.proba(columns)[keep] for name, stacker in stackers.items()}
+    decision = {
+        name: {
+            "threshold": best_f1_threshold(p, y[keep]),
+            "high_threshold": max(best_f1_threshold(p, y[keep]), precision_threshold(p, y[keep], 0.9)),
+        }
+        for name, p in oof.items()
+    }
+    coef, intercept = fit_semantic(embeddings, y, seed)
+    metadata = {
+        "decision": decision,
+        "base_rate": {"training": round(float(np.mean(y)), 4), "shown": SHOWN_BASE_RATE},
+        "semantic": {"encoder": "use-multilingual-v3", "embed_chars": EMBED_CHARS, "C": SEMANTIC_C},
+    }
+    return Fitted(SavedModel(clf, metadata, coef, intercept, stackers), oof)
+
+
+def predict_columns(
+    model: SavedModel, texts: Sequence[str], embeddings: np.ndarray, indicators: np.ndarray
+) -> dict[str, np.ndarray]:
+    lexical = logit(model.classifier.predict_proba(list(texts))[:, 1])
+    return {
+        "lexical": lexical,
+        "semantic": model.semantic_scores(embeddings),
+        "indicators": indicators,
+        "brevity": brevity(texts),
+    }
 
 
 def cross_validate(
@@ -118,16 +297,19 @@ def cross_validate(
     seed: int = SEED,
     progress: Progress | None = None,
     predictions: dict[str, np.ndarray] | None = None,
+    embeddings: np.ndarray | None = None,
     **params: Any,
 ) -> dict[str, Any]:
-    """Baseline, classifier and classifier + indicators, scored on the same grouped folds."""
-    groups = template_groups(data.texts)
-    weights = indicator_weights(data.texts)
+    """Baseline, lexical model alone, and the stacked model (English and cross-lingual routes),
+    scored on the same grouped folds; every threshold chosen inside the training fold."""
+    parts = Parts.build(data.texts, data.labels, embeddings, seed)
+    groups, indicators, vectors = parts.groups, parts.indicators, parts.embeddings
     splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
     y = data.labels
     n = len(y)
-    out = {k: np.zeros(n) for k in ("baseline", "classifier", "combined")}
-    predicted = {k: np.zeros(n, dtype=bool) for k in out}
+    names = ("baseline", "lexical", "stacked", "stacked_xl")
+    out = {k: np.zeros(n) for k in names}
+    predicted = {k: np.zeros(n, dtype=bool) for k in names}
     thresholds: list[dict[str, float]] = []
     started = time.perf_counter()
     for k, (train, test) in enumerate(splitter.split(data.texts, y, groups), start=1):
@@ -137,21 +319,18 @@ def cross_validate(
         out["baseline"][test] = base.predict_proba(test_texts)[:, 1]
         predicted["baseline"][test] = out["baseline"][test] >= 0.5
 
-        clf = FakeJobClassifier(random_state=seed, **params).fit(train_texts, y[train], groups=groups[train])
-        t_clf = best_f1_threshold(clf.oof_proba_, y[train])
-        proba = clf.predict_proba(test_texts)[:, 1]
-        out["classifier"][test] = proba
-        predicted["classifier"][test] = proba >= t_clf
-
-        probe = Combination(threshold=0.5, high_threshold=0.75)
-        train_combined = combined_scores(clf.oof_proba_, [weights[i] for i in train], probe)
-        t_comb = best_f1_threshold(train_combined, y[train])
-        out["combined"][test] = combined_scores(proba, [weights[i] for i in test], probe)
-        predicted["combined"][test] = out["combined"][test] >= t_comb
-        thresholds.append({"classifier": t_clf, "combined": t_comb})
+        model = parts.fit(train, seed, **params).model
+        t_lex = best_f1_threshold(model.classifier.oof_proba_[: len(train)], y[train])
+        columns = predict_columns(model, test_texts, vectors[test], indicators[test])
+        out["lexical"][test] = model.classifier.predict_proba(test_texts)[:, 1]
+        predicted["lexical"][test] = out["lexical"][test] >= t_lex
+        for name, route in (("stacked", "en"), ("stacked_xl", "xl")):
+            out[name][test] = model.stackers[route].proba(columns)
+            predicted[name][test] = out[name][test] >= model.decisions[route].threshold
+        thresholds.append({"lexical": t_lex, **{r: d.threshold for r, d in model.decisions.items()}})
         if progress:
             progress(f"fold {k}/{folds} done ({time.perf_counter() - started:.0f} s)")
-    result: dict[str, Any] = {name: metrics(y, out[name], predicted[name]) for name in out}
+    result: dict[str, Any] = {name: metrics(y, out[name], predicted[name]) for name in names}
     if predictions is not None:  # out-of-fold scores and decisions, for the benchmark's breakdowns
         predictions.update({f"{k}_score": v for k, v in out.items()})
         predictions.update({f"{k}_label": v for k, v in predicted.items()})
@@ -167,33 +346,31 @@ def train(
     seed: int = SEED,
     run_cv: bool = True,
     progress: Progress | None = None,
+    embeddings: np.ndarray | None = None,
     **params: Any,
 ) -> dict[str, Any]:
     """Fit the shipped model on all of `data_path` and save it with its cross-validated metrics."""
     data = load_dataset(data_path)
-    cv = cross_validate(data, seed=seed, progress=progress, **params) if run_cv else None
-    groups = template_groups(data.texts)
-    clf = FakeJobClassifier(random_state=seed, **params).fit(data.texts, data.labels, groups=groups)
-    probe = Combination(threshold=0.5, high_threshold=0.75)
-    combined = combined_scores(clf.oof_proba_, indicator_weights(data.texts), probe)
-    threshold = best_f1_threshold(combined, data.labels)
-    metadata = {
-        "model": "fakejobs-description-classifier",
-        "trained_at": time.strftime("%Y-%m-%d", time.gmtime()),
-        "seed": seed,
-        "training_data": {"file": data_path.name, "sha256": data.sha256, "rows": len(data.texts)},
-        "threshold": threshold,
-        "high_threshold": max(threshold, precision_threshold(combined, data.labels)),
-        "classifier_threshold": best_f1_threshold(clf.oof_proba_, data.labels),
-        "combination": {"decay": probe.decay, "prior_other_languages": probe.prior_other_languages},
-        "cv": cv,
-    }
-    save(clf, metadata, out_dir)
-    return metadata
+    if progress:
+        progress(f"encoding {len(data.texts)} postings with the multilingual sentence encoder")
+    vectors = embed(data.texts) if embeddings is None else embeddings
+    cv = cross_validate(data, seed=seed, progress=progress, embeddings=vectors, **params) if run_cv else None
+    parts = Parts.build(data.texts, data.labels, vectors, seed)
+    fitted = parts.fit(np.arange(len(data.texts)), seed, **params)
+    fitted.model.metadata.update(
+        {
+            "model": "fakejobs-stacked",
+            "seed": seed,
+            "training_data": {"file": data_path.name, "sha256": data.sha256, "rows": len(data.texts)},
+            "cv": cv,
+        }
+    )
+    save(fitted.model, out_dir)
+    return fitted.model.metadata
 
 
 def evaluate(data_path: Path, checker: Any | None = None) -> dict[str, Any]:
-    """Metrics of the shipped model (classifier + indicators, shipped threshold) on a labelled file."""
+    """Metrics of the shipped model (its stored thresholds) on a labelled file."""
     from heroes.fakejobs.engine import default_checker
 
     data = load_dataset(data_path)
@@ -202,5 +379,5 @@ def evaluate(data_path: Path, checker: Any | None = None) -> dict[str, Any]:
     scores = np.array([r["score"] for r in rows])
     predicted = np.array([r["label"] == 1 for r in rows])
     result = metrics(data.labels, scores, predicted)
-    result["threshold"] = checker.combination.threshold
+    result["threshold"] = checker.model.threshold
     return result

@@ -22,9 +22,10 @@ from heroes.core.web.templating import render
 from heroes.fakejobs.batch import FORMATS
 from heroes.fakejobs.engine import AdError, Verdict, check
 from heroes.fakejobs.jobs import KIND
+from heroes.fakejobs.numbers import DECIMAL_COMMA, format_number, format_percent
 
 BATCH = "fakejobs:batch"
-MAX_AD = 50_000
+MAX_AD = 200_000  # a whole posting with its company profile; longer input is refused with a message
 MAX_UPLOAD = 50 * 1024 * 1024
 
 router = APIRouter()
@@ -81,6 +82,13 @@ class TermOut(BaseModel):
     weight: float
 
 
+class SentenceOut(BaseModel):
+    text: str
+    start: int
+    end: int
+    weight: float
+
+
 class HighlightOut(BaseModel):
     start: int
     end: int
@@ -88,8 +96,15 @@ class HighlightOut(BaseModel):
 
 
 class VerdictOut(BaseModel):
-    score: float = Field(ge=0, le=1, description="Risk in [0, 1]: classifier and indicators combined.")
-    label: Literal[0, 1] = Field(description="1 when score reaches the shipped decision threshold.")
+    score: float = Field(
+        ge=0, le=1, description="Calibrated probability of fraud (development base rate): learned model and indicators."
+    )
+    label: Literal[0, 1] = Field(description="1 when score reaches the decision threshold stored with the model.")
+    threshold: float = Field(description="The stored threshold used for this ad's language route.")
+    probability_at_base_rate: float = Field(
+        description="The same evidence as a probability where `base_rate` of the ads are fraudulent."
+    )
+    base_rate: float
     level: Literal["low", "medium", "high"]
     language: str = Field(description="Language of the ad (given or detected).")
     classifier_probability: float | None = Field(
@@ -97,6 +112,7 @@ class VerdictOut(BaseModel):
     )
     indicators: list[IndicatorOut]
     top_terms: list[TermOut] = Field(description="Words of the description that raised the classifier's score most.")
+    top_sentences: list[SentenceOut] = Field(description="Sentences that pushed the learned score most towards fraud.")
     advice: list[str]
     helplines: list[HelplineOut]
     report_url: str
@@ -145,7 +161,11 @@ def check_form(request: Request, user: Public) -> Response:
 
 
 @router.post("/fakejobs", include_in_schema=False)
-def check_page(request: Request, user: Public, text: Annotated[str, Form(max_length=MAX_AD)] = "") -> Response:
+def check_page(request: Request, user: Public, text: Annotated[str, Form()] = "") -> Response:
+    if len(text) > MAX_AD:
+        limit = f"{MAX_AD:,}".replace(",", "." if i18n.get_language() in DECIMAL_COMMA else ",")
+        message = _("The ad is longer than %(n)s characters: paste its first part.", n=limit)
+        return render(request, "fakejobs/check.html", {"ad": "", "verdict": None, "error": message}, 413)
     if not text.strip():
         return render(
             request,
@@ -155,10 +175,21 @@ def check_page(request: Request, user: Public, text: Annotated[str, Form(max_len
         )
     verdict = _run(text, None)
     titles = {item.id: item.title for item in verdict.indicators}
+    lang = i18n.get_language()
+    shown = {
+        "score": format_number(verdict.score, lang),
+        "probability": format_percent(verdict.probability_at_base_rate, lang),
+        "base_rate": format_percent(verdict.base_rate, lang),
+    }
     return render(
         request,
         "fakejobs/check.html",
-        {"ad": text, "verdict": verdict, "segments": segments(verdict.text, verdict.highlights, titles)},
+        {
+            "ad": text,
+            "verdict": verdict,
+            "shown": shown,
+            "segments": segments(verdict.text, verdict.highlights, titles),
+        },
     )
 
 
