@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from heroes.media.hashers import decode_image, pdq_of_image
+from heroes.media.pdq import decode_image, pdq_of_image
 from heroes.media.scan import hash_file
 from heroes.media.synthetic import make_image, make_video
 

@@ -17,9 +17,10 @@ import time
 import numpy as np
 from PIL import Image
 
-from heroes.media.hashers import HashValue, pdq_dihedral_of_image, pdq_of_image
+from heroes.media.hashers import HashValue
 from heroes.media.hashlists import HashEntry, HashList
 from heroes.media.matcher import Matcher
+from heroes.media.pdq import pdq_dihedral_of_image, pdq_of_image
 from heroes.media.synthetic import VARIATIONS, make_image
 
 SIZE = (640, 480)
