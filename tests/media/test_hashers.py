@@ -4,7 +4,7 @@ import pytest
 
 from heroes.media.hashers import HASHERS, HashError, get_hasher
 from heroes.media.scan import hash_file
-from heroes.media.synthetic import flat_image, make_image
+from tests.media.synthetic import flat_image, make_image
 
 
 def test_registry_holds_every_type_once() -> None:

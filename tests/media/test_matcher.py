@@ -5,7 +5,7 @@ from heroes.media.hashers import HashValue
 from heroes.media.hashlists import HashEntry, HashList
 from heroes.media.matcher import Matcher
 from heroes.media.scan import hash_file
-from heroes.media.synthetic import make_image, mirror
+from tests.media.synthetic import make_image, mirror
 
 
 def _flip_bits(hex_value: str, n: int) -> str:
