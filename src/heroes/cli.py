@@ -97,9 +97,16 @@ def _options(
     lang: str | None = typer.Option(None, "--lang", envvar="HEROES_LANG", help="Language of the output (en, es)."),
 ) -> None:
     from heroes.core import i18n
-    from heroes.core.auth import set_cli_user
 
-    set_cli_user(user)
+    # The account reaches cli_principal() through HEROES_USER: importing heroes.core.auth here would
+    # cost every command (FastAPI, SQLAlchemy, argon2) before it starts, staff command or not.
+    if user:
+        os.environ["HEROES_USER"] = user
+    else:
+        os.environ.pop("HEROES_USER", None)
+    auth = sys.modules.get("heroes.core.auth")
+    if auth is not None:  # already loaded (the test suite, an embedding program): its own setting too
+        auth.set_cli_user(user)
     i18n.set_language(lang or os.environ.get("LANG", "en")[:2])
 
 
