@@ -60,6 +60,9 @@ def test_upload_scan_results_export(client, login_as, intake: Path) -> None:
     summary = status["summary"]
     assert summary["files"] == 9 and summary["errors"] == 2
     assert summary["by_category"] == {"national / A": 2, "national / B": 2}
+    assert summary["too_flat"] == 1 and summary["min_quality"] == 50  # grey.png
+    page = client.get(f"/media/scans/{scan_id}")
+    assert 'data-testid="too-flat">1<' in page.text
 
     matched = client.get(f"/api/media/scans/{scan_id}/results").json()
     assert sorted(Path(r["path"]).name for r in matched) == ["copy-of-one.jpg", "holiday.txt", "one.jpg", "two.png"]
