@@ -111,6 +111,57 @@ def bench_scan(images: int, runners: Sequence[str], workdir: Path) -> None:
         )
 
 
+def bench_large_index(images: int, n_hashes: int, workdir: Path) -> None:
+    """Files per second of a real scan against a list of n_hashes PDQ hashes: the scanner (batched
+    index queries, one faiss thread) beside the same files queried one at a time in our index (the
+    scanner before) and in python-threatexchange's PDQIndex (after hashing them the same way)."""
+    import numpy as np
+
+    from heroes.media.engine import HashList, Matcher, scan
+    from heroes.media.hashlists import HashEntry
+    from heroes.media.index import pin_threads
+    from heroes.media.scan import hash_file
+
+    folder = workdir / "pictures-large"
+    make_pictures(folder, images)
+    files = sorted(folder.rglob("*.jpg"))
+    rng = np.random.default_rng(11)
+    codes = rng.integers(0, 256, size=(n_hashes, 32), dtype=np.uint8)
+    hexes = [c.tobytes().hex() for c in codes]
+    listed = [hash_file(files[i]).value("pdq") for i in range(0, images, max(1, images // 20))]
+    hexes[: len(listed)] = [h for h in listed if h]
+    print(f"\n== scan of {images:,} pictures against {n_hashes:,} PDQ hashes (one thread)")
+    t0 = time.perf_counter()
+    matcher = Matcher([HashList("big", [HashEntry("pdq", h, "A") for h in hexes])])
+    print(f"index built in {time.perf_counter() - t0:.0f} s")
+    pin_threads(1)
+    hashed = [hash_file(f) for f in files]  # hashing is the same for all three: timed apart
+    t0 = time.perf_counter()
+    summary = scan([folder], workdir / "large.jsonl", matcher, resume=False)
+    t_scan = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    one_by_one = sum(bool(matcher.match(r.hashes).matches) for r in hashed)
+    t_single = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    batched = sum(bool(o.matches) for o in matcher.match_many([(r.hashes, ()) for r in hashed]))
+    t_batch = time.perf_counter() - t0
+    print(f"scanner (hash + match, batched)     {images / t_scan:8.1f} files/s  matched {summary.matched_files}")
+    print(f"match only, batched                 {images / t_batch:8.1f} files/s  matched {batched}")
+    print(f"match only, one file at a time      {images / t_single:8.1f} files/s  matched {one_by_one}")
+    try:
+        from threatexchange.signal_type.pdq.pdq_index import PDQIndex
+    except ImportError:
+        print("python-threatexchange not installed: no baseline")
+        return
+    t0 = time.perf_counter()
+    tx = PDQIndex(zip(hexes, range(len(hexes)), strict=True))
+    print(f"threatexchange PDQIndex built in {time.perf_counter() - t0:.0f} s")
+    t0 = time.perf_counter()
+    tx_found = sum(bool(tx.query(r.value("pdq") or "")) for r in hashed if (r.hashes["pdq"].quality or 0) >= 50)
+    t_tx = time.perf_counter() - t0
+    print(f"threatexchange, one file at a time  {images / t_tx:8.1f} files/s  matched {tx_found}")
+
+
 def bench_digests(megabytes: int, workdir: Path) -> None:
     from heroes.media import scan as scan_module
     from heroes.media.scan import hash_file
@@ -211,6 +262,8 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=5_000)
     parser.add_argument("--megabytes", type=int, default=256)
     parser.add_argument("--skip-ray", action="store_true")
+    parser.add_argument("--pdq-hashes", type=int, default=0, help="also scan against this many PDQ hashes")
+    parser.add_argument("--only-pdq", action="store_true", help="run only the large-index scan")
     args = parser.parse_args()
     runners = ["inline", "process"] + ([] if args.skip_ray else ["ray"])
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
@@ -219,16 +272,19 @@ def main() -> None:
         from heroes.core.settings import Settings, set_settings
 
         set_settings(Settings(data_dir=workdir / "data", job_workers=2))
-        if not args.skip_ray:
+        if not args.skip_ray and not args.only_pdq:
             from heroes.core import ray_runner
 
             t0 = time.perf_counter()
             ray_runner.connect(address="", num_cpus=2)
             print(f"local Ray with 2 CPUs started in {time.perf_counter() - t0:.1f} s")
-        bench_fanout(args.units, runners)
-        bench_scan(args.images, runners, workdir)
-        bench_digests(args.megabytes, workdir)
-        bench_startup(workdir)
+        if args.pdq_hashes:
+            bench_large_index(min(args.images, 2000), args.pdq_hashes, workdir)
+        if not args.only_pdq:
+            bench_fanout(args.units, runners)
+            bench_scan(args.images, runners, workdir)
+            bench_digests(args.megabytes, workdir)
+            bench_startup(workdir)
     finally:
         if not args.skip_ray:
             from heroes.core import ray_runner

@@ -93,17 +93,28 @@ app = typer.Typer(
 
 @app.callback()
 def _options(
+    ctx: typer.Context,
     user: str | None = typer.Option(None, "--user", "-u", envvar="HEROES_USER", help="Staff account to act as."),
     lang: str | None = typer.Option(None, "--lang", envvar="HEROES_LANG", help="Language of the output (en, es)."),
 ) -> None:
     from heroes.core import i18n
 
-    # The account reaches cli_principal() through HEROES_USER: importing heroes.core.auth here would
-    # cost every command (FastAPI, SQLAlchemy, argon2) before it starts, staff command or not.
+    # The account reaches cli_principal() through HEROES_USER for the length of the command:
+    # importing heroes.core.auth here would cost every command (FastAPI, SQLAlchemy, argon2) before
+    # it starts, staff command or not. The variable is put back when the command ends.
+    before = os.environ.get("HEROES_USER")
     if user:
         os.environ["HEROES_USER"] = user
     else:
         os.environ.pop("HEROES_USER", None)
+
+    def restore() -> None:
+        if before is None:
+            os.environ.pop("HEROES_USER", None)
+        else:
+            os.environ["HEROES_USER"] = before
+
+    ctx.call_on_close(restore)
     auth = sys.modules.get("heroes.core.auth")
     if auth is not None:  # already loaded (the test suite, an embedding program): its own setting too
         auth.set_cli_user(user)
