@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -20,8 +21,11 @@ class Settings(BaseSettings):
     encryption_key: str | None = Field(
         default=None, description="Fernet key for data at rest; generated into the data folder when unset."
     )
-    job_runner: Literal["process", "inline", "thread"] = "process"
+    job_runner: Literal["process", "inline", "thread", "ray"] = "process"
     job_workers: int = 2
+    ray_address: str | None = Field(
+        default=None, description="Ray cluster for HEROES_JOB_RUNNER=ray (e.g. head:6379); a local Ray when empty."
+    )
     default_language: str = "en"
     https_only_cookies: bool = False
     login_max_failures: int = 5
@@ -67,6 +71,16 @@ class Settings(BaseSettings):
 
 
 _override: Settings | None = None
+# Called after the settings change (the database module drops its engine): modules that cache
+# something derived from the settings register here, so this module imports none of them.
+_listeners: list[Callable[[], None]] = []
+
+
+def on_change(listener: Callable[[], None]) -> Callable[[], None]:
+    """Register a function to call whenever set_settings() replaces the settings."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +97,5 @@ def set_settings(settings: Settings | None) -> None:
     global _override
     _override = settings
     _from_environment.cache_clear()
-    from heroes.core import db
-
-    db.reset_engine()
+    for listener in _listeners:
+        listener()
