@@ -1,0 +1,140 @@
+"""WhatsApp "Export chat" text files (Android and iOS; 12- and 24-hour clocks; any date order)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from heroes.chats.base import ChatParser, ParseError, decode
+from heroes.chats.model import Conversation, Message
+from heroes.chats.registry import register
+
+# Invisible marks WhatsApp sprinkles into exports (LRM, RLM, narrow no-break space...).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202c\ufeff"), None)
+_SPACES = re.compile(r"[\u202f\u00a0\u2009]")
+_HEAD = re.compile(
+    r"^\[?(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4}),?\s+"
+    r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+    r"(?:\s*(?P<ampm>[aApP])\.?\s?[mM]\.?)?\]?"
+    r"\s*(?:-\s|–\s|:\s)?\s*(?P<rest>.*)$"
+)
+_MEDIA = re.compile(
+    r"^<?(?:media omitted|multimedia omitido|medien ausgeschlossen|m[ée]dia omis|"
+    r"(?:image|video|audio|sticker|gif|document|imagen|v[íi]deo|audio) omit(?:ted|ido))>?$",
+    re.IGNORECASE,
+)
+_ATTACHED = re.compile(r"<(?:attached|adjunto):\s*([^>]+)>", re.IGNORECASE)
+_DELETED = re.compile(
+    r"^(?:this message was deleted|you deleted this message|se elimin[óo] este mensaje|eliminaste este mensaje)\.?$",
+    re.IGNORECASE,
+)
+_EDITED = re.compile(r"\s*<(?:this message was edited|se edit[óo] este mensaje)>$", re.IGNORECASE)
+
+
+def line_text(m: re.Match[str]) -> str:
+    ampm = f" {m.group('ampm')}M" if m.group("ampm") else ""
+    return f"{m.group('date')} {m.group('time')}{ampm}"
+
+
+@register
+class WhatsAppParser(ChatParser):
+    name = "whatsapp"
+    app = "whatsapp"
+    order = 90
+    description = "WhatsApp chat export (.txt), Android or iOS, 12/24-hour clock, DMY/MDY/YMD"
+
+    def __init__(self, date_order: str | None = None) -> None:
+        if date_order not in (None, "dmy", "mdy", "ymd"):
+            raise ValueError("date_order is dmy, mdy or ymd")
+        self.date_order = date_order
+
+    def sniff(self, filename: str, head: bytes) -> bool:
+        first = head.decode("utf-8", "ignore").translate(_INVISIBLE).lstrip("\ufeff")
+        return bool(_HEAD.match(_SPACES.sub(" ", first.split("\n", 1)[0])))
+
+    def parse(self, data: bytes, filename: str) -> list[Conversation]:
+        text = decode(data, filename).translate(_INVISIBLE)
+        entries: list[tuple[int, re.Match[str], list[str]]] = []  # line, header, continuation
+        for no, raw in enumerate(text.splitlines(), start=1):
+            line = _SPACES.sub(" ", raw)
+            m = _HEAD.match(line)
+            if m and m.group("rest") is not None and self._looks_like_date(m.group("date")):
+                entries.append((no, m, []))
+            elif entries:
+                entries[-1][2].append(raw)
+            elif line.strip():
+                raise ParseError(
+                    f"{filename}: line {no}: not a WhatsApp message line (expected 'date, time - name: text')"
+                )
+        if not entries:
+            raise ParseError(f"{filename}: line 1: no WhatsApp messages found")
+        order = self.date_order or self._date_order([m.group("date") for _, m, _ in entries], filename)
+        messages = []
+        for no, m, extra in entries:
+            when = self._time(m, order, f"{filename}: line {no}")
+            rest = m.group("rest")
+            original = line_text(m)
+            if ": " not in rest:
+                if self.keep_system:  # encryption notice, joins, subject changes
+                    body = "\n".join([rest, *extra]).strip()
+                    messages.append(Message("", body, when, (), f"line {no}", time_original=original, system=True))
+                continue
+            author, body = rest.split(": ", 1)
+            body = "\n".join([body, *extra]).strip()
+            attachments: tuple[str, ...] = ()
+            if _MEDIA.match(body):
+                attachments, body = ("<media omitted>",), ""
+            elif found := _ATTACHED.findall(body):
+                attachments = tuple(f.strip() for f in found)
+                body = _ATTACHED.sub("", body).strip()
+            edited = bool(_EDITED.search(body))
+            body = _EDITED.sub("", body)
+            deleted = bool(_DELETED.match(body))
+            messages.append(
+                Message(
+                    author.strip(),
+                    body,
+                    when,
+                    attachments,
+                    f"line {no}",
+                    time_original=original,
+                    edited=edited,
+                    deleted=deleted,
+                )
+            )
+        stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return [Conversation(stem or "whatsapp", messages, source_format=self.name)]
+
+    @staticmethod
+    def _looks_like_date(date: str) -> bool:
+        return len(re.split(r"[./-]", date)) == 3
+
+    @staticmethod
+    def _date_order(dates: list[str], filename: str) -> str:
+        """Infer the order from the whole file: a first field > 12 means day first, etc."""
+        parts = [[int(x) for x in re.split(r"[./-]", d)] for d in dates]
+        if any(p[0] > 31 for p in parts):
+            return "ymd"
+        if any(p[0] > 12 for p in parts):
+            return "dmy"
+        if any(p[1] > 12 for p in parts):
+            return "mdy"
+        return "dmy"  # ambiguous throughout: most of the world writes the day first
+
+    @staticmethod
+    def _time(m: re.Match[str], order: str, where: str) -> datetime:
+        a, b, c = (int(x) for x in re.split(r"[./-]", m.group("date")))
+        year, month, day = {"dmy": (c, b, a), "mdy": (c, a, b), "ymd": (a, b, c)}[order]
+        if year < 100:
+            year += 2000
+        hms = [int(x) for x in re.split(r"[:.]", m.group("time"))]
+        hour, minute, second = hms[0], hms[1], hms[2] if len(hms) > 2 else 0
+        ampm = (m.group("ampm") or "").lower()
+        if ampm:
+            if not 1 <= hour <= 12:
+                raise ParseError(f"{where}: hour {hour} with AM/PM")
+            hour = hour % 12 + (12 if ampm == "p" else 0)
+        try:
+            return datetime(year, month, day, hour, minute, second)
+        except ValueError as exc:
+            raise ParseError(f"{where}: impossible date or time ({exc})") from exc
