@@ -67,7 +67,9 @@ class TelegramParser(ChatParser):
             attachments = tuple(str(m[k]).rsplit("/", 1)[-1] for k in _MEDIA_KEYS if m.get(k))
             when = parse_time(m.get("date"), at)
             offset = None
-            if when is not None and str(m.get("date_unixtime", "")).isdigit():
+            if when is None and str(m.get("date_unixtime", "")).isdigit():
+                when = datetime.fromtimestamp(int(m["date_unixtime"]), UTC)
+            elif when is not None and str(m.get("date_unixtime", "")).isdigit():
                 # Desktop writes the exporting computer's local time; the Unix time gives the offset.
                 utc = datetime.fromtimestamp(int(m["date_unixtime"]), UTC).replace(tzinfo=None)
                 offset = round((when - utc).total_seconds() / 60)

@@ -15,6 +15,7 @@ _SPACES = re.compile(r"[\u202f\u00a0\u2009]")
 _HEAD = re.compile(
     r"^\[?(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4}),?\s+"
     r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+    r"\.?"
     r"(?:\s*(?P<ampm>[aApP])\.?\s?[mM]\.?)?\]?"
     r"\s*(?:-\s|–\s|:\s)?\s*(?P<rest>.*)$"
 )
@@ -131,9 +132,9 @@ class WhatsAppParser(ChatParser):
         hour, minute, second = hms[0], hms[1], hms[2] if len(hms) > 2 else 0
         ampm = (m.group("ampm") or "").lower()
         if ampm:
-            if not 1 <= hour <= 12:
-                raise ParseError(f"{where}: hour {hour} with AM/PM")
-            hour = hour % 12 + (12 if ampm == "p" else 0)
+            # Some exports write a 24-hour clock and still add the marker (13:37 p.m., 00:08 a.m.).
+            if 1 <= hour <= 12:
+                hour = hour % 12 + (12 if ampm == "p" else 0)
         try:
             return datetime(year, month, day, hour, minute, second)
         except ValueError as exc:
