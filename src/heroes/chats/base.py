@@ -54,10 +54,14 @@ class ChatParser(ABC):
         except OSError as exc:
             raise ParseError(f"{path}: cannot read ({exc.strerror})") from exc
         self.keep_system = True
-        for conv in self.parse(data, path.name):
+        for conv in self.parse(data, self.name_in_source(path)):
             yield conv.header()
             for m in conv.messages:
                 yield m.with_(conversation=conv.id)
+
+    def name_in_source(self, path: Path) -> str:
+        """The file name the parser sees when streaming (some formats name the chat by its folder)."""
+        return path.name
 
 
 def decode(data: bytes, filename: str) -> str:

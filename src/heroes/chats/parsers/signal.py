@@ -24,6 +24,9 @@ class SignalParser(ChatParser):
     def recognises(self, path: Path, head: bytes) -> bool:
         return self.sniff(str(path), head)
 
+    def name_in_source(self, path: Path) -> str:
+        return f"{path.parent.name}/{path.name}"
+
     def sniff(self, filename: str, head: bytes) -> bool:
         first = head.decode("utf-8", "ignore").lstrip("\ufeff").split("\n", 1)[0]
         lowered = filename.lower()

@@ -25,6 +25,7 @@ _MEDIA = re.compile(
     re.IGNORECASE,
 )
 _ATTACHED = re.compile(r"<(?:attached|adjunto):\s*([^>]+)>", re.IGNORECASE)
+_BARE_AUTHOR = re.compile(r'^[^:"“]{1,40}:\S')
 _DELETED = re.compile(
     r"^(?:this message was deleted|you deleted this message|se elimin[óo] este mensaje|eliminaste este mensaje)\.?$",
     re.IGNORECASE,
@@ -75,6 +76,8 @@ class WhatsAppParser(ChatParser):
             when = self._time(m, order, f"{filename}: line {no}")
             rest = m.group("rest")
             original = line_text(m)
+            if ": " not in rest and _BARE_AUTHOR.match(rest):
+                rest = rest.replace(":", ": ", 1)  # "Name:." - a message with no space after the colon
             if ": " not in rest:
                 if self.keep_system:  # encryption notice, joins, subject changes
                     body = "\n".join([rest, *extra]).strip()
@@ -131,10 +134,9 @@ class WhatsAppParser(ChatParser):
         hms = [int(x) for x in re.split(r"[:.]", m.group("time"))]
         hour, minute, second = hms[0], hms[1], hms[2] if len(hms) > 2 else 0
         ampm = (m.group("ampm") or "").lower()
-        if ampm:
-            # Some exports write a 24-hour clock and still add the marker (13:37 p.m., 00:08 a.m.).
-            if 1 <= hour <= 12:
-                hour = hour % 12 + (12 if ampm == "p" else 0)
+        # Some exports write a 24-hour clock and still add the marker (13:37 p.m., 00:08 a.m.).
+        if ampm and 1 <= hour <= 12:
+            hour = hour % 12 + (12 if ampm == "p" else 0)
         try:
             return datetime(year, month, day, hour, minute, second)
         except ValueError as exc:
