@@ -313,3 +313,15 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def local_ray() -> Iterator[None]:
+    """A real local Ray with 2 CPUs, started once per run for the tests that need it."""
+    pytest.importorskip("ray")
+    from heroes.core import ray_runner
+
+    ray_runner.disconnect()
+    ray_runner.connect(address="", num_cpus=2)
+    yield
+    ray_runner.disconnect()

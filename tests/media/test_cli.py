@@ -113,3 +113,60 @@ def test_prebuilt_index_gives_the_same_results(evidence_folder: Path, tmp_path: 
         cli, ["media", "scan", str(evidence_folder), "--index", str(index), "--hashlist", str(listed), "-o", str(b)]
     )
     assert both.exit_code != 0 and "not both" in str(both.exception)
+
+
+def _scan_lines(evidence_folder: Path, listed: Path, out: Path, *extra: str) -> list[str]:
+    result = runner.invoke(
+        cli, ["media", "scan", str(evidence_folder), "--hashlist", str(listed), "-o", str(out), *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8").splitlines()
+
+
+def test_scan_on_the_process_pool_writes_the_inline_results_line_for_line(
+    evidence_folder: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(evidence_folder / "sub" / "photos.zip", "w") as zf:
+        zf.write(evidence_folder / "one.jpg", "inner/one.jpg")
+        zf.write(evidence_folder / "two.png", "inner/two.png")
+    one = hash_file(evidence_folder / "one.jpg")
+    listed = tmp_path / "national.csv"
+    listed.write_text(f"hash_type,hash,category\npdq,{one.value('pdq')},A\n", encoding="utf-8")
+    inline = _scan_lines(evidence_folder, listed, tmp_path / "inline.jsonl")
+    pooled = _scan_lines(evidence_folder, listed, tmp_path / "pool.jsonl", "--runner", "process")
+    assert pooled == inline and len(inline) == 12
+    assert sum('"matches": [{' in line for line in inline) == 3  # one.jpg, its copy, the zipped one
+    assert not list(tmp_path.glob(".*.index.npz"))  # the matcher file for the workers is cleaned up
+
+
+def test_scan_counts_pictures_too_flat_to_compare(evidence_folder: Path, tmp_path: Path) -> None:
+    listed = tmp_path / "l.csv"
+    listed.write_text("hash_type,hash,category\nmd5," + "0" * 32 + ",A\n", encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    result = runner.invoke(cli, ["media", "scan", str(evidence_folder), "--hashlist", str(listed), "-o", str(out)])
+    assert "too flat to compare (PDQ quality below 50)" in " ".join(result.output.split())
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    flat = [r for r in rows if r["pdq_quality"] is not None and r["pdq_quality"] < 50]
+    assert [Path(r["path"]).name for r in flat] == ["grey.png"]
+    result = runner.invoke(
+        cli,
+        [
+            "media",
+            "scan",
+            str(evidence_folder),
+            "--hashlist",
+            str(listed),
+            "-o",
+            str(out),
+            "--restart",
+            "--min-quality",
+            "0",
+        ],
+    )
+    assert result.exit_code == 0 and "too flat" not in result.output
+    result = runner.invoke(
+        cli, ["media", "scan", str(evidence_folder), "--hashlist", str(listed), "-o", str(out), "--runner", "spark"]
+    )
+    assert result.exit_code != 0 and "Unknown runner spark" in str(result.exception)

@@ -160,6 +160,10 @@ def get_runner() -> Runner:
             _runner = InlineRunner()
         elif settings.job_runner == "thread":
             _runner = PoolRunner(ThreadPoolExecutor(settings.job_workers), pass_settings=False)
+        elif settings.job_runner == "ray":
+            from heroes.core.ray_runner import RayRunner
+
+            _runner = RayRunner(settings.ray_address)
         else:
             executor = ProcessPoolExecutor(settings.job_workers, mp_context=get_context("spawn"))
             _runner = PoolRunner(executor, pass_settings=True)

@@ -20,8 +20,11 @@ class Settings(BaseSettings):
     encryption_key: str | None = Field(
         default=None, description="Fernet key for data at rest; generated into the data folder when unset."
     )
-    job_runner: Literal["process", "inline", "thread"] = "process"
+    job_runner: Literal["process", "inline", "thread", "ray"] = "process"
     job_workers: int = 2
+    ray_address: str | None = Field(
+        default=None, description="Ray cluster for HEROES_JOB_RUNNER=ray (e.g. head:6379); a local Ray when empty."
+    )
     default_language: str = "en"
     https_only_cookies: bool = False
     login_max_failures: int = 5

@@ -13,12 +13,11 @@ import phonenumbers
 import yaml
 from babel import Locale
 
+from heroes.entities import phones, web
 from heroes.fakejobs.ad import Ad
 from heroes.fakejobs.gate import Gate, finditer, gate_for, tokens_of
 
 DATA = Path(__file__).parent / "data" / "contacts.yaml"
-EMAIL = re.compile(r"[\w.+-]+@((?:[\w-]+\.)+[a-z]{2,})", re.IGNORECASE)
-WEBSITE = re.compile(r"\b(?:https?://|www\.)([\w.-]+)", re.IGNORECASE)
 # An international number ("+44 ...", "0044 ..."): a national number is read as the job's own
 # country, so only these can disagree with it. phonenumbers validates the candidates.
 INTERNATIONAL_PHONE = re.compile(r"(?:\+|\b00)\s?\d[\d\s().-]{6,}\d")
@@ -58,6 +57,17 @@ def is_free_mail(domain: str) -> bool:
     return False
 
 
+def _emails(text: str) -> list[tuple[Span, str]]:
+    """Each e-mail address of the ad with its domain (heroes.entities finds and checks them)."""
+    return [(Span(e.start, e.end, e.raw), e.detail) for e in web.Email().find(text)]
+
+
+def _website_hosts(text: str) -> list[str]:
+    """Hosts of the web addresses written as such (with http(s):// or www.), not bare names."""
+    explicit = ("http://", "https://", "www.")
+    return [e.detail for e in web.Url().find(text) if e.raw.lower().startswith(explicit)]
+
+
 class Check(Protocol):
     def __call__(self, ad: Ad, text: str) -> list[Span]: ...
 
@@ -66,7 +76,7 @@ class FreeMail:
     def __call__(self, ad: Ad, text: str) -> list[Span]:
         if "@" not in text:
             return []
-        return [Span(m.start(), m.end(), m.group(0)) for m in EMAIL.finditer(text) if is_free_mail(m.group(1))]
+        return [span for span, domain in _emails(text) if is_free_mail(domain)]
 
 
 class MessagingOnly:
@@ -78,8 +88,8 @@ class MessagingOnly:
         apps = [Span(m.start(), m.end(), m.group(0)) for m in matches]
         if not apps:
             return []
-        company_mail = any(not is_free_mail(m.group(1)) for m in EMAIL.finditer(text))
-        website = any(not rules().messaging.search(m.group(1)) for m in WEBSITE.finditer(text))
+        company_mail = any(not is_free_mail(domain) for _span, domain in _emails(text))
+        website = any(not rules().messaging.search(host) for host in _website_hosts(text))
         return [] if company_mail or website else apps
 
 
@@ -124,12 +134,11 @@ class PhoneCountry:
         country = job_country(ad, text)
         if country is None:
             return []
-        spans = []
-        for match in phonenumbers.PhoneNumberMatcher(text, country, leniency=phonenumbers.Leniency.VALID):
-            region = phonenumbers.region_code_for_number(match.number)
-            if region and region != country:
-                spans.append(Span(match.start, match.end, match.raw_string))
-        return spans
+        return [
+            Span(found.start, found.end, found.raw)
+            for found in phones.Phone().find(text, country, strict=True)
+            if found.detail and found.detail != country
+        ]
 
 
 class MissingCompany:

@@ -18,6 +18,7 @@ from heroes.media.scan import Summary
 from heroes.media.sources import read_file_list
 
 PERMISSION = "media:use"
+RUNNERS = ("inline", "process", "ray")
 
 app = typer.Typer(no_args_is_help=True, help="Media hash matching: exact and perceptual hashes, never the pictures.")
 lists_app = typer.Typer(no_args_is_help=True, help="Hash lists kept in the database.")
@@ -57,6 +58,11 @@ def _print_summary(summary: Summary, out: Path) -> None:
         table.add_row(f"  {key}", str(n))
     table.add_row(_("Suppressed by ignore lists"), str(summary.ignored))
     table.add_row(_("Errors (unreadable or corrupt)"), str(summary.errors), style="yellow" if summary.errors else None)
+    if summary.too_flat:
+        table.add_row(
+            _("Pictures too flat to compare (PDQ quality below {n})").format(n=summary.min_quality),
+            str(summary.too_flat),
+        )
     if summary.resumed:
         table.add_row(_("Taken over from the interrupted run"), str(summary.resumed))
     console.print(table)
@@ -67,14 +73,28 @@ def _print_summary(summary: Summary, out: Path) -> None:
         )
 
 
-def _run_scan(roots: list[str], out: Path, matcher: engine.Matcher | None, resume: bool) -> Summary:
-    with _progress_bar() as bar:
+def _run_scan(
+    roots: list[str],
+    out: Path,
+    matcher: engine.Matcher | None,
+    resume: bool,
+    runner: str = "inline",
+    min_quality: int = engine.PDQ_MIN_QUALITY,
+) -> Summary:
+    from heroes.core.fanout import get_fanout
+
+    with _progress_bar() as bar, get_fanout(runner) as fanout:
         task = bar.add_task(_("hashing"), total=None)
 
         def progress(done: int, total: int | None, _path: str) -> None:
             bar.update(task, completed=done, total=total)
 
-        return engine.scan(roots, out, matcher, resume=resume, progress=progress)
+        return engine.scan(
+            roots, out, matcher, resume=resume, progress=progress, fanout=fanout, min_quality=min_quality
+        )
+
+
+RUNNER_HELP = "Where to hash: inline (this process), process (a local pool) or ray (HEROES_RAY_ADDRESS)."
 
 
 @app.command("hash")
@@ -108,17 +128,27 @@ def scan_cmd(
     restart: bool = typer.Option(False, "--restart", help="Start over instead of resuming from OUTPUT."),
     index: Path | None = typer.Option(None, "--index", help="A match index built by `heroes media index`."),
     record: bool = typer.Option(False, "--record", help="Store the results and custody records in the database."),
+    runner: str = typer.Option("inline", "--runner", help=RUNNER_HELP),
+    min_quality: int = typer.Option(
+        engine.PDQ_MIN_QUALITY,
+        "--min-quality",
+        min=0,
+        max=100,
+        help="Pictures whose PDQ quality is below this are too flat to compare perceptually.",
+    ),
 ) -> None:
     """Hash every file and match it against hash lists; resumes an interrupted scan of the same OUTPUT."""
     roots = _paths(paths, files_from)
+    if runner not in RUNNERS:
+        raise HeroesError(_("Unknown runner {name}: use inline, process or ray.").format(name=runner))
     if index is not None:
         if hashlist or db_list or all_lists:
             raise HeroesError(_("Use either --index or hash lists, not both."))
         try:
-            prebuilt = engine.Matcher.load(index, distance=distance, dihedral=dihedral)
+            prebuilt = engine.Matcher.load(index, distance=distance, dihedral=dihedral, min_quality=min_quality)
         except (OSError, ValueError, KeyError) as exc:
             raise HeroesError(_("Cannot load the index {path}: {error}").format(path=index, error=exc)) from None
-        summary = _run_scan(roots, output, prebuilt, resume=not restart)
+        summary = _run_scan(roots, output, prebuilt, not restart, runner, min_quality)
         _print_summary(summary, output)
         if record:
             _record(roots, output, prebuilt.list_names, distance, summary)
@@ -147,8 +177,8 @@ def scan_cmd(
                     name=hl.name, n=len(hl.errors), first=hl.errors[0]
                 )
             )
-    matcher = engine.build_matcher(lists, distance, dihedral)
-    summary = _run_scan(roots, output, matcher, resume=not restart)
+    matcher = engine.build_matcher(lists, distance, dihedral, min_quality)
+    summary = _run_scan(roots, output, matcher, not restart, runner, min_quality)
     _print_summary(summary, output)
     if record:
         _record(roots, output, [hl.name for hl in lists], distance, summary)

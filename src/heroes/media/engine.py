@@ -50,8 +50,13 @@ def load_lists(specs: Sequence[str], fmt: str | None = None) -> list[HashList]:
     return lists
 
 
-def build_matcher(lists: Sequence[HashList], distance: int = DEFAULT_DISTANCE, dihedral: bool = False) -> Matcher:
-    return Matcher(lists, distance=distance, dihedral=dihedral)
+def build_matcher(
+    lists: Sequence[HashList],
+    distance: int = DEFAULT_DISTANCE,
+    dihedral: bool = False,
+    min_quality: int = PDQ_MIN_QUALITY,
+) -> Matcher:
+    return Matcher(lists, distance=distance, dihedral=dihedral, min_quality=min_quality)
 
 
 def scan_paths(

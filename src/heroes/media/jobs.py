@@ -10,6 +10,7 @@ from typing import Any
 
 from heroes.core.db import session_scope
 from heroes.core.errors import HeroesError
+from heroes.core.fanout import get_fanout
 from heroes.core.i18n import gettext as _
 from heroes.core.jobs import Progress, job_handler, workdir
 from heroes.media import store
@@ -52,7 +53,9 @@ def run_scan(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
         progress.update(done, total, f"{done} files hashed")
 
     try:
-        summary = scan(paths, out, matcher, resume=True, progress=report)
+        # On Ray the files are spread over the cluster; on the local runners the job is already a worker.
+        with get_fanout() as fanout:
+            summary = scan(paths, out, matcher, resume=True, progress=report, fanout=fanout)
     except OSError as exc:
         raise HeroesError(_("The scan stopped: %(error)s.", error=str(exc.strerror or exc))) from None
     progress.update(summary.files, summary.files, "storing results", force=True)

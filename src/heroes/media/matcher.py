@@ -61,10 +61,6 @@ class Outcome:
     ignored_by: list[str]
 
 
-def _hamming(a: np.ndarray, b: np.ndarray) -> int:
-    return int(np.unpackbits(np.bitwise_xor(a, b)).sum())
-
-
 class Matcher:
     """All lists of one scan, indexed once."""
 
@@ -147,31 +143,48 @@ class Matcher:
 
     # -- matching ---------------------------------------------------------------------------
     def match(self, hashes: dict[str, HashValue], pdq_variants: Iterable[str] = ()) -> Outcome:
-        found: list[tuple[int, Match]] = []
-        for name, index in self.exact.items():
-            hv = hashes.get(name)
-            if hv is not None:
-                found.extend((r, self._describe(r, name, hv.value, 0)) for r in index.lookup(hv.value))
-        pdq = hashes.get("pdq")
-        if pdq is not None and (pdq.quality or 0) >= self.min_quality and len(self.pdq):
-            found.extend(self._match_pdq([pdq.value, *pdq_variants]))
-        vpdq = hashes.get("vpdq")
-        if vpdq is not None and len(self.vpdq):
-            found.extend(self._match_vpdq(vpdq))
-        return self._apply_ignore(found)
+        return self.match_many([(hashes, list(pdq_variants))])[0]
 
-    def _match_pdq(self, queries: list[str]) -> list[tuple[int, Match]]:
-        codes = hex_to_codes(list(dict.fromkeys(queries)), PDQ_BYTES)
-        best: dict[int, int] = {}
-        for hits in self.pdq.search(codes, self.distance):
-            for i, d in hits:
-                best[i] = min(d, best.get(i, 10**6))
-        out = []
-        for i, d in sorted(best.items(), key=lambda kv: kv[1]):
-            row = int(self.pdq_rows[i])
-            value = self.pdq.codes[i].tobytes().hex()
-            out.append((row, self._describe(row, "pdq", value, int(d))))
-        return out
+    def match_many(self, files: Sequence[tuple[dict[str, HashValue], Sequence[str]]]) -> list[Outcome]:
+        """Match many files at once: their PDQ hashes go to the index in one query batch."""
+        found: list[list[tuple[int, Match]]] = [[] for _ in files]
+        for i, (hashes, _variants) in enumerate(files):
+            for name, index in self.exact.items():
+                hv = hashes.get(name)
+                if hv is not None:
+                    found[i].extend((r, self._describe(r, name, hv.value, 0)) for r in index.lookup(hv.value))
+        self._match_pdq_batch(files, found)
+        for i, (hashes, _variants) in enumerate(files):
+            vpdq = hashes.get("vpdq")
+            if vpdq is not None and len(self.vpdq):
+                found[i].extend(self._match_vpdq(vpdq))
+        return [self._apply_ignore(f) for f in found]
+
+    def _match_pdq_batch(
+        self, files: Sequence[tuple[dict[str, HashValue], Sequence[str]]], found: list[list[tuple[int, Match]]]
+    ) -> None:
+        if not len(self.pdq):
+            return
+        queries: list[str] = []
+        owner: list[int] = []
+        for i, (hashes, variants) in enumerate(files):
+            pdq = hashes.get("pdq")
+            if pdq is None or (pdq.quality or 0) < self.min_quality:
+                continue
+            for value in dict.fromkeys([pdq.value, *variants]):
+                queries.append(value)
+                owner.append(i)
+        if not queries:
+            return
+        best: dict[int, dict[int, int]] = defaultdict(dict)
+        for i, hits in zip(owner, self.pdq.search(hex_to_codes(queries, PDQ_BYTES), self.distance), strict=True):
+            for row, d in hits:
+                best[i][row] = min(d, best[i].get(row, 10**6))
+        for i, rows in best.items():
+            for index_row, d in sorted(rows.items(), key=lambda kv: kv[1]):
+                row = int(self.pdq_rows[index_row])
+                value = self.pdq.codes[index_row].tobytes().hex()
+                found[i].append((row, self._describe(row, "pdq", value, int(d))))
 
     def _match_vpdq(self, hv: HashValue) -> list[tuple[int, Match]]:
         frames = hv.frames or parse_frames(hv.value)

@@ -104,8 +104,11 @@ def _file_items(path: Path, display: str, archives: bool) -> Iterator[Item]:
             yield from _tar_members(path, display)
 
 
-def iter_items(paths: list[str | Path], archives: bool = True) -> Iterator[Item]:
-    """Every file under ``paths`` in a stable order (sorted walk), archives opened in place."""
+def iter_files(paths: list[str | Path]) -> Iterator[str]:
+    """The files under ``paths`` in a stable order (sorted walk): the work units of a scan.
+
+    A root that does not exist is listed too, so that its error is reported where it stands.
+    """
     for raw in paths:
         root = Path(raw)
         if root.is_dir():
@@ -115,18 +118,27 @@ def iter_items(paths: list[str | Path], archives: bool = True) -> Iterator[Item]
                     full = Path(dirpath) / name
                     if full.is_symlink():
                         continue  # a link may lead out of the seized media
-                    yield from _file_items(full, str(full), archives)
-        elif root.exists():
-            yield from _file_items(root, str(root), archives)
+                    yield str(full)
         else:
-            yield _error_item(str(root), "no such file or folder")
+            yield str(root)
+
+
+def items_of(path: str, archives: bool = True) -> Iterator[Item]:
+    """One file listed by ``iter_files``, and the members of it when it is an archive."""
+    root = Path(path)
+    if root.exists():
+        yield from _file_items(root, path, archives)
+    else:
+        yield _error_item(path, "no such file or folder")
+
+
+def iter_items(paths: list[str | Path], archives: bool = True) -> Iterator[Item]:
+    """Every file under ``paths`` in a stable order (sorted walk), archives opened in place."""
+    for path in iter_files(paths):
+        yield from items_of(path, archives)
 
 
 def read_file_list(list_path: str | Path) -> list[str]:
     """A text file with one path per line (blank lines and ``#`` comments skipped)."""
     lines = Path(list_path).read_text(encoding="utf-8").splitlines()
     return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
-
-
-def count_items(paths: list[str | Path], archives: bool = True) -> int:
-    return sum(1 for _ in iter_items(paths, archives))

@@ -1,26 +1,37 @@
 """Identifiers in a report (phones, e-mails, usernames, URLs, addresses, vehicle plates),
 normalised so that two reports that mention the same one can be linked.
 
-Each kind is one small class in `KINDS`; a new kind is a new class registered there. A kind finds
-its identifiers in free text (`find`) and normalises what a reporter typed in a dedicated field
-(`from_field`). Normalised values are what linking compares, so they are deliberately coarse:
-"+34 612 34 56 78", "612345678" (with country ES) and "0034-612-345-678" are the same phone.
+Finding, validating and normalising phones, e-mails, URLs, handles and plates is the shared
+`heroes.entities` library's work; this module adds what is particular to reports: what a reporter
+types in the dedicated fields ("discord: Night.Owl", a partial phone number), street addresses,
+and one `Identifier` per (kind, value). Each kind is one small class in `KINDS`.
+Normalised values are what linking compares, so they are deliberately coarse: "+34 612 34 56 78",
+"612345678" (with country ES) and "0034-612-345-678" are the same phone.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from typing import ClassVar, Protocol
 
-import phonenumbers
-
+from heroes.entities import handles, phones, plates, web
 from heroes.reports.phrases import fold
 
-if TYPE_CHECKING:
-    from heroes.reports.triage import ReportInput
+
+class ReportFields(Protocol):
+    """What identifier extraction reads of a report (triage.ReportInput has it)."""
+
+    phones: Sequence[str]
+    emails: Sequence[str]
+    usernames: Sequence[str]
+    urls: Sequence[str]
+    vehicles: Sequence[str]
+    location: str
+    country: str | None
+
+    def free_text(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -49,22 +60,17 @@ class Phone(Kind):
     name = "phone"
 
     def find(self, text: str, region: str | None) -> Iterator[Identifier]:
-        matcher = phonenumbers.PhoneNumberMatcher(text, region or "ZZ", leniency=phonenumbers.Leniency.VALID)
-        for match in matcher:
-            value = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            yield Identifier(self.name, value, match.raw_string, "text")
+        for found in phones.Phone().find(text, region, strict=True):  # a narrative is noisy: valid numbers only
+            yield Identifier(self.name, found.value, found.raw, "text")
 
     def from_field(self, raw: str, region: str | None) -> Iterator[Identifier]:
         raw = raw.strip()
         if not raw:
             return
-        try:
-            number = phonenumbers.parse(raw, region or "ZZ")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is not None and phonenumbers.is_valid_number(number):
-            value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-            yield Identifier(self.name, value, raw, "field")
+        parsed = phones.Phone().parse(raw, region)
+        if parsed is not None:
+            value, status = parsed
+            yield Identifier(self.name, value, raw, "field", "" if status == "valid" else status)
             return
         digits = re.sub(r"\D", "", raw)
         if len(digits) >= 5:  # keep what we cannot verify: a partial number still links reports
@@ -74,22 +80,22 @@ class Phone(Kind):
 
 # --- e-mail ---------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
-
 
 def normalize_email(address: str) -> str:
     """Lower case, and without a "+tag" (name+anything@ reaches the same mailbox)."""
-    local, _, domain = address.strip().lower().rpartition("@")
-    local = local.split("+", 1)[0]
-    return f"{local}@{domain}"
+    value = web.normalize_email(address)
+    if value is not None:
+        return value
+    local, _, domain = address.strip().lower().rpartition("@")  # not an address: compare it as typed
+    return f"{local.split('+', 1)[0]}@{domain}"
 
 
 class Email(Kind):
     name = "email"
 
     def find(self, text: str, region: str | None) -> Iterator[Identifier]:
-        for m in _EMAIL.finditer(text):
-            yield Identifier(self.name, normalize_email(m.group(0)), m.group(0), "text")
+        for found in web.Email().find(text, region):
+            yield Identifier(self.name, found.value, found.raw, "text")
 
     def from_field(self, raw: str, region: str | None) -> Iterator[Identifier]:
         for ident in self.find(raw, region):
@@ -98,96 +104,18 @@ class Email(Kind):
 
 # --- URLs and usernames ---------------------------------------------------------------------
 
-_TLDS = "com|net|org|info|biz|io|me|co|app|xyz|tv|es|uk|de|fr|it|pt|nl|be|mx|ar|cl|pe|br|us|ca|au|ru|eu|onion"
-_URL = re.compile(
-    r"(?i)(?<![\w@/.-])(?:https?://[^\s<>\"'()]+|(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:" + _TLDS + r")"
-    r"(?:/[^\s<>\"'()]*)?(?![\w@-]))"
-)
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|igshid|igsh|si|ref|ref_src|s|t)$")
-_HOST_PREFIXES = ("www.", "m.", "mobile.")
-
-# Profile URLs: the first path segment is the user, except these words.
-_SOCIAL_HOSTS = {
-    "instagram.com": "instagram",
-    "tiktok.com": "tiktok",
-    "twitter.com": "x",
-    "x.com": "x",
-    "facebook.com": "facebook",
-    "t.me": "telegram",
-    "telegram.me": "telegram",
-    "snapchat.com": "snapchat",
-    "youtube.com": "youtube",
-    "twitch.tv": "twitch",
-    "reddit.com": "reddit",
-}
-_NOT_USERS = frozenset(
-    [
-        "p",
-        "reel",
-        "reels",
-        "tv",
-        "stories",
-        "explore",
-        "share",
-        "status",
-        "i",
-        "video",
-        "videos",
-        "watch",
-        "channel",
-        "c",
-        "user",
-        "u",
-        "add",
-        "r",
-        "hashtag",
-        "search",
-        "home",
-        "login",
-        "signup",
-        "profile.php",
-        "groups",
-        "events",
-        "pages",
-        "intent",
-    ]
-)
-
 
 def normalize_url(url: str) -> str:
     """Host without www./m., path without trailing slash, tracking parameters and fragment
-    dropped; http and https are the same page for linking."""
-    text = url.strip().rstrip(".,;:!?")
-    if not re.match(r"(?i)^[a-z][a-z0-9+.-]*://", text):
-        text = "http://" + text
-    parts = urlsplit(text)
-    host = (parts.hostname or "").lower()
-    for prefix in _HOST_PREFIXES:
-        host = host.removeprefix(prefix)
-    port = parts.port
-    if port and port not in (80, 443):
-        host = f"{host}:{port}"
-    path = re.sub(r"/+", "/", parts.path).rstrip("/")
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
-    value = host + path
-    if query:
-        value += "?" + urlencode(sorted(query))
-    return value
+    dropped; http and https are the same page for linking. Never raises: a URL that cannot be
+    read (a bad port, a broken IPv6 host) is compared as typed, in lower case."""
+    value = web.normalize_url(url)
+    return value if value is not None else url.strip().rstrip(web.TRAILING).lower()
 
 
 def username_from_url(normalized: str) -> tuple[str, str] | None:
     """(platform, user) for a profile URL such as instagram.com/someone or tiktok.com/@someone."""
-    host, _, path = normalized.partition("/")
-    platform = _SOCIAL_HOSTS.get(host)
-    if not platform or not path:
-        return None
-    first = path.split("/", 1)[0].split("?", 1)[0]
-    if platform == "snapchat" and first == "add":
-        first = path.split("/")[1] if path.count("/") >= 1 else ""
-    user = first.lstrip("@")
-    if not user or user.lower() in _NOT_USERS or not re.fullmatch(r"[\w.-]{2,40}", user):
-        return None
-    return platform, normalize_username(user)
+    return handles.handle_from_url(normalized)
 
 
 def normalize_username(name: str) -> str:
@@ -198,9 +126,8 @@ class Url(Kind):
     name = "url"
 
     def find(self, text: str, region: str | None) -> Iterator[Identifier]:
-        for m in _URL.finditer(text):
-            raw = m.group(0).rstrip(".,;:!?")
-            yield Identifier(self.name, normalize_url(raw), raw, "text")
+        for found in web.Url().find(text, region):
+            yield Identifier(self.name, found.value, found.raw, "text")
 
     def from_field(self, raw: str, region: str | None) -> Iterator[Identifier]:
         raw = raw.strip()
@@ -208,7 +135,6 @@ class Url(Kind):
             yield Identifier(self.name, normalize_url(raw), raw, "field")
 
 
-_HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_][A-Za-z0-9_.]{1,39})")
 _PLATFORM_PREFIX = re.compile(r"^\s*([A-Za-z ]{2,20})\s*[:=]\s*(.+)$")
 
 
@@ -216,12 +142,8 @@ class Username(Kind):
     name = "username"
 
     def find(self, text: str, region: str | None) -> Iterator[Identifier]:
-        for m in _HANDLE.finditer(text):
-            yield Identifier(self.name, normalize_username(m.group(1)), m.group(0), "text")
-        for url in Url().find(text, region):
-            profile = username_from_url(url.value)
-            if profile:
-                yield Identifier(self.name, profile[1], url.raw, "text", profile[0])
+        for found in handles.Handle().find(text, region):
+            yield Identifier(self.name, found.value, found.raw, "text", found.detail)
 
     def from_field(self, raw: str, region: str | None) -> Iterator[Identifier]:
         raw = raw.strip()
@@ -305,43 +227,21 @@ class Address(Kind):
 
 # --- vehicle plates -------------------------------------------------------------------------
 
-_PLATE_AFTER_WORD = re.compile(
-    r"(?i:\b(?:number plate|licen[cs]e plate|plate|registration|reg\.?|matr[i\xed]cula|placa|patente)"
-    r"(?:\s+(?:number|no\.?|n[\xbao]\.?))?\s*:?\s*)"
-    r"([A-Za-z0-9]{1,4}(?:[ -]?[A-Za-z0-9]{1,4}){1,2})\b"
-)
-_PLATE_FORMATS = (
-    re.compile(r"\b\d{4}[ -]?[BCDFGHJKLMNPRSTVWXYZ]{3}\b"),  # Spain since 2000
-    re.compile(r"\b[A-Z]{2}\d{2}[ -]?[A-Z]{3}\b"),  # Great Britain since 2001
-    re.compile(r"\b[A-Z]{2}-\d{3}-[A-Z]{2}\b"),  # France SIV
-)
-
-
-def normalize_plate(plate: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", fold(plate).upper())
-
-
-def _looks_like_plate(value: str) -> bool:
-    return 4 <= len(value) <= 9 and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+normalize_plate = plates.normalize_plate
 
 
 class Plate(Kind):
     name = "plate"
 
     def find(self, text: str, region: str | None) -> Iterator[Identifier]:
-        for m in _PLATE_AFTER_WORD.finditer(text):
-            value = normalize_plate(m.group(1))
-            if _looks_like_plate(value):
-                yield Identifier(self.name, value, m.group(1), "text")
-        for pattern in _PLATE_FORMATS:
-            for m in pattern.finditer(text):
-                yield Identifier(self.name, normalize_plate(m.group(0)), m.group(0), "text")
+        for found in plates.Plate().find(text, region):
+            yield Identifier(self.name, found.value, found.raw, "text")
 
     def from_field(self, raw: str, region: str | None) -> Iterator[Identifier]:
         found = [Identifier(i.kind, i.value, i.raw, "field") for i in self.find(raw, region)]
         if not found:
             value = normalize_plate(raw)
-            if _looks_like_plate(value) and len(raw.split()) <= 3:
+            if plates.looks_like_plate(value) and len(raw.split()) <= 3:
                 found.append(Identifier(self.name, value, raw.strip(), "field"))
         yield from found
 
@@ -366,7 +266,7 @@ def find_in_text(text: str, region: str | None = None) -> list[Identifier]:
     return _unique(ident for kind in KINDS.values() for ident in kind.find(text, region))
 
 
-def extract_identifiers(report: ReportInput) -> list[Identifier]:
+def extract_identifiers(report: ReportFields) -> list[Identifier]:
     """The identifiers of a report: its dedicated fields, then whatever its narrative mentions."""
     region = (report.country or "").upper() or None
     fields = {
