@@ -11,6 +11,9 @@ TOOL = Tool(
     audience="staff",
     pillar="investigation",
     url="/rima",
+    cli="heroes.rima.cli:app",
+    router="heroes.rima.web:router",
+    jobs="heroes.rima.jobs",
     permission="rima:read",
     permissions={
         "rima:acquire": ("investigator", "admin"),

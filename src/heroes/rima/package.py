@@ -78,11 +78,19 @@ class _ConvStats:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "app": self.app, "title": self.title, "is_group": self.is_group,
-            "source_file": self.source_file, "source_ref": self.source_ref, "source_id": self.source_id,
-            "participants": self.participants, "messages": self.messages, "first_message": self.first,
-            "last_message": self.last, "messages_by_sender": dict(self.senders.most_common()),
-        }  # fmt: skip
+            "id": self.id,
+            "app": self.app,
+            "title": self.title,
+            "is_group": self.is_group,
+            "source_file": self.source_file,
+            "source_ref": self.source_ref,
+            "source_id": self.source_id,
+            "participants": self.participants,
+            "messages": self.messages,
+            "first_message": self.first,
+            "last_message": self.last,
+            "messages_by_sender": dict(self.senders.most_common()),
+        }
 
 
 def message_record(m: Message, mid: str, conv: _ConvStats, source_file: str) -> dict[str, Any]:
@@ -128,9 +136,15 @@ class _Writer:
         if key not in self.conversations:
             people = [p.__dict__ for p in c.people] or [{"name": n} for n in c.participants]
             self.conversations[key] = _ConvStats(
-                f"C{len(self.conversations) + 1:04d}", c.app or c.source_format, c.title or c.id, source_file,
-                c.source_ref, c.id, c.is_group, people,
-            )  # fmt: skip
+                f"C{len(self.conversations) + 1:04d}",
+                c.app or c.source_format,
+                c.title or c.id,
+                source_file,
+                c.source_ref,
+                c.id,
+                c.is_group,
+                people,
+            )
         return self.conversations[key]
 
     def message(self, m: Message, source_file: str, default_app: str, base: PurePosixPath) -> None:
@@ -140,8 +154,11 @@ class _Writer:
         conv = self.conversations[key]
         m = localise(m, self.tz)
         if m.attachment_refs or m.attachments:
-            m = m.with_(attachment_refs=tuple(self._hashed(a, base) for a in m.attachment_refs or
-                                             [Attachment(n) for n in m.attachments]))  # fmt: skip
+            m = m.with_(
+                attachment_refs=tuple(
+                    self._hashed(a, base) for a in m.attachment_refs or [Attachment(n) for n in m.attachments]
+                )
+            )
         self.count += 1
         record = message_record(m, f"M{self.count:07d}", conv, source_file)
         if record["time"] is None and record["time_local"]:
@@ -165,8 +182,14 @@ class _Writer:
 
 
 def _parse_one(path: Path, shown: str, writer: _Writer, on_progress: ProgressFn | None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"parser": None, "app": None, "conversations": 0, "messages": 0, "tables": [],
-                             "problems": []}  # fmt: skip
+    entry: dict[str, Any] = {
+        "parser": None,
+        "app": None,
+        "conversations": 0,
+        "messages": 0,
+        "tables": [],
+        "problems": [],
+    }
     try:
         parser = find_parser(path)
     except OSError as exc:
@@ -259,8 +282,12 @@ def acquire(
                 result = _parse_one(path, shown, writer, on_progress)
                 if result["parser"] or result["problems"]:
                     parsed.append({"file": shown, **result})
-                    record("parse", shown, None, {"package": package_id, "parser": result["parser"],
-                                                  "messages": result["messages"]})  # fmt: skip
+                    record(
+                        "parse",
+                        shown,
+                        None,
+                        {"package": package_id, "parser": result["parser"], "messages": result["messages"]},
+                    )
         finally:
             writer.close()
         conversations = [c.as_dict() for c in writer.conversations.values()]
@@ -270,10 +297,12 @@ def acquire(
             h = hash_file(root / name)
             outputs.append({"path": name, **h.as_dict()})
         unrecognised = [
-            e["path"] for e in files
-            if not e["path"].endswith(COMPANION_SUFFIXES) and "members" not in e
+            e["path"]
+            for e in files
+            if not e["path"].endswith(COMPANION_SUFFIXES)
+            and "members" not in e
             and not any(p["file"] == e["path"] for p in parsed)
-        ]  # fmt: skip
+        ]
         manifest = {
             "format": FORMAT,
             "package_id": package_id,
@@ -301,8 +330,12 @@ def acquire(
         if stamp.token:
             (root / TOKEN).write_bytes(stamp.token)
         manifest["timestamp"] = stamp.as_dict()
-        record("seal", MANIFEST, hash_file(root / MANIFEST), {"package": package_id, "case": case,
-                                                                      "timestamp": stamp.status})  # fmt: skip
+        record(
+            "seal",
+            MANIFEST,
+            hash_file(root / MANIFEST),
+            {"package": package_id, "case": case, "timestamp": stamp.status},
+        )
         if as_zip:
             _zip_folder(root, out)
     return manifest
@@ -430,9 +463,14 @@ def verify(path: Path, expected_manifest_sha256: str | None = None) -> Verificat
         known = {e["path"] for e in listed} | {MANIFEST, SEAL, TOKEN}
         unexpected = sorted(n for n in pkg.names() if n not in known)
         return Verification(
-            not (changed or missing or unexpected), len(listed) + 1, changed, missing, unexpected, digest,
+            not (changed or missing or unexpected),
+            len(listed) + 1,
+            changed,
+            missing,
+            unexpected,
+            digest,
             str(manifest.get("package_id", "")),
-        )  # fmt: skip
+        )
 
 
 def _hash_stream(handle: IO[bytes]) -> tuple[int, str, str]:
