@@ -142,7 +142,8 @@ def messages_cmd(
                 out.write(json.dumps(m, ensure_ascii=False) + "\n")
             else:
                 when = m["time"] or f"{m['time_local']} (local)"
-                out.write(f"{m['id']} {when} [{m['app']}] {m['conversation_title']} | {m['sender']}: {m['text']}\n")
+                text = m["text"].replace("\n", " \u23ce ")  # one message per line
+                out.write(f"{m['id']} {when} [{m['app']}] {m['conversation_title']} | {m['sender']}: {text}\n")
 
 
 @app.command("conversations")

@@ -5,6 +5,7 @@ The CLI, the web pages and the background job all go through these functions.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -83,15 +84,18 @@ def sealed_hash(session: Session, package_id: str) -> str | None:
     return row
 
 
-def verify(path: Path, actor: str) -> package.Verification:
-    """Recompute every hash, compare the manifest with its custody record too, and record the check."""
-    first = package.verify(path)
-    with session_scope() as session:
-        expected = sealed_hash(session, first.package_id) if first.package_id else None
-    result = package.verify(path, expected) if expected else first
-    with session_scope() as session:
+def verify(path: Path, actor: str, session: Session | None = None) -> package.Verification:
+    """Recompute every hash, compare the manifest with its custody record too, and record the check.
+
+    Pass the caller's session when it already holds one (a web request): SQLite has one writer.
+    """
+    with contextlib.ExitStack() as stack:
+        s = session if session is not None else stack.enter_context(session_scope())
+        first = package.verify(path)
+        expected = sealed_hash(s, first.package_id) if first.package_id else None
+        result = package.verify(path, expected) if expected else first
         record_custody(
-            session,
+            s,
             actor,
             "rima.verify",
             custody_item(result.package_id, package.MANIFEST),

@@ -115,7 +115,7 @@ def package_page(
     q: str = "",
 ) -> Response:
     row = _package(db, user, package_id)
-    check = service.verify(Path(row.path), user.actor)
+    check = service.verify(Path(row.path), user.actor, db)
     with Package(Path(row.path)) as pkg:
         manifest = pkg.manifest()
         conversations = pkg.conversations()
@@ -219,7 +219,7 @@ def api_acquire(user: Annotated[Principal, Depends(Require(ACQUIRE))], body: Acq
 def api_package(user: Annotated[Principal, Depends(Require(READ))], db: DbSession, package_id: str) -> dict[str, Any]:
     """A package: its manifest summary, the verification of every hash, its conversations."""
     row = _package(db, user, package_id)
-    check = service.verify(Path(row.path), user.actor)
+    check = service.verify(Path(row.path), user.actor, db)
     with Package(Path(row.path)) as pkg:
         conversations = pkg.conversations()
     return {**_package_json(row), "verification": check.as_dict(), "conversations": conversations}

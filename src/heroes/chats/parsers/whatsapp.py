@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 
 from heroes.chats.base import ChatParser, ParseError, decode
 from heroes.chats.model import Conversation, Message
@@ -49,6 +50,12 @@ class WhatsAppParser(ChatParser):
         if date_order not in (None, "dmy", "mdy", "ymd"):
             raise ValueError("date_order is dmy, mdy or ymd")
         self.date_order = date_order
+
+    def name_in_source(self, path: Path) -> str:
+        # iOS exports are ZIPs holding "_chat.txt"; the archive's name says whose chat it is.
+        if path.name == "_chat.txt" and path.parent.name:
+            return path.parent.name.removesuffix(".zip") + ".txt"
+        return path.name
 
     def sniff(self, filename: str, head: bytes) -> bool:
         first = head.decode("utf-8", "ignore").translate(_INVISIBLE).lstrip("\ufeff")
