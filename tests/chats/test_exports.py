@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from heroes.chats import Conversation, Message, find_parser, parse_bytes
+from heroes.chats import Conversation, Message, ParseError, find_parser, parse_bytes
 from heroes.chats.parsers.meta import fix_mojibake
 from heroes.chats.timeutil import localise, zone
 from heroes.core.errors import HeroesError
@@ -129,3 +129,34 @@ def test_daylight_saving_transitions_in_a_local_time_export(tmp_path: Path):
     assert [localise(m, madrid).utc_offset_minutes for m in msgs] == [60, 120, 120, 60]
     with pytest.raises(HeroesError, match="Unknown time zone"):
         zone("Mars/Olympus")
+
+
+def test_telegram_streaming_reads_the_same_as_the_whole_file(tmp_path: Path):
+    from heroes.chats.parsers.telegram import TelegramParser
+
+    def chat(cid: int, n: int) -> dict:
+        return {"name": f"chat {cid}", "type": "private_group", "id": cid, "messages": [
+            {"id": i, "type": "message", "date": "2024-10-27T02:30:00", "date_unixtime": "1729989000",
+             "from": "Ana", "from_id": "user1", "text": ["مرحبا ", {"type": "bold", "text": "🙂"}]}
+            for i in range(n)] + [{"id": 99, "type": "service", "date": "2024-10-27T02:31:00", "actor": "Ana",
+                                   "actor_id": "user1", "action": "pin_message"}]}  # fmt: skip
+
+    chats = [chat(1, 3), chat(2, 2), {"name": "empty", "id": 3, "messages": []}]
+    doc = {"about": "x", "personal_information": {"first_name": "Me"}, "chats": {"about": "y", "list": chats}}
+    f = tmp_path / "result.json"
+    f.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    items = list(TelegramParser().stream(f, []))
+    convs = [i for i in items if isinstance(i, Conversation)]
+    msgs = [i for i in items if isinstance(i, Message)]
+    assert [c.id for c in convs] == ["1", "2", "3"] and convs[0].is_group and convs[0].title == "chat 1"
+    assert [m.conversation for m in msgs] == ["1"] * 4 + ["2"] * 3
+    assert msgs[0].text == "مرحبا 🙂" and msgs[3].system and msgs[3].text == "pin_message"
+    parser = TelegramParser()
+    parser.keep_system = True
+    whole = [m for c in parser.parse(f.read_bytes(), "result.json") for m in c.messages]
+    assert [(m.text, m.time, m.utc_offset_minutes) for m in whole] == [
+        (m.text, m.time, m.utc_offset_minutes) for m in msgs
+    ]
+    f.write_text(json.dumps(doc)[:300], "utf-8")
+    with pytest.raises(ParseError, match=r"result.json: invalid JSON"):
+        list(TelegramParser().stream(f, []))

@@ -68,6 +68,14 @@ def columns(conn: sqlite3.Connection, table: str) -> set[str]:
         return set()
 
 
+def index_on(conn: sqlite3.Connection, table: str, column: str, problems: list[str]) -> None:
+    """Index a column of the working copy (never the original) so per-message look-ups stay fast."""
+    try:
+        conn.execute(f'CREATE INDEX IF NOT EXISTS "heroes_{table}_{column}" ON "{table}" ("{column}")')
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"index on {table}.{column} not built ({exc}); reading will be slower")
+
+
 def col(available: set[str], name: str, alias: str, table: str = "m", default: str = "NULL") -> str:
     """`table.name AS alias` when the column exists in this schema version, else a default."""
     return f"{table}.{name} AS {alias}" if name in available else f"{default} AS {alias}"

@@ -68,10 +68,13 @@ class _ConvStats:
     first: str | None = None
     last: str | None = None
     senders: Counter[str] = field(default_factory=Counter)
+    sender_ids: dict[str, str] = field(default_factory=dict)
 
-    def add(self, time: str | None, sender: str) -> None:
+    def add(self, time: str | None, sender: str, sender_id: str = "") -> None:
         self.messages += 1
         self.senders[sender] += 1
+        if sender_id:
+            self.sender_ids.setdefault(sender, sender_id)
         if time:
             self.first = min(self.first or time, time)
             self.last = max(self.last or time, time)
@@ -85,7 +88,9 @@ class _ConvStats:
             "source_file": self.source_file,
             "source_ref": self.source_ref,
             "source_id": self.source_id,
-            "participants": self.participants,
+            # Streamed exports name their people only as they write: fall back to who wrote.
+            "participants": self.participants
+            or [{"name": name, "identifier": self.sender_ids.get(name, "")} for name in self.senders if name],
             "messages": self.messages,
             "first_message": self.first,
             "last_message": self.last,
@@ -163,7 +168,7 @@ class _Writer:
         record = message_record(m, f"M{self.count:07d}", conv, source_file)
         if record["time"] is None and record["time_local"]:
             self.local_only += 1
-        conv.add(record["time"] or record["time_local"], m.author)
+        conv.add(record["time"] or record["time_local"], m.author, m.sender_id)
         self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def _hashed(self, a: Attachment, base: PurePosixPath) -> Attachment:

@@ -104,6 +104,10 @@ class IosSmsParser(ChatParser):
                 yield from self._chats(conn, path, handles, found, problems)
             cols = db.columns(conn, "message")
             attach = {"message_attachment_join", "attachment"} <= found
+            # Look-ups by message id need an index some versions lack; the copy is ours to index.
+            for table in ("chat_message_join", "message_attachment_join"):
+                if table in found:
+                    db.index_on(conn, table, "message_id", problems)
             select = (
                 "SELECT m.ROWID AS _k, m.text AS text, m.date AS ts, m.is_from_me AS from_me, "
                 f"m.handle_id AS handle, {db.col(cols, 'guid', 'guid')}, {db.col(cols, 'service', 'service')}, "

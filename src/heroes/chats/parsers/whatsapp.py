@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from heroes.chats.base import ChatParser, ParseError, decode
+from heroes.chats.base import ChatParser, Item, ParseError, decode
 from heroes.chats.model import Conversation, Message
 from heroes.chats.registry import register
 
@@ -61,74 +62,106 @@ class WhatsAppParser(ChatParser):
         first = head.decode("utf-8", "ignore").translate(_INVISIBLE).lstrip("\ufeff")
         return bool(_HEAD.match(_SPACES.sub(" ", first.split("\n", 1)[0])))
 
-    def parse(self, data: bytes, filename: str) -> list[Conversation]:
-        text = decode(data, filename).translate(_INVISIBLE)
-        entries: list[tuple[int, re.Match[str], list[str]]] = []  # line, header, continuation
-        for no, raw in enumerate(text.splitlines(), start=1):
+    def _entries(self, lines: Iterable[str], filename: str) -> Iterator[tuple[int, re.Match[str], list[str]]]:
+        """(line number, header match, continuation lines) per message, streamed."""
+        current: tuple[int, re.Match[str], list[str]] | None = None
+        for no, raw in enumerate(lines, start=1):
+            raw = raw.rstrip("\r\n").translate(_INVISIBLE)
             line = _SPACES.sub(" ", raw)
             m = _HEAD.match(line)
             if m and m.group("rest") is not None and self._looks_like_date(m.group("date")):
-                entries.append((no, m, []))
-            elif entries:
-                entries[-1][2].append(raw)
+                if current is not None:
+                    yield current
+                current = (no, m, [])
+            elif current is not None:
+                current[2].append(raw)
             elif line.strip():
                 raise ParseError(
                     f"{filename}: line {no}: not a WhatsApp message line (expected 'date, time - name: text')"
                 )
-        if not entries:
+        if current is None:
             raise ParseError(f"{filename}: line 1: no WhatsApp messages found")
-        order = self.date_order or self._date_order([m.group("date") for _, m, _ in entries], filename)
-        messages = []
-        for no, m, extra in entries:
-            when = self._time(m, order, f"{filename}: line {no}")
-            rest = m.group("rest")
-            original = line_text(m)
-            if ": " not in rest and _BARE_AUTHOR.match(rest):
-                rest = rest.replace(":", ": ", 1)  # "Name:." - a message with no space after the colon
-            if ": " not in rest:
-                if self.keep_system:  # encryption notice, joins, subject changes
-                    body = "\n".join([rest, *extra]).strip()
-                    messages.append(Message("", body, when, (), f"line {no}", time_original=original, system=True))
-                continue
-            author, body = rest.split(": ", 1)
-            body = "\n".join([body, *extra]).strip()
-            attachments: tuple[str, ...] = ()
-            if _MEDIA.match(body):
-                attachments, body = ("<media omitted>",), ""
-            elif found := _ATTACHED.findall(body):
-                attachments = tuple(f.strip() for f in found)
-                body = _ATTACHED.sub("", body).strip()
-            edited = bool(_EDITED.search(body))
-            body = _EDITED.sub("", body)
-            deleted = bool(_DELETED.match(body))
-            messages.append(
-                Message(
-                    author.strip(),
-                    body,
-                    when,
-                    attachments,
-                    f"line {no}",
-                    time_original=original,
-                    edited=edited,
-                    deleted=deleted,
-                )
-            )
+        yield current
+
+    def _message(self, no: int, m: re.Match[str], extra: list[str], order: str, filename: str) -> Message | None:
+        when = self._time(m, order, f"{filename}: line {no}")
+        rest = m.group("rest")
+        original = line_text(m)
+        if ": " not in rest and _BARE_AUTHOR.match(rest):
+            rest = rest.replace(":", ": ", 1)  # "Name:." - a message with no space after the colon
+        if ": " not in rest:
+            if not self.keep_system:  # encryption notice, joins, subject changes
+                return None
+            body = "\n".join([rest, *extra]).strip()
+            return Message("", body, when, (), f"line {no}", time_original=original, system=True)
+        author, body = rest.split(": ", 1)
+        body = "\n".join([body, *extra]).strip()
+        attachments: tuple[str, ...] = ()
+        if _MEDIA.match(body):
+            attachments, body = ("<media omitted>",), ""
+        elif found := _ATTACHED.findall(body):
+            attachments = tuple(f.strip() for f in found)
+            body = _ATTACHED.sub("", body).strip()
+        edited = bool(_EDITED.search(body))
+        body = _EDITED.sub("", body)
+        return Message(
+            author.strip(),
+            body,
+            when,
+            attachments,
+            f"line {no}",
+            time_original=original,
+            edited=edited,
+            deleted=bool(_DELETED.match(body)),
+        )
+
+    def parse(self, data: bytes, filename: str) -> list[Conversation]:
+        lines = decode(data, filename).splitlines()
+        entries = list(self._entries(lines, filename))
+        order = self.date_order or self._date_order((m.group("date") for _, m, _ in entries), filename)
+        messages = [msg for e in entries if (msg := self._message(*e, order, filename)) is not None]
         stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         return [Conversation(stem or "whatsapp", messages, source_format=self.name)]
+
+    def stream(self, path: Path, problems: list[str]) -> Iterator[Item]:
+        """Two passes over the file, line by line: the date order and the people first, then the messages."""
+        self.keep_system = True
+        name = self.name_in_source(path)
+        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "whatsapp"
+        people: dict[str, None] = {}
+
+        def first_pass() -> Iterator[str]:
+            for _, m, _ in self._entries(_lines(path, name), name):
+                rest = m.group("rest")
+                if ": " in rest:
+                    people.setdefault(rest.split(": ", 1)[0].strip(), None)
+                yield m.group("date")
+
+        order = self.date_order or self._date_order(first_pass(), name)
+        yield Conversation(stem, [], list(people), source_format=self.name, app="whatsapp")
+        for entry in self._entries(_lines(path, name), name):
+            msg = self._message(*entry, order, name)
+            if msg is not None:
+                yield msg.with_(conversation=stem)
 
     @staticmethod
     def _looks_like_date(date: str) -> bool:
         return len(re.split(r"[./-]", date)) == 3
 
     @staticmethod
-    def _date_order(dates: list[str], filename: str) -> str:
+    def _date_order(dates: Iterable[str], filename: str) -> str:
         """Infer the order from the whole file: a first field > 12 means day first, etc."""
-        parts = [[int(x) for x in re.split(r"[./-]", d)] for d in dates]
-        if any(p[0] > 31 for p in parts):
+        first_over_31 = first_over_12 = second_over_12 = False
+        for d in dates:
+            p = [int(x) for x in re.split(r"[./-]", d)]
+            first_over_31 |= p[0] > 31
+            first_over_12 |= p[0] > 12
+            second_over_12 |= p[1] > 12
+        if first_over_31:
             return "ymd"
-        if any(p[0] > 12 for p in parts):
+        if first_over_12:
             return "dmy"
-        if any(p[1] > 12 for p in parts):
+        if second_over_12:
             return "mdy"
         return "dmy"  # ambiguous throughout: most of the world writes the day first
 
@@ -148,3 +181,16 @@ class WhatsAppParser(ChatParser):
             return datetime(year, month, day, hour, minute, second)
         except ValueError as exc:
             raise ParseError(f"{where}: impossible date or time ({exc})") from exc
+
+
+def _lines(path: Path, name: str) -> Iterator[str]:
+    """The file's lines, decoded as UTF-8 one at a time; a bad byte is named by its line."""
+    no = 0
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for no, line in enumerate(handle, start=1):  # noqa: B007 - the count names the bad line
+                yield line
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"{name}: near line {no + 1}: not UTF-8 text") from exc
+    except OSError as exc:
+        raise ParseError(f"{name}: cannot read ({exc.strerror})") from exc
