@@ -181,3 +181,15 @@ def test_grooming_through_the_public_function(tmp_path: Path):
     evidence = [e for st in result["stages"] for e in st["evidence"]]
     assert evidence and all(e["message_id"].startswith("M") for e in evidence)
     assert {"isolation"} & {st["stage"] for st in result["stages"]} or result["level"] != "low"
+
+
+def test_rfc3161_timestamp_is_optional_and_a_failing_tsa_leaves_a_valid_package(
+    phone_dump: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.delenv("HEROES_RIMA_TSA_URL", raising=False)
+    skipped = acquire([phone_dump / "result.json"], tmp_path / "a", case="c", examiner="e")
+    assert skipped["timestamp"] == {"status": "skipped", "tsa": None, "time": None, "error": None}
+    monkeypatch.setenv("HEROES_RIMA_TSA_URL", "http://127.0.0.1:9/tsa")  # nothing listens on port 9
+    failed = acquire([phone_dump / "result.json"], tmp_path / "b", case="c", examiner="e")
+    assert failed["timestamp"]["status"] == "failed" and failed["timestamp"]["error"]
+    assert verify(tmp_path / "b").ok and not (tmp_path / "b" / "timestamp.tsr").exists()
