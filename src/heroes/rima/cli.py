@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from heroes.chats import parsers
 from heroes.chats.timeutil import zone
 from heroes.core.auth import cli_principal
 from heroes.core.i18n import gettext as _
@@ -92,6 +93,13 @@ def acquire_cmd(
                 n=len(manifest["not_recognised"])
             )
         )
+        expected = ", ".join(c.description for c in parsers())
+        for name in manifest["not_recognised"][:10]:
+            console.print(
+                _("{file}: not a chat source RIMA reads (expected one of: {expected})").format(
+                    file=name, expected=expected
+                )
+            )
     if manifest["messages_with_local_time_only"]:
         console.print(
             _(

@@ -248,6 +248,28 @@ def acquire(
     if out.exists() and (as_zip or any(out.iterdir()) if out.is_dir() else True):
         raise HeroesError(_("{path} already exists; choose a new package name.").format(path=out))
     record = custody or (lambda *_: None)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    created = not out.exists()
+    try:
+        return _acquire(inputs, out, as_zip, case, examiner, tz, tsa_url, record, on_progress)
+    except BaseException:
+        # Never leave a half-written package that could pass for a whole one; the sources are untouched.
+        if created and out.is_dir():
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+def _acquire(
+    inputs: list[Path],
+    out: Path,
+    as_zip: bool,
+    case: str,
+    examiner: str,
+    tz: ZoneInfo | None,
+    tsa_url: str | None,
+    record: Custody,
+    on_progress: ProgressFn | None,
+) -> dict[str, Any]:
     started = _now()
     package_id = str(uuid.uuid4())
     with contextlib.ExitStack() as stack:

@@ -17,7 +17,7 @@ from heroes.core.i18n import get_language
 from heroes.core.i18n import gettext as _
 from heroes.core.web.templating import render
 from heroes.rima import analysis, report, service
-from heroes.rima.jobs import UPLOADS, check_source, intake_roots
+from heroes.rima.jobs import UPLOADS, check_source, intake_roots, packages_dir
 from heroes.rima.models import RimaPackage
 from heroes.rima.package import Package
 
@@ -177,7 +177,8 @@ def report_download(
     grooming: bool = False,
 ) -> Response:
     row = _package(db, user, package_id)
-    out = Path(row.path).parent / f"{row.id}.report.{fmt}"
+    out = packages_dir().parent / "reports" / f"{row.id}.{fmt}"
+    out.parent.mkdir(parents=True, exist_ok=True)
     findings = None
     if grooming and fmt in ("html", "pdf"):
         with Package(Path(row.path)) as pkg:
