@@ -53,7 +53,11 @@ def contact_names(msgstore: Path, problems: list[str]) -> dict[str, str]:
 
 
 def _name(jid: str, names: dict[str, str]) -> str:
-    return names.get(jid) or phone_of(jid) or jid
+    """The contact's name, else the phone number, else the JID (remembered: called once per message)."""
+    found = names.get(jid)
+    if found is None:
+        found = names[jid] = phone_of(jid) or jid
+    return found
 
 
 @register
