@@ -53,6 +53,10 @@ def test_acquire_verify_messages_report_grooming(phone_dump: Path, tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert {r["conversation"] for r in json.loads(result.stdout)} <= {f"C{i:04d}" for i in range(1, 20)}
 
+    result = runner.invoke(cli, ["--user", user, "rima", "timeline", str(out), "--json"])
+    times = [json.loads(line)["time"] for line in result.stdout.splitlines()]
+    assert len(times) == len(rows) and [t for t in times if t] == sorted(t for t in times if t)
+
     result = runner.invoke(cli, ["--user", user, "rima", "contacts", str(out)])
     assert '"+34600000001"' in result.stdout
 

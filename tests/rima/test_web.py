@@ -42,6 +42,8 @@ def test_api_acquire_read_search_tag_verify(client, login_as, intake: Path) -> N
     assert tagged.status_code == 200, tagged.text
     again = client.get(f"/api/rima/packages/{pkg['id']}/messages", params={"q": "parque"}).json()["messages"]
     assert again[0]["tags"][0]["tag"] == "meeting" and again[0]["tags"][0]["note"] == "n"
+    line = client.get(f"/api/rima/packages/{pkg['id']}/timeline", params={"limit": 5}).json()
+    assert line["total"] == pkg["messages"] and len(line["messages"]) == 5
     contacts = client.get(f"/api/rima/packages/{pkg['id']}/contacts").json()
     assert any(c["value"] == "+34600000001" for c in contacts)
     page = client.get(f"/rima/packages/{pkg['id']}", params={"q": "parque"})

@@ -154,6 +154,23 @@ def messages_cmd(
                 out.write(f"{m['id']} {when} [{m['app']}] {m['conversation_title']} | {m['sender']}: {text}\n")
 
 
+@app.command("timeline")
+def timeline_cmd(
+    package: Path = typer.Argument(..., help="The package folder or ZIP."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """Every message of every app in time order (UTC)."""
+    cli_principal(READ)
+    with Package(package) as pkg:
+        for m in analysis.timeline(pkg):
+            if as_json:
+                sys.stdout.write(json.dumps(m, ensure_ascii=False) + "\n")
+            else:
+                when = m["time"] or f"{m['time_local']} (local)"
+                text = m["text"].replace("\n", " \u23ce ")
+                sys.stdout.write(f"{when} [{m['app']}] {m['conversation_title']} | {m['sender']}: {text} ({m['id']})\n")
+
+
 @app.command("conversations")
 def conversations_cmd(package: Path = typer.Argument(..., help="The package folder or ZIP.")) -> None:
     """Per conversation: app, participants, message counts, first and last message."""

@@ -255,6 +255,21 @@ def api_messages(
     return {"offset": offset, "limit": limit, "messages": page}
 
 
+@router.get("/api/rima/packages/{package_id}/timeline", tags=["rima"])
+def api_timeline(
+    user: Annotated[Principal, Depends(Require(READ))],
+    db: DbSession,
+    package_id: str,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = PAGE,
+) -> dict[str, Any]:
+    """Messages of every app in this package in time order (UTC; local-only times where no zone was known)."""
+    row = _package(db, user, package_id)
+    with Package(Path(row.path)) as pkg:
+        line = analysis.timeline(pkg)
+    return {"offset": offset, "limit": limit, "total": len(line), "messages": line[offset : offset + limit]}
+
+
 @router.post("/api/rima/packages/{package_id}/tags", tags=["rima"])
 def api_tag(
     user: Annotated[Principal, Depends(Require(READ))], db: DbSession, package_id: str, body: TagRequest
