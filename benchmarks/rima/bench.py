@@ -105,6 +105,12 @@ def worker(mode: str, fmt: str, path: Path) -> dict[str, float]:
     elif mode == "fetchall":
         conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
         count = len(conn.execute(f"SELECT * FROM {FORMATS[fmt][2]}").fetchall())
+    elif mode == "acquire":  # the whole acquisition: copy, hash, parse, write messages.jsonl, seal
+        from heroes.rima.package import acquire
+
+        with tempfile.TemporaryDirectory(prefix="rima-pkg-") as out:
+            manifest = acquire([path], Path(out) / "pkg", case="bench", examiner="bench")
+            count = manifest["messages"]
     elif mode == "lines":
         with open(path, encoding="utf-8") as handle:
             for _line in handle:
@@ -171,6 +177,7 @@ def main() -> None:
     ap.add_argument("--formats", default=",".join(FORMATS))
     ap.add_argument("--small", type=int, default=100_000, help="second size, to show memory stays flat")
     ap.add_argument("--worker", nargs=3)
+    ap.add_argument("--acquire", action="store_true", help="also time a whole acquisition of the Android database")
     args = ap.parse_args()
     if args.worker:
         mode, fmt, path = args.worker
@@ -201,6 +208,13 @@ def main() -> None:
                     f"<!-- {fmt} n={n}: generated in {built:.0f} s, {path.stat().st_size / 2**20:.0f} MiB -->",
                     flush=True,
                 )
+                if args.acquire and fmt == "android" and n == args.n:
+                    whole = measure("acquire", fmt, path)
+                    print(
+                        f"| android, whole acquisition | {n:,} | {whole['per_second']:,.0f} | - | "
+                        f"{whole['peak_growth_mib']:.0f} MiB | - |",
+                        flush=True,
+                    )
                 path.unlink()
     shared = ROOT.parent / "shared" / "data"
     if (shared / "forensics/chats").is_dir():
