@@ -23,13 +23,26 @@ from heroes.reports.phrases import fold
 class ReportFields(Protocol):
     """What identifier extraction reads of a report (triage.ReportInput has it)."""
 
-    phones: Sequence[str]
-    emails: Sequence[str]
-    usernames: Sequence[str]
-    urls: Sequence[str]
-    vehicles: Sequence[str]
-    location: str
-    country: str | None
+    @property
+    def phones(self) -> Sequence[str]: ...
+
+    @property
+    def emails(self) -> Sequence[str]: ...
+
+    @property
+    def usernames(self) -> Sequence[str]: ...
+
+    @property
+    def urls(self) -> Sequence[str]: ...
+
+    @property
+    def vehicles(self) -> Sequence[str]: ...
+
+    @property
+    def location(self) -> str: ...
+
+    @property
+    def country(self) -> str | None: ...
 
     def free_text(self) -> str: ...
 
