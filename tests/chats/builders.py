@@ -85,6 +85,13 @@ CREATE TABLE message (_id INTEGER PRIMARY KEY AUTOINCREMENT, chat_row_id INTEGER
 CREATE TABLE message_media (message_row_id INTEGER PRIMARY KEY, chat_row_id INTEGER, file_path TEXT,
   file_size INTEGER, mime_type TEXT, file_hash TEXT);
 CREATE TABLE message_quoted (message_row_id INTEGER PRIMARY KEY, chat_row_id INTEGER, key_id TEXT);
+CREATE TABLE message_add_on (_id INTEGER PRIMARY KEY AUTOINCREMENT, chat_row_id INTEGER, from_me INTEGER,
+  key_id TEXT, sender_jid_row_id INTEGER, parent_message_row_id INTEGER, message_add_on_type INTEGER,
+  timestamp INTEGER, status INTEGER);
+CREATE TABLE message_add_on_reaction (message_add_on_row_id INTEGER PRIMARY KEY, reaction TEXT,
+  sender_timestamp INTEGER);
+CREATE TABLE message_edit_info (message_row_id INTEGER PRIMARY KEY, original_key_id TEXT, edited_timestamp INTEGER,
+  sender_timestamp INTEGER);
 """
 
 _ANDROID_TYPES = {"text": 0, "image": 1, "system": 7, "deleted": 15}
@@ -122,6 +129,15 @@ def _android_insert(conn: sqlite3.Connection, i: int, m: Msg) -> None:
         )
     if i == 2:
         conn.execute("INSERT INTO message_quoted VALUES (?, ?, ?)", (i, m.chat, "KEY000001"))
+        conn.execute("INSERT INTO message_edit_info VALUES (?, ?, ?, ?)", (i, f"KEY{i:06d}", _ms(m.at) + 60000, 0))
+    if i == 3:  # the owner and a group member react to the right-to-left message
+        for from_me, sender, emoji in ((1, None, "❤️"), (0, 3, "😮")):
+            add_on = conn.execute(
+                "INSERT INTO message_add_on (chat_row_id, from_me, sender_jid_row_id, parent_message_row_id, "
+                "message_add_on_type, timestamp) VALUES (?, ?, ?, ?, 56, ?)",
+                (m.chat, from_me, sender, i, _ms(m.at)),
+            ).lastrowid
+            conn.execute("INSERT INTO message_add_on_reaction VALUES (?, ?, ?)", (add_on, emoji, _ms(m.at)))
 
 
 def android_current(path: Path, rows: Iterable[Msg] = SAMPLE, recent: Iterable[Msg] = RECENT) -> Path:

@@ -36,7 +36,8 @@ def test_android_current_schema_with_wal_names_and_media(tmp_path: Path):
     assert "hola 👋 ¿qué tal?" in texts and "bien\nsegunda línea" in texts and "مرحبا كيف حالك" in texts
     assert texts[-1] == "in the WAL only"  # recent message kept in the write-ahead log
     assert msgs[0].author == "Lucía Pérez" and msgs[0].sender_id == "34600000001@s.whatsapp.net"
-    assert msgs[1].from_me and msgs[1].reply_to == "KEY000001"
+    assert msgs[1].from_me and msgs[1].reply_to == "KEY000001" and msgs[1].edited and not msgs[0].edited
+    assert [(r.emoji, r.by) for r in msgs[2].reactions] == [("❤️", "Device owner"), ("😮", "Sam")]
     assert msgs[3].attachment_refs[0].path.endswith("IMG-4.jpg") and msgs[3].attachment_refs[0].kind == "image"
     assert msgs[4].deleted and msgs[6].system
     assert msgs[5].author == "Sam" and msgs[7].author == "+447700900456"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from heroes.chats import sqlite as db
 from heroes.chats.base import ChatParser, Item, ParseError
-from heroes.chats.model import Attachment, Conversation, Message, Participant
+from heroes.chats.model import Attachment, Conversation, Message, Participant, Reaction
 from heroes.chats.registry import register
 
 OWNER = "Device owner"
@@ -141,6 +141,18 @@ class WhatsAppAndroidParser(ChatParser):
                 source_file=path.name,
             )
 
+    @staticmethod
+    def _reactions(packed: str | None, jids: dict[int, str], names: dict[str, str]) -> tuple[Reaction, ...]:
+        out = []
+        for item in (packed or "").split("\x1e"):
+            if not item:
+                continue
+            emoji, from_me, sender = [*item.split("\x1f"), "", "0", "0"][:3]
+            who = OWNER if from_me == "1" else _name(jids.get(int(sender or 0), ""), names)
+            if emoji:
+                out.append(Reaction(emoji, who))
+        return tuple(out)
+
     def _current(
         self, conn: sqlite3.Connection, path: Path, names: dict[str, str], problems: list[str]
     ) -> Iterator[Item]:
@@ -177,7 +189,13 @@ class WhatsAppAndroidParser(ChatParser):
             )
         media = "message_media" in db.tables(conn)
         media_cols = db.columns(conn, "message_media") if media else set()
-        quoted = "message_quoted" in db.tables(conn)
+        found = db.tables(conn)
+        quoted = "message_quoted" in found
+        # Reactions are add-ons pointing at their message; edits are listed per message.
+        reactions = {"message_add_on", "message_add_on_reaction"} <= found
+        if reactions:
+            db.index_on(conn, "message_add_on", "parent_message_row_id", problems)
+        edits = "message_edit_info" in found
         select = (
             "SELECT m._id AS _k, m.chat_row_id AS chat, m.from_me AS from_me, "
             f"{db.col(cols, 'text_data', 'text')}, m.timestamp AS ts, "
@@ -191,6 +209,19 @@ class WhatsAppAndroidParser(ChatParser):
                 else "NULL AS file_path, NULL AS size, NULL AS mime "
             )
             + (", q.key_id AS quoted " if quoted else ", NULL AS quoted ")
+            + (
+                ", (SELECT group_concat(ar.reaction || char(31) || coalesce(ao.from_me, 0) || char(31) "
+                "|| coalesce(ao.sender_jid_row_id, 0), char(30)) FROM message_add_on ao "
+                "JOIN message_add_on_reaction ar ON ar.message_add_on_row_id = ao._id "
+                "WHERE ao.parent_message_row_id = m._id) AS reactions "
+                if reactions
+                else ", NULL AS reactions "
+            )
+            + (
+                ", EXISTS(SELECT 1 FROM message_edit_info e WHERE e.message_row_id = m._id) AS edited "
+                if edits
+                else ", 0 AS edited "
+            )
             + "FROM message m "
             + ("LEFT JOIN message_media mm ON mm.message_row_id = m._id " if media else "")
             + ("LEFT JOIN message_quoted q ON q.message_row_id = m._id " if quoted else "")
@@ -223,6 +254,8 @@ class WhatsAppAndroidParser(ChatParser):
                 from_me=bool(r["from_me"]),
                 time_original=original,
                 reply_to=str(r["quoted"]) if r["quoted"] else None,
+                reactions=self._reactions(r["reactions"], jids, names),
+                edited=bool(r["edited"]),
                 source_id=str(r["key_id"] or ""),
                 deleted=mtype in _REVOKED,
                 system=mtype in _SYSTEM_TYPES,
