@@ -48,6 +48,9 @@ def test_api_acquire_read_search_tag_verify(client, login_as, intake: Path) -> N
     assert any(c["value"] == "+34600000001" for c in contacts)
     page = client.get(f"/rima/packages/{pkg['id']}", params={"q": "parque"})
     assert page.status_code == 200 and "nos vemos" in page.text
+    grooming = client.get(f"/rima/packages/{pkg['id']}/grooming")
+    assert grooming.status_code == 200 and 'data-testid="grooming-result"' in grooming.text
+    assert client.get(f"/api/rima/packages/{pkg['id']}/grooming").json()[0]["conversation"].startswith("C")
     pdf = client.get(f"/rima/packages/{pkg['id']}/report", params={"fmt": "pdf"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 

@@ -152,6 +152,16 @@ def conversation_page(
     return render(request, "rima/conversation.html", context)
 
 
+@router.get("/rima/packages/{package_id}/grooming", include_in_schema=False)
+def grooming_page(
+    request: Request, user: Annotated[Principal, Depends(Require(READ))], db: DbSession, package_id: str
+) -> Response:
+    row = _package(db, user, package_id)
+    with Package(Path(row.path)) as pkg:
+        results = analysis.grooming(pkg, get_language())
+    return render(request, "rima/grooming.html", {"package": row, "results": results})
+
+
 @router.post("/rima/packages/{package_id}/tags", include_in_schema=False)
 def tag_page(
     user: Annotated[Principal, Depends(Require(READ))],
