@@ -74,11 +74,12 @@ class TelegramParser(ChatParser):
                                 yield self._header(chat, path.name)
                                 header_sent = True
                             where = f"{path.name}: chat {n_chat}"
-                            msg = self._message(builder.value, count, where)
+                            cid = str(chat.get("id", chat.get("name", "telegram")))
+                            msg = self._message(builder.value, count, where, cid)
                             count += 1
                             builder = None
                             if msg is not None:
-                                yield msg.with_(conversation=str(chat.get("id", chat.get("name", "telegram"))))
+                                yield msg
                         continue
                     if event == "start_map" and prefix in _CHAT_PREFIXES:
                         # The top-level object is a chat in a single-chat export, the account otherwise.
@@ -106,7 +107,7 @@ class TelegramParser(ChatParser):
             is_group="group" in str(chat.get("type", "")),
         )
 
-    def _message(self, m: Any, i: int, where: str) -> Message | None:
+    def _message(self, m: Any, i: int, where: str, conversation: str = "") -> Message | None:
         at = f"{where}: message {i} (id {m.get('id') if isinstance(m, dict) else '?'})"
         if not isinstance(m, dict):
             raise ParseError(f"{at}: expected an object")
@@ -146,6 +147,7 @@ class TelegramParser(ChatParser):
             reactions=reactions,
             edited=bool(m.get("edited")),
             system=system,
+            conversation=conversation,
         )
 
     def _chat(self, chat: Any, where: str) -> Conversation:

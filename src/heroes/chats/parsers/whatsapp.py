@@ -12,7 +12,9 @@ from heroes.chats.model import Conversation, Message
 from heroes.chats.registry import register
 
 # Invisible marks WhatsApp sprinkles into exports (LRM, RLM, narrow no-break space...).
-_INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202c\ufeff"), None)
+_INVISIBLE = re.compile("[\u200e\u200f\u202a\u202c\ufeff]")
+_DATE_SPLIT = re.compile(r"[./-]")
+_TIME_SPLIT = re.compile(r"[:.]")
 _SPACES = re.compile(r"[\u202f\u00a0\u2009]")
 _HEAD = re.compile(
     r"^\[?(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4}),?\s+"
@@ -59,14 +61,14 @@ class WhatsAppParser(ChatParser):
         return path.name
 
     def sniff(self, filename: str, head: bytes) -> bool:
-        first = head.decode("utf-8", "ignore").translate(_INVISIBLE).lstrip("\ufeff")
+        first = _INVISIBLE.sub("", head.decode("utf-8", "ignore"))
         return bool(_HEAD.match(_SPACES.sub(" ", first.split("\n", 1)[0])))
 
     def _entries(self, lines: Iterable[str], filename: str) -> Iterator[tuple[int, re.Match[str], list[str]]]:
         """(line number, header match, continuation lines) per message, streamed."""
         current: tuple[int, re.Match[str], list[str]] | None = None
         for no, raw in enumerate(lines, start=1):
-            raw = raw.rstrip("\r\n").translate(_INVISIBLE)
+            raw = _INVISIBLE.sub("", raw.rstrip("\r\n"))
             line = _SPACES.sub(" ", raw)
             m = _HEAD.match(line)
             if m and m.group("rest") is not None and self._looks_like_date(m.group("date")):
@@ -83,7 +85,9 @@ class WhatsAppParser(ChatParser):
             raise ParseError(f"{filename}: line 1: no WhatsApp messages found")
         yield current
 
-    def _message(self, no: int, m: re.Match[str], extra: list[str], order: str, filename: str) -> Message | None:
+    def _message(
+        self, no: int, m: re.Match[str], extra: list[str], order: str, filename: str, conversation: str = ""
+    ) -> Message | None:
         when = self._time(m, order, f"{filename}: line {no}")
         rest = m.group("rest")
         original = line_text(m)
@@ -93,7 +97,9 @@ class WhatsAppParser(ChatParser):
             if not self.keep_system:  # encryption notice, joins, subject changes
                 return None
             body = "\n".join([rest, *extra]).strip()
-            return Message("", body, when, (), f"line {no}", time_original=original, system=True)
+            return Message(
+                "", body, when, (), f"line {no}", time_original=original, system=True, conversation=conversation
+            )
         author, body = rest.split(": ", 1)
         body = "\n".join([body, *extra]).strip()
         attachments: tuple[str, ...] = ()
@@ -113,6 +119,7 @@ class WhatsAppParser(ChatParser):
             time_original=original,
             edited=edited,
             deleted=bool(_DELETED.match(body)),
+            conversation=conversation,
         )
 
     def parse(self, data: bytes, filename: str) -> list[Conversation]:
@@ -140,20 +147,20 @@ class WhatsAppParser(ChatParser):
         order = self.date_order or self._date_order(first_pass(), name)
         yield Conversation(stem, [], list(people), source_format=self.name, app="whatsapp")
         for entry in self._entries(_lines(path, name), name):
-            msg = self._message(*entry, order, name)
+            msg = self._message(*entry, order, name, stem)
             if msg is not None:
-                yield msg.with_(conversation=stem)
+                yield msg
 
     @staticmethod
     def _looks_like_date(date: str) -> bool:
-        return len(re.split(r"[./-]", date)) == 3
+        return len(_DATE_SPLIT.split(date)) == 3
 
     @staticmethod
     def _date_order(dates: Iterable[str], filename: str) -> str:
         """Infer the order from the whole file: a first field > 12 means day first, etc."""
         first_over_31 = first_over_12 = second_over_12 = False
         for d in dates:
-            p = [int(x) for x in re.split(r"[./-]", d)]
+            p = [int(x) for x in _DATE_SPLIT.split(d)]
             first_over_31 |= p[0] > 31
             first_over_12 |= p[0] > 12
             second_over_12 |= p[1] > 12
@@ -167,11 +174,11 @@ class WhatsAppParser(ChatParser):
 
     @staticmethod
     def _time(m: re.Match[str], order: str, where: str) -> datetime:
-        a, b, c = (int(x) for x in re.split(r"[./-]", m.group("date")))
+        a, b, c = (int(x) for x in _DATE_SPLIT.split(m.group("date")))
         year, month, day = {"dmy": (c, b, a), "mdy": (c, a, b), "ymd": (a, b, c)}[order]
         if year < 100:
             year += 2000
-        hms = [int(x) for x in re.split(r"[:.]", m.group("time"))]
+        hms = [int(x) for x in _TIME_SPLIT.split(m.group("time"))]
         hour, minute, second = hms[0], hms[1], hms[2] if len(hms) > 2 else 0
         ampm = (m.group("ampm") or "").lower()
         # Some exports write a 24-hour clock and still add the marker (13:37 p.m., 00:08 a.m.).
