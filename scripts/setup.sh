@@ -49,4 +49,8 @@ if [ "${1:-}" = "--dev" ]; then
 else
   .venv/bin/pip install -q -e .
 fi
+# RIMA's PDF transcripts are set in DejaVu Sans (Latin, Greek, Cyrillic, Arabic and Hebrew glyphs).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { as_root apt-get update -qq \
+  && as_root apt-get install -y -qq fonts-dejavu-core >/dev/null; } \
+  || echo "warning: fonts-dejavu-core missing; heroes rima report cannot write PDF" >&2
 echo "HEROES installed in .venv/"

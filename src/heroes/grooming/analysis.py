@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from heroes.grooming.conversation import Conversation, Message
+from heroes.chats.model import Conversation, Message
 from heroes.grooming.corpus import segment_turns
 from heroes.grooming.cues import CueSet, default_cues, pick
 from heroes.grooming.model import GroomingModel, default_model
@@ -167,7 +167,7 @@ def score_record(record: dict[str, Any], model: GroomingModel | None = None) -> 
     if rid is None:
         raise ValueError("each record needs an 'id'")
     if isinstance(record.get("messages"), list):
-        from heroes.grooming.parsers.json_format import conversation_from_dict
+        from heroes.chats.parsers.json_format import conversation_from_dict
 
         conv = conversation_from_dict(record, f"record {rid}", str(rid))
         from_text = False

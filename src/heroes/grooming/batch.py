@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from heroes.grooming.parsers.base import ParseError
+from heroes.chats.base import ParseError
 
 
 def read_records(path: Path) -> Iterator[dict[str, Any]]:

@@ -18,7 +18,7 @@ app = typer.Typer(no_args_is_help=True, help="Grooming early warning in chats.")
 
 
 def _conversations(path: Path, fmt: str | None):  # type: ignore[no-untyped-def]
-    from heroes.grooming.parsers import parse_file
+    from heroes.chats import parse_file
 
     convs = parse_file(path, fmt)
     if not convs:

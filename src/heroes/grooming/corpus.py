@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from heroes.grooming.parsers.safexml import parse_xml
+from heroes.chats.parsers.safexml import parse_xml
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "chats"
 _SPEAKER = re.compile(r"(?:^|\s)([0-9a-f]{32}):\s")

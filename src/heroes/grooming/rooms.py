@@ -14,8 +14,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from heroes.chats.model import Message
 from heroes.core.i18n import gettext as _
-from heroes.grooming.conversation import Message
 from heroes.grooming.cues import default_cues, pick
 from heroes.grooming.stream import Assessment, StreamAnalyser
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from heroes.grooming.conversation import Message
+from heroes.chats.model import Message
 from heroes.grooming.cues import CueHit, CueSet, default_cues, fold
 from heroes.grooming.features import Featurizer
 from heroes.grooming.model import GroomingModel, WarningPolicy, default_model, sigmoid

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
+from heroes.chats.model import Conversation, Message
 from heroes.core import i18n
 from heroes.core.audit import record
 from heroes.core.auth import Principal, Require
@@ -26,7 +27,6 @@ from heroes.core.i18n import gettext as _
 from heroes.core.permissions import PUBLIC
 from heroes.core.web.templating import render
 from heroes.grooming.analysis import Report, analyse
-from heroes.grooming.conversation import Conversation, Message
 from heroes.grooming.parsers import PARSERS, parse_bytes
 from heroes.grooming.rooms import ROOMS, RoomError
 

@@ -1,41 +1,9 @@
-"""Chat-export parsers. To support another app, write one ChatParser and add it to PARSERS."""
+"""The chat parsers moved to the shared heroes.chats package; this name stays for old imports."""
 
-from __future__ import annotations
+from heroes.chats import ChatParser, ParseError, parse_bytes, parse_file
+from heroes.chats.registry import parsers as _parsers
 
-from pathlib import Path
-
-from heroes.grooming.conversation import Conversation
-from heroes.grooming.parsers.base import ChatParser, ParseError
-from heroes.grooming.parsers.json_format import HeroesJsonParser
-from heroes.grooming.parsers.pan2012 import Pan2012Parser
-from heroes.grooming.parsers.telegram import TelegramParser
-from heroes.grooming.parsers.whatsapp import WhatsAppParser
-
-# The one registry: sniffed in this order (most specific first).
-PARSERS: dict[str, type[ChatParser]] = {
-    p.name: p for p in (HeroesJsonParser, TelegramParser, Pan2012Parser, WhatsAppParser)
-}
+# Formats that read uploaded bytes, in sniffing order (what the grooming page offers).
+PARSERS = {p.name: p for p in _parsers(bytes_only=True)}
 
 __all__ = ["PARSERS", "ChatParser", "ParseError", "parse_bytes", "parse_file"]
-
-
-def parse_bytes(data: bytes, filename: str, fmt: str | None = None) -> list[Conversation]:
-    """Parse an export; `fmt` names a parser, otherwise the format is recognised."""
-    if fmt is not None:
-        if fmt not in PARSERS:
-            raise ParseError(f"unknown chat format {fmt!r}; known: {', '.join(PARSERS)}")
-        return PARSERS[fmt]().parse(data, filename)
-    head = data[:4096]
-    for cls in PARSERS.values():
-        parser = cls()
-        if parser.sniff(filename, head):
-            return parser.parse(data, filename)
-    raise ParseError(f"{filename}: line 1: unrecognised chat export; known formats: {', '.join(PARSERS)}")
-
-
-def parse_file(path: Path, fmt: str | None = None) -> list[Conversation]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"{path}: cannot read ({exc.strerror})") from exc
-    return parse_bytes(data, path.name, fmt)

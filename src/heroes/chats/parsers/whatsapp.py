@@ -1,0 +1,203 @@
+"""WhatsApp "Export chat" text files (Android and iOS; 12- and 24-hour clocks; any date order)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from heroes.chats.base import ChatParser, Item, ParseError, decode
+from heroes.chats.model import Conversation, Message
+from heroes.chats.registry import register
+
+# Invisible marks WhatsApp sprinkles into exports (LRM, RLM, narrow no-break space...).
+_INVISIBLE = re.compile("[\u200e\u200f\u202a\u202c\ufeff]")
+_DATE_SPLIT = re.compile(r"[./-]")
+_TIME_SPLIT = re.compile(r"[:.]")
+_SPACES = re.compile(r"[\u202f\u00a0\u2009]")
+_HEAD = re.compile(
+    r"^\[?(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4}),?\s+"
+    r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+    r"\.?"
+    r"(?:\s*(?P<ampm>[aApP])\.?\s?[mM]\.?)?\]?"
+    r"\s*(?:-\s|–\s|:\s)?\s*(?P<rest>.*)$"
+)
+_MEDIA = re.compile(
+    r"^<?(?:media omitted|multimedia omitido|medien ausgeschlossen|m[ée]dia omis|"
+    r"(?:image|video|audio|sticker|gif|document|imagen|v[íi]deo|audio) omit(?:ted|ido))>?$",
+    re.IGNORECASE,
+)
+_ATTACHED = re.compile(r"<(?:attached|adjunto):\s*([^>]+)>", re.IGNORECASE)
+_BARE_AUTHOR = re.compile(r'^[^:"“]{1,40}:\S')
+_DELETED = re.compile(
+    r"^(?:this message was deleted|you deleted this message|se elimin[óo] este mensaje|eliminaste este mensaje)\.?$",
+    re.IGNORECASE,
+)
+_EDITED = re.compile(r"\s*<(?:this message was edited|se edit[óo] este mensaje)>$", re.IGNORECASE)
+
+
+def line_text(m: re.Match[str]) -> str:
+    ampm = f" {m.group('ampm')}M" if m.group("ampm") else ""
+    return f"{m.group('date')} {m.group('time')}{ampm}"
+
+
+@register
+class WhatsAppParser(ChatParser):
+    name = "whatsapp"
+    app = "whatsapp"
+    order = 90
+    description = "WhatsApp chat export (.txt), Android or iOS, 12/24-hour clock, DMY/MDY/YMD"
+
+    def __init__(self, date_order: str | None = None) -> None:
+        if date_order not in (None, "dmy", "mdy", "ymd"):
+            raise ValueError("date_order is dmy, mdy or ymd")
+        self.date_order = date_order
+
+    def name_in_source(self, path: Path) -> str:
+        # iOS exports are ZIPs holding "_chat.txt"; the archive's name says whose chat it is.
+        if path.name == "_chat.txt" and path.parent.name:
+            return path.parent.name.removesuffix(".zip") + ".txt"
+        return path.name
+
+    def sniff(self, filename: str, head: bytes) -> bool:
+        first = _INVISIBLE.sub("", head.decode("utf-8", "ignore"))
+        return bool(_HEAD.match(_SPACES.sub(" ", first.split("\n", 1)[0])))
+
+    def _entries(self, lines: Iterable[str], filename: str) -> Iterator[tuple[int, re.Match[str], list[str]]]:
+        """(line number, header match, continuation lines) per message, streamed."""
+        current: tuple[int, re.Match[str], list[str]] | None = None
+        for no, raw in enumerate(lines, start=1):
+            raw = _INVISIBLE.sub("", raw.rstrip("\r\n"))
+            line = _SPACES.sub(" ", raw)
+            m = _HEAD.match(line)
+            if m and m.group("rest") is not None and self._looks_like_date(m.group("date")):
+                if current is not None:
+                    yield current
+                current = (no, m, [])
+            elif current is not None:
+                current[2].append(raw)
+            elif line.strip():
+                raise ParseError(
+                    f"{filename}: line {no}: not a WhatsApp message line (expected 'date, time - name: text')"
+                )
+        if current is None:
+            raise ParseError(f"{filename}: line 1: no WhatsApp messages found")
+        yield current
+
+    def _message(
+        self, no: int, m: re.Match[str], extra: list[str], order: str, filename: str, conversation: str = ""
+    ) -> Message | None:
+        when = self._time(m, order, f"{filename}: line {no}")
+        rest = m.group("rest")
+        original = line_text(m)
+        if ": " not in rest and _BARE_AUTHOR.match(rest):
+            rest = rest.replace(":", ": ", 1)  # "Name:." - a message with no space after the colon
+        if ": " not in rest:
+            if not self.keep_system:  # encryption notice, joins, subject changes
+                return None
+            body = "\n".join([rest, *extra]).strip()
+            return Message(
+                "", body, when, (), f"line {no}", time_original=original, system=True, conversation=conversation
+            )
+        author, body = rest.split(": ", 1)
+        body = "\n".join([body, *extra]).strip()
+        attachments: tuple[str, ...] = ()
+        if _MEDIA.match(body):
+            attachments, body = ("<media omitted>",), ""
+        elif found := _ATTACHED.findall(body):
+            attachments = tuple(f.strip() for f in found)
+            body = _ATTACHED.sub("", body).strip()
+        edited = bool(_EDITED.search(body))
+        body = _EDITED.sub("", body)
+        return Message(
+            author.strip(),
+            body,
+            when,
+            attachments,
+            f"line {no}",
+            time_original=original,
+            edited=edited,
+            deleted=bool(_DELETED.match(body)),
+            conversation=conversation,
+        )
+
+    def parse(self, data: bytes, filename: str) -> list[Conversation]:
+        lines = decode(data, filename).splitlines()
+        entries = list(self._entries(lines, filename))
+        order = self.date_order or self._date_order((m.group("date") for _, m, _ in entries), filename)
+        messages = [msg for e in entries if (msg := self._message(*e, order, filename)) is not None]
+        stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return [Conversation(stem or "whatsapp", messages, source_format=self.name)]
+
+    def stream(self, path: Path, problems: list[str]) -> Iterator[Item]:
+        """Two passes over the file, line by line: the date order and the people first, then the messages."""
+        self.keep_system = True
+        name = self.name_in_source(path)
+        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "whatsapp"
+        people: dict[str, None] = {}
+
+        def first_pass() -> Iterator[str]:
+            for _, m, _ in self._entries(_lines(path, name), name):
+                rest = m.group("rest")
+                if ": " in rest:
+                    people.setdefault(rest.split(": ", 1)[0].strip(), None)
+                yield m.group("date")
+
+        order = self.date_order or self._date_order(first_pass(), name)
+        yield Conversation(stem, [], list(people), source_format=self.name, app="whatsapp")
+        for entry in self._entries(_lines(path, name), name):
+            msg = self._message(*entry, order, name, stem)
+            if msg is not None:
+                yield msg
+
+    @staticmethod
+    def _looks_like_date(date: str) -> bool:
+        return len(_DATE_SPLIT.split(date)) == 3
+
+    @staticmethod
+    def _date_order(dates: Iterable[str], filename: str) -> str:
+        """Infer the order from the whole file: a first field > 12 means day first, etc."""
+        first_over_31 = first_over_12 = second_over_12 = False
+        for d in dates:
+            p = [int(x) for x in _DATE_SPLIT.split(d)]
+            first_over_31 |= p[0] > 31
+            first_over_12 |= p[0] > 12
+            second_over_12 |= p[1] > 12
+        if first_over_31:
+            return "ymd"
+        if first_over_12:
+            return "dmy"
+        if second_over_12:
+            return "mdy"
+        return "dmy"  # ambiguous throughout: most of the world writes the day first
+
+    @staticmethod
+    def _time(m: re.Match[str], order: str, where: str) -> datetime:
+        a, b, c = (int(x) for x in _DATE_SPLIT.split(m.group("date")))
+        year, month, day = {"dmy": (c, b, a), "mdy": (c, a, b), "ymd": (a, b, c)}[order]
+        if year < 100:
+            year += 2000
+        hms = [int(x) for x in _TIME_SPLIT.split(m.group("time"))]
+        hour, minute, second = hms[0], hms[1], hms[2] if len(hms) > 2 else 0
+        ampm = (m.group("ampm") or "").lower()
+        # Some exports write a 24-hour clock and still add the marker (13:37 p.m., 00:08 a.m.).
+        if ampm and 1 <= hour <= 12:
+            hour = hour % 12 + (12 if ampm == "p" else 0)
+        try:
+            return datetime(year, month, day, hour, minute, second)
+        except ValueError as exc:
+            raise ParseError(f"{where}: impossible date or time ({exc})") from exc
+
+
+def _lines(path: Path, name: str) -> Iterator[str]:
+    """The file's lines, decoded as UTF-8 one at a time; a bad byte is named by its line."""
+    no = 0
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for no, line in enumerate(handle, start=1):  # noqa: B007 - the count names the bad line
+                yield line
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"{name}: near line {no + 1}: not UTF-8 text") from exc
+    except OSError as exc:
+        raise ParseError(f"{name}: cannot read ({exc.strerror})") from exc
