@@ -16,6 +16,7 @@ TOOL = Tool(
     permission="public",
     cli="heroes.reports.cli:app",
     router="heroes.reports.web:router",
+    jobs="heroes.reports.jobs",
     permissions={"reports:read": ("investigator", "admin"), "reports:manage": ("investigator", "admin")},
     order=30,
 )

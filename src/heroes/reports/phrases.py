@@ -32,6 +32,7 @@ def fold(text: str) -> str:
 
 _NUMBER_TOKENS = {
     "#": r"\d{1,2}",  # a number such as an age, a day or an hour
+    "##": r"\d[\d.,]*",  # an amount of any size ("8,000", "1.500")
     "#time": r"\d{1,2}(?:[:.h]\d{2}|\s*(?:am|pm|h)(?!\w))",  # "10:30", "22h", "10pm"
 }
 
@@ -41,8 +42,12 @@ def _word_pattern(word: str) -> str:
         return _NUMBER_TOKENS[word]
     alternatives = []
     for option in word.split("|"):
+        if option in _NUMBER_TOKENS:
+            alternatives.append(_NUMBER_TOKENS[option])
+            continue
         stem = option.rstrip("*")
-        piece = re.escape(stem)
+        # "#" inside a word ("#rd", "£##") is a number there too
+        piece = re.escape(stem).replace(r"\#\#", r"\d[\d.,]*").replace(r"\#", r"\d{1,2}")
         if option.endswith("*"):
             piece += r"\w*"
         alternatives.append(piece)
@@ -69,7 +74,7 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
 def literal_anchor(phrase: str) -> str:
     """The longest piece of text every match of the phrase must contain ("" if none): a cheap
     substring test that lets most phrases skip their regular expression."""
-    pieces = [w.rstrip("*") for w in fold(phrase).split() if "|" not in w and w != "..." and not w.startswith("#")]
+    pieces = [w.rstrip("*") for w in fold(phrase).split() if "|" not in w and w != "..." and "#" not in w]
     return max(pieces, key=len, default="")
 
 
