@@ -19,4 +19,5 @@ TOOL = Tool(
     jobs="heroes.reports.jobs",
     permissions={"reports:read": ("investigator", "admin"), "reports:manage": ("investigator", "admin")},
     order=30,
+    staff_links=(("/reports/queue", _l("Report queue"), "reports:read"),),
 )

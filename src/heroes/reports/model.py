@@ -66,7 +66,9 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def _design(self, vectors: np.ndarray, phrases: np.ndarray) -> np.ndarray:
         return np.hstack([vectors, self.phrase_weight * phrases]).astype(np.float32)
 
-    def fit_features(self, vectors: np.ndarray, phrases: np.ndarray, y: Sequence[str] | np.ndarray) -> CategoryClassifier:
+    def fit_features(
+        self, vectors: np.ndarray, phrases: np.ndarray, y: Sequence[str] | np.ndarray
+    ) -> CategoryClassifier:
         labels = np.asarray(y)
         self.classes_ = np.array(sorted(set(labels.tolist())))
         lr = LogisticRegression(C=self.C, max_iter=2000, random_state=self.random_state)

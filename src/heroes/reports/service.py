@@ -458,6 +458,7 @@ class ReporterView:
     questions: list[ReporterQuestion]
     additions: list[tuple[datetime, str]]
     attachments: int
+    sent: dict[str, Any] = field(default_factory=dict)  # what the reporter wrote, to re-read
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -478,6 +479,7 @@ class ReporterView:
             ],
             "additions": [{"at": at.isoformat(), "text": body} for at, body in self.additions],
             "attachments": self.attachments,
+            "sent": self.sent,
         }
 
 
@@ -496,6 +498,7 @@ def reporter_view(session: Session, report: Report) -> ReporterView:
         questions=[ReporterQuestion(q.id, q.created_at, q.body, answers.get(q.id, [])) for q in questions],
         additions=[(m.created_at, m.body) for m in report.messages if m.kind == "info"],
         attachments=len(report.attachments),
+        sent={k: v for k, v in report.content.items() if k in CONTENT_FIELDS + LIST_FIELDS and v},
     )
 
 
@@ -577,6 +580,11 @@ class QueueItem:
     shown_level: str = "low"  # the level after aging without new information
     aged_steps: int = 0
     information_at: datetime | None = None
+
+
+def aged_level(report: Report) -> tuple[str, int, datetime]:
+    """The level the queue shows for this report now, the steps it aged, and since when."""
+    return _aged(report, utcnow())
 
 
 def _aged(report: Report, now: datetime) -> tuple[str, int, datetime]:

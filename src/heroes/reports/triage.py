@@ -434,6 +434,34 @@ class Triage:
         }
 
 
+def disagreement_why(triage_data: dict[str, Any], lang: str = "en") -> dict[str, Any] | None:
+    """When the reporter chose one category and the triage suggests another: both, and why
+    (the suggestion's confidence, its phrases, the categories of the most similar known reports).
+    Works on a stored triage (`Triage.as_dict()`); None when they agree."""
+    if not triage_data.get("disagreement"):
+        return None
+    suggestion = triage_data.get("classification") or {}
+    suggested = str(triage_data.get("suggested_category"))
+    reporter = str(triage_data.get("reporter_category"))
+    phrases = [p["quote"] for p in suggestion.get("phrases", [])]
+    if not phrases:  # a triage stored before the model: the phrases of the top of the ranking
+        ranking = suggestion.get("ranking") or []
+        if ranking:
+            phrases = [h["quote"] for h in ranking[0].get("strong", []) + ranking[0].get("weak", [])]
+    similar = [s["category"] for s in suggestion.get("similar_reports", [])]
+    return {
+        "reporter_category": reporter,
+        "reporter_label": category_label(reporter, lang),
+        "suggested_category": suggested,
+        "suggested_label": category_label(suggested, lang),
+        "confidence": suggestion.get("confidence"),
+        "phrases": phrases[:6],
+        "similar_categories": similar,
+        "similar_labels": [category_label(c, lang) for c in similar],
+        "similar_agree": sum(c == suggested for c in similar),
+    }
+
+
 def category_label(key: str, lang: str = "en") -> str:
     category = category_rules().categories.get(key)
     return localized(category.label, lang) if category else key
