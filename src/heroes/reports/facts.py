@@ -74,7 +74,9 @@ def _age_patterns(words_after: list[str], words_before: list[str], bracketed: bo
         patterns.append(re.compile(rf"(?<![\d.,])(\d{{1,2}})\s*-?\s*(?:{alternatives})(?!\w)"))
     if words_before:
         alternatives = "|".join(re.escape(fold(w)) for w in sorted(words_before, key=len, reverse=True))
-        patterns.append(re.compile(rf"(?<!\w)(?:{alternatives})\s*:?\s*(\d{{1,2}})(?![\d.,]\d)(?!\s*{_NOT_AN_AGE})"))
+        patterns.append(
+            re.compile(rf"(?<!\w)(?:{alternatives})\s*:?\s*(\d{{1,2}})(?!\d)(?![.,]\d)(?!\s*{_NOT_AN_AGE})")
+        )
     if bracketed:
         patterns.append(re.compile(r"\(\s*(\d{1,2})\s*\)"))
     return patterns
@@ -108,7 +110,16 @@ def _ages(text: str, folded: str, langs: tuple[str, ...], rules: AgeRules) -> li
                     found.setdefault(key, Fact("child", text[key[0] : key[1]], key[0], key[1], age))
         for hit in find(rules.school.get(lang, []), text, folded):
             found.setdefault((hit.start, hit.end), Fact("child", hit.quote, hit.start, hit.end))
-    return list(found.values())
+    # "tiene 15" and "15 años" are one age: overlapping matches become their union
+    merged: list[Fact] = []
+    for fact in sorted(found.values(), key=lambda f: (f.start, f.end)):
+        if merged and fact.start < merged[-1].end:
+            last = merged[-1]
+            end = max(last.end, fact.end)
+            merged[-1] = Fact("child", text[last.start : end], last.start, end, last.age or fact.age)
+        else:
+            merged.append(fact)
+    return merged
 
 
 def _without_overlaps(facts: list[Fact]) -> list[Fact]:
