@@ -78,7 +78,7 @@ def test_facts_serialise_with_their_ages() -> None:
     "text",
     [
         "Right now a man is pulling a girl of about 13 into room 8 of the motel on the ring road. Send someone.",
-        "Ahora mismo un hombre está metiendo a una niña de unos 13 años en la habitación 8 del motel. Manden a alguien.",
+        "Ahora mismo un hombre mete a una niña de unos 13 años en la habitación 8 del motel. Manden a alguien.",
     ],
 )
 def test_a_child_in_danger_now_that_can_be_found_is_critical_in_both_languages(text: str) -> None:
