@@ -15,16 +15,16 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import sys
+import time
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "baseline"))
 
-import present_triage  # noqa: E402
+import present_triage
 
-from heroes.reports import training  # noqa: E402
-from heroes.reports.triage import ReportInput, assess_urgency, extract_identifiers, triage, triage_many  # noqa: E402
+from heroes.reports import training
+from heroes.reports.triage import ReportInput, assess_urgency, extract_identifiers, triage, triage_many
 
 DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "reports" / "dev.jsonl"
 
