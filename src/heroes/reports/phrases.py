@@ -78,6 +78,21 @@ def literal_anchor(phrase: str) -> str:
     return max(pieces, key=len, default="")
 
 
+def anchor_set(phrase: str) -> tuple[str, ...]:
+    """Pieces of text one of which every match must contain (() if none is worth testing): for
+    the word whose alternatives are the longest ("hit|hits|beat*" -> "hit", "hits", "beat")."""
+    best: tuple[str, ...] = ()
+    best_length = 1
+    for word in fold(phrase).split():
+        if word == "..." or "#" in word:
+            continue
+        stems = tuple(dict.fromkeys(option.rstrip("*") for option in word.split("|")))
+        shortest = min((len(stem) for stem in stems), default=0)
+        if shortest > best_length:
+            best, best_length = stems, shortest
+    return best
+
+
 @dataclass(frozen=True)
 class Phrase:
     """One rule phrase of a rule file, in one language."""
@@ -86,10 +101,17 @@ class Phrase:
     language: str
     pattern: re.Pattern[str]
     anchor: str = ""
+    anchors: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, text: str, language: str) -> Phrase:
-        return cls(text=text, language=language, pattern=compile_phrase(text), anchor=literal_anchor(text))
+        return cls(
+            text=text,
+            language=language,
+            pattern=compile_phrase(text),
+            anchor=literal_anchor(text),
+            anchors=anchor_set(text),
+        )
 
 
 @dataclass(frozen=True)
@@ -117,6 +139,8 @@ def find(phrases: list[Phrase], original: str, folded: str) -> list[Hit]:
     hits = []
     for phrase in phrases:
         if phrase.anchor and phrase.anchor not in folded:
+            continue
+        if phrase.anchors and not any(piece in folded for piece in phrase.anchors):
             continue
         match = phrase.pattern.search(folded)
         if match:

@@ -616,8 +616,11 @@ def queue(
         if category not in category_keys():
             raise HeroesError(_("Unknown kind of situation: %(value)s.", value=category))
         query = query.where(Report.category == category)
-    if level and level not in LEVELS:
-        raise HeroesError(_("Unknown urgency level: %(value)s.", value=level))
+    if level:
+        if level not in LEVELS:
+            raise HeroesError(_("Unknown urgency level: %(value)s.", value=level))
+        # the shown level is the triaged one or lower after aging: read that level and those above
+        query = query.where(Report.urgency_level.in_(LEVELS[: LEVELS.index(level) + 1]))
     if assigned == "me":
         query = query.where(Report.assigned_to == principal.user_id)
     elif assigned == "none":
