@@ -135,3 +135,17 @@ def test_an_empty_and_a_very_long_report() -> None:
     assert len(long_text) == 100_000
     assert long.category == "labour_exploitation"
     assert all(long_text[f.start : f.end] == f.quote for f in long.urgency.facts if f.start >= 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("The boss keeps their ID cards in his safe and they work every day.", "keeps their ID"),
+        ("El jefe guarda los DNI de los trabajadores en su caja fuerte.", "guarda los DNI"),
+        ("Tiene que devolver el pasaje antes de poder dejar de trabajar para ellos.", "devolver el pasaje"),
+    ],
+)
+def test_exploitation_in_ordinary_words(text: str, quote: str) -> None:
+    suggestion = triage(ReportInput(description=text), now=NOW).classification
+    assert suggestion.category == "labour_exploitation"
+    assert quote in [hit.quote for hit in suggestion.evidence]
