@@ -90,7 +90,8 @@ def test_reporter_and_investigator_full_flow(
     assert "danger now" in row.inner_text()
     staff.click("[data-testid=queue-row] a")
     assert "Labour exploitation" in staff.inner_text("[data-testid=category]")
-    assert "+45" in staff.inner_text("[data-testid=reasons]")
+    reasons = staff.inner_text("[data-testid=reasons]")
+    assert "danger now" in reasons and "Calle Mayor 5, Villanueva" in reasons
     href = staff.get_attribute("[data-testid=attachment]", "href")
     assert href
     photo = staff.request.get(href)

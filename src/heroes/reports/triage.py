@@ -357,6 +357,15 @@ def assess_urgency(
     return level_from_facts(facts, category)
 
 
+def _distinct(quotes: list[str]) -> list[str]:
+    """Quotes without repeats or pieces already inside a longer one, in their first order."""
+    out: list[str] = []
+    for item in sorted(dict.fromkeys(quotes), key=len, reverse=True):
+        if not any(fold(item) in fold(longer) for longer in out):
+            out.append(item)
+    return sorted(out, key=quotes.index)
+
+
 def level_from_facts(facts: list[Fact], category: str) -> Urgency:
     rules = urgency_rules()
     kinds = frozenset(f.kind for f in facts)
@@ -372,7 +381,7 @@ def level_from_facts(facts: list[Fact], category: str) -> Urgency:
     kind_points = {**rules.points, **{k: v.points for k, v in fact_rules().kinds.items()}}
     for kind in dict.fromkeys(f.kind for f in facts):
         own = [f for f in facts if f.kind == kind]
-        quotes = list(dict.fromkeys(f.quote for f in own if f.quote))
+        quotes = _distinct([f.quote for f in own if f.quote])
         reasons.append(Reason(kind, kind_points.get(kind, 0), quotes, [(f.start, f.end) for f in own if f.start >= 0]))
     reasons.sort(key=lambda r: -r.points)
     higher = [lv.base for lv in rules.levels if lv.base > chosen.base]
