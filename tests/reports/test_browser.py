@@ -90,7 +90,8 @@ def test_reporter_and_investigator_full_flow(
     assert "danger now" in row.inner_text()
     staff.click("[data-testid=queue-row] a")
     assert "Labour exploitation" in staff.inner_text("[data-testid=category]")
-    assert "+45" in staff.inner_text("[data-testid=reasons]")
+    reasons = staff.inner_text("[data-testid=reasons]")
+    assert "danger now" in reasons and "Calle Mayor 5, Villanueva" in reasons
     href = staff.get_attribute("[data-testid=attachment]", "href")
     assert href
     photo = staff.request.get(href)
@@ -139,3 +140,31 @@ def test_reporter_and_investigator_full_flow(
     server_port = live_server.rsplit(":", 1)[1]
     client_ports = [p for p in CLIENT_ADDRESS.findall(logged) if p != server_port]
     assert client_ports == [] and "HeadlessChrome" not in logged
+
+
+def test_language_switch_keeps_the_typed_text_and_receipt_never_breaks_a_group(
+    page: Any, live_server: str, heroes_db: Settings
+) -> None:
+    page.goto("/reports/new?step=details&category=labour_exploitation&country=ES")
+    text = "The workers at the farm are never paid and the boss keeps their passports."
+    page.fill("#description", text)
+    page.fill("#location", "Finca Los Olivos")
+    with page.expect_navigation():
+        page.click(".lang-switch a[data-lang=es]")
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert "step=details" in page.url  # still on the form, not back at step 1
+    assert page.input_value("#description") == text
+    assert page.input_value("#location") == "Finca Los Olivos"
+    page.set_viewport_size({"width": 320, "height": 640})
+    with page.expect_navigation():
+        page.click("[data-testid=submit-report]")
+    groups = page.locator(".digit-group")
+    assert groups.count() == 5
+    tops = {round(box["y"]) for box in (groups.nth(i).bounding_box() for i in range(5)) if box}
+    heights = [groups.nth(i).bounding_box()["height"] for i in range(5)]  # type: ignore[index]
+    line = max(heights)
+    assert all(h <= line * 1.2 for h in heights)  # no group is wrapped over two lines
+    assert len(tops) >= 1
+    assert page.is_visible("[data-testid=print-receipt]")
+    # The draft is gone once the report is received.
+    assert page.evaluate("sessionStorage.getItem('heroes-report-draft')") is None

@@ -30,7 +30,7 @@ def test_list_show_export(heroes_db: Settings, make_user: Callable[..., str], tm
     assert listed.exit_code == 0, listed.output
     rows = [json.loads(line) for line in listed.output.splitlines()]
     assert [row["id"] for row in rows] == [child.report_id, farm.report_id]
-    assert "danger_now_declared" in rows[0]["reasons"]
+    assert "danger_declared" in rows[0]["reasons"]
     table = runner.invoke(app, ["--user", name, "reports", "list"])
     assert table.exit_code == 0
     assert table.output.index(f"│ {child.report_id} ") < table.output.index(f"│ {farm.report_id} ")

@@ -16,7 +16,10 @@ def test_triage_json_from_stdin() -> None:
     data = json.loads(result.output)
     assert data["category"] == "online_grooming"
     assert data["classification"]["language"] == "es"
-    assert {r["code"] for r in data["urgency"]["reasons"]} >= {"child_declared"}
+    assert {r["code"] for r in data["urgency"]["reasons"]} >= {"child"}
+    assert data["urgency"]["level"] in {"critical", "high"}
+    child = next(f for f in data["urgency"]["facts"] if f["kind"] == "child" and "age" in f)
+    assert text[child["start"] : child["end"]] == child["quote"] == "12 años"
     assert {"kind": "phone", "value": "+34612345678"}.items() <= data["identifiers"][0].items()
 
 
@@ -25,7 +28,7 @@ def test_triage_json_file_with_fields_and_plain_output(tmp_path: Path) -> None:
     report.write_text(
         json.dumps(
             {
-                "description": "The workers are never paid and sleep at the farm.",
+                "description": "The workers are never paid and the boss keeps their passports.",
                 "danger_now": True,
             }
         ),
@@ -34,7 +37,8 @@ def test_triage_json_file_with_fields_and_plain_output(tmp_path: Path) -> None:
     result = runner.invoke(app, ["triage", str(report)])
     assert result.exit_code == 0, result.output
     assert "Labour exploitation" in result.output
-    assert "+45" in result.output  # danger now, declared
+    assert "danger now" in result.output and "High" in result.output
+    assert "passports" in result.output  # the words behind the facts
 
 
 def test_triage_bad_input_is_one_clear_error(tmp_path: Path) -> None:

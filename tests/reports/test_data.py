@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from heroes.reports.facts import fact_rules
 from heroes.reports.phrases import compile_phrase
 from heroes.reports.rules import category_rules, languages, load_yaml, urgency_rules
 
@@ -26,7 +27,7 @@ def _walk_localized(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]
 
 @pytest.mark.parametrize(
     "name",
-    ["categories.yaml", "urgency.yaml", "emergency_numbers.yaml", "languages.yaml"],
+    ["categories.yaml", "urgency.yaml", "facts.yaml", "emergency_numbers.yaml", "languages.yaml"],
 )
 def test_every_localized_value_has_every_language(name: str) -> None:
     entries = _walk_localized(load_yaml(name))
@@ -52,15 +53,29 @@ def test_every_phrase_compiles_and_categories_have_labels() -> None:
         if category.key != "other":
             for lang in LANGS:
                 assert category.strong[lang], f"{category.key} has no strong {lang} phrases"
-    for table in urgency_rules().phrases.values():
+    for kind in fact_rules().kinds.values():
         for lang in LANGS:
-            assert table[lang]
-            for phrase in table[lang]:
+            assert kind.phrases[lang], f"fact {kind.key} has no {lang} phrases"
+            for phrase in kind.phrases[lang]:
                 assert compile_phrase(phrase.text).pattern
+        assert set(kind.label) == set(LANGS)
 
 
-def test_levels_cover_zero_and_reasons_have_points() -> None:
+def test_level_rules_name_known_facts_and_end_with_a_catch_all() -> None:
     rules = urgency_rules()
-    assert rules.levels[-1].min == 0
+    assert [lv.name for lv in rules.levels] == ["critical", "high", "medium", "low"]
+    assert rules.levels[-1].base == 0 and () in rules.levels[-1].rules
+    known = set(fact_rules().kinds) | set(rules.points)
+    for level in rules.levels:
+        for rule in level.rules:
+            for condition in rule:
+                term = condition.term
+                if term.startswith("group:"):
+                    assert term[6:] in {"thb", "csa", "other"}
+                elif term.startswith("category:"):
+                    assert term[9:] in category_rules().categories
+                else:
+                    assert term in known, f"{level.name}: unknown fact {term}"
     for code in rules.reasons:
         assert code in rules.points
+    assert rules.recency_days > 0

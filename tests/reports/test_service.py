@@ -75,7 +75,7 @@ def test_queue_is_ranked_by_urgency_and_audited(heroes_db: Settings, make_user: 
     with session_scope() as session:
         items = service.queue(session, investigator)
     assert [i.report.id for i in items] == [high.report_id, mid.report_id, low.report_id]
-    assert items[0].report.triage["urgency"]["reasons"][0]["code"] == "danger_now_declared"
+    assert items[0].report.triage["urgency"]["reasons"][0]["code"] == "danger_declared"
     with session_scope() as session:
         entry = session.execute(select(AuditEntry).where(AuditEntry.action == "reports.queue")).scalar_one()
         assert json.loads(entry.details)["ids"] == [high.report_id, mid.report_id, low.report_id]

@@ -21,7 +21,7 @@ from tests.conftest import csrf_of
 from .helpers import FARM, GROOMING, submit
 from .imagegen import jpeg_with_gps
 
-RECEIPT = re.compile(r'data-testid="receipt">([0-9 ]+)<')
+RECEIPT = re.compile(r'data-testid="receipt" data-code="([0-9]+)"')
 
 
 def _form_tokens(html: str) -> dict[str, str]:

@@ -38,6 +38,8 @@ class Tool:
     # Staff roles this tool introduces (for example "trainer"); they hold the core's staff basics.
     roles: tuple[str, ...] = ()
     order: int = 100  # position on the home page and in `heroes --help`
+    # Staff pages linked from the header for those who hold the permission: (url, title, permission).
+    staff_links: tuple[tuple[str, Any, str], ...] = ()
     module: str = ""  # the package that declared the tool; filled in at discovery
 
     @property

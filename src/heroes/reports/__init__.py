@@ -16,6 +16,8 @@ TOOL = Tool(
     permission="public",
     cli="heroes.reports.cli:app",
     router="heroes.reports.web:router",
+    jobs="heroes.reports.jobs",
     permissions={"reports:read": ("investigator", "admin"), "reports:manage": ("investigator", "admin")},
     order=30,
+    staff_links=(("/reports/queue", _l("Report queue"), "reports:read"),),
 )

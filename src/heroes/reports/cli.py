@@ -85,8 +85,17 @@ def _print_triage(result: object, lang: str) -> None:
     urgency = result.urgency
     console.print(f"[bold]{result.category_label(lang)}[/bold]")
     evidence = ", ".join(f'"{hit.quote}"' for hit in result.classification.evidence) or "-"
-    console.print(f"  text points to: {category_label(result.classification.category, lang)} ({evidence})")
+    suggestion = result.classification
+    console.print(
+        f"  text points to: {category_label(suggestion.category, lang)}"
+        f" ({suggestion.confidence:.0%}, {suggestion.method}; phrases: {evidence})"
+    )
+    if suggestion.neighbours:
+        similar = ", ".join(f"{category_label(c, lang)} ({s:.2f})" for c, s in suggestion.neighbours)
+        console.print(f"  most similar known reports: {similar}")
     console.print(f"[bold]Urgency {urgency.score}/100: {urgency.label(lang)}[/bold] - {urgency.action(lang)}")
+    if urgency.rule:
+        console.print(f"  rule: {' + '.join(urgency.rule)}")
     for reason in urgency.reasons:
         shown = "; ".join(reason.evidence[:4])
         console.print(f"  +{reason.points:<3} {reason.message(lang)}" + (f" ({shown})" if shown else ""))
@@ -204,3 +213,44 @@ def export_command(
     else:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"Wrote {output}")
+
+
+@app.command("train")
+def train_command(
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="Labelled JSON lines (text, category, lang); repeatable."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (the shipped model uses the default).")] = 13,
+    output: Annotated[Path | None, typer.Option(help="Folder for the model; the package's own by default.")] = None,
+    no_written: Annotated[
+        bool, typer.Option("--no-written-cases", help="Leave out the cases written for the project.")
+    ] = False,
+) -> None:
+    """Train the category model (grouped 5-fold cross-validation first) and save it as NPZ + JSON."""
+    from heroes.reports import training
+
+    paths = list(data or [Path("../shared/data/reports/dev.jsonl")])
+    if not no_written:
+        paths.append(training.WRITTEN_CASES)
+    result = training.train(paths, output, seed=seed, progress=typer.echo)
+    typer.echo(json.dumps(result, indent=2))
+
+
+@app.command("retriage")
+def retriage_command(
+    include_closed: Annotated[bool, typer.Option(help="Also re-triage closed reports.")] = False,
+    wait: Annotated[bool, typer.Option(help="Run here and print the summary instead of queueing a job.")] = False,
+) -> None:
+    """Triage the stored reports again after a model or rule update (a background job, audited)."""
+    from heroes.core.auth import cli_principal
+    from heroes.core.jobs import submit
+    from heroes.reports import service
+    from heroes.reports.jobs import retriage_all
+
+    principal = cli_principal(service.MANAGE)
+    if wait:
+        typer.echo(json.dumps(retriage_all(principal.actor, include_closed)))
+        return
+    job_id = submit("reports.retriage", {"actor": principal.actor, "include_closed": include_closed}, principal)
+    typer.echo(f"Re-triage queued as job {job_id}: heroes jobs watch {job_id}")

@@ -32,6 +32,7 @@ def fold(text: str) -> str:
 
 _NUMBER_TOKENS = {
     "#": r"\d{1,2}",  # a number such as an age, a day or an hour
+    "##": r"\d[\d.,]*",  # an amount of any size ("8,000", "1.500")
     "#time": r"\d{1,2}(?:[:.h]\d{2}|\s*(?:am|pm|h)(?!\w))",  # "10:30", "22h", "10pm"
 }
 
@@ -41,8 +42,12 @@ def _word_pattern(word: str) -> str:
         return _NUMBER_TOKENS[word]
     alternatives = []
     for option in word.split("|"):
+        if option in _NUMBER_TOKENS:
+            alternatives.append(_NUMBER_TOKENS[option])
+            continue
         stem = option.rstrip("*")
-        piece = re.escape(stem)
+        # "#" inside a word ("#rd", "£##") is a number there too
+        piece = re.escape(stem).replace(r"\#\#", r"\d[\d.,]*").replace(r"\#", r"\d{1,2}")
         if option.endswith("*"):
             piece += r"\w*"
         alternatives.append(piece)
@@ -69,8 +74,23 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
 def literal_anchor(phrase: str) -> str:
     """The longest piece of text every match of the phrase must contain ("" if none): a cheap
     substring test that lets most phrases skip their regular expression."""
-    pieces = [w.rstrip("*") for w in fold(phrase).split() if "|" not in w and w != "..." and not w.startswith("#")]
+    pieces = [w.rstrip("*") for w in fold(phrase).split() if "|" not in w and w != "..." and "#" not in w]
     return max(pieces, key=len, default="")
+
+
+def anchor_set(phrase: str) -> tuple[str, ...]:
+    """Pieces of text one of which every match must contain (() if none is worth testing): for
+    the word whose alternatives are the longest ("hit|hits|beat*" -> "hit", "hits", "beat")."""
+    best: tuple[str, ...] = ()
+    best_length = 1
+    for word in fold(phrase).split():
+        if word == "..." or "#" in word:
+            continue
+        stems = tuple(dict.fromkeys(option.rstrip("*") for option in word.split("|")))
+        shortest = min((len(stem) for stem in stems), default=0)
+        if shortest > best_length:
+            best, best_length = stems, shortest
+    return best
 
 
 @dataclass(frozen=True)
@@ -81,10 +101,17 @@ class Phrase:
     language: str
     pattern: re.Pattern[str]
     anchor: str = ""
+    anchors: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, text: str, language: str) -> Phrase:
-        return cls(text=text, language=language, pattern=compile_phrase(text), anchor=literal_anchor(text))
+        return cls(
+            text=text,
+            language=language,
+            pattern=compile_phrase(text),
+            anchor=literal_anchor(text),
+            anchors=anchor_set(text),
+        )
 
 
 @dataclass(frozen=True)
@@ -112,6 +139,8 @@ def find(phrases: list[Phrase], original: str, folded: str) -> list[Hit]:
     hits = []
     for phrase in phrases:
         if phrase.anchor and phrase.anchor not in folded:
+            continue
+        if phrase.anchors and not any(piece in folded for piece in phrase.anchors):
             continue
         match = phrase.pattern.search(folded)
         if match:

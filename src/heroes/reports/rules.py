@@ -70,45 +70,74 @@ def category_rules() -> CategoryRules:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """One condition of a level rule: a fact kind, "group:g" or "category:c", maybe negated."""
+
+    term: str
+    negated: bool
+
+    @classmethod
+    def parse(cls, text: str) -> Condition:
+        negated = text.startswith("!")
+        return cls(text.lstrip("!"), negated)
+
+    def holds(self, facts: frozenset[str], category: str, group: str) -> bool:
+        if self.term.startswith("group:"):
+            present = self.term[6:] == group
+        elif self.term.startswith("category:"):
+            present = self.term[9:] == category
+        else:
+            present = self.term in facts
+        return present != self.negated
+
+    def __str__(self) -> str:
+        return ("!" if self.negated else "") + self.term
+
+
+@dataclass(frozen=True)
 class Level:
     name: str
-    min: int
+    base: int
     label: dict[str, str]
     action: dict[str, str]
+    rules: tuple[tuple[Condition, ...], ...]
 
 
 @dataclass(frozen=True)
 class UrgencyRules:
-    points: dict[str, int]
-    recency_days: dict[str, int]
-    adult_age: int
-    phrases: dict[str, dict[str, list[Phrase]]]
-    age_after: dict[str, list[str]]
-    age_before: dict[str, list[str]]
+    levels: tuple[Level, ...]  # from the highest
+    today_hours: int
+    past_days: int
+    recency_days: int
     reasons: dict[str, dict[str, str]]
-    levels: tuple[Level, ...]
+    points: dict[str, int]
+
+    def level(self, name: str) -> Level:
+        return next(lv for lv in self.levels if lv.name == name)
 
 
 @cache
 def urgency_rules() -> UrgencyRules:
     data = load_yaml("urgency.yaml")
-    phrase_data = data["phrases"]
-    signals = ("danger_now", "child", "time", "place", "recent")
     levels = tuple(
-        sorted(
-            (Level(lv["name"], int(lv["min"]), lv["label"], lv["action"]) for lv in data["levels"]),
-            key=lambda level: -level.min,
+        Level(
+            lv["name"],
+            int(lv["base"]),
+            lv["label"],
+            lv["action"],
+            tuple(tuple(Condition.parse(str(c)) for c in rule) for rule in lv["rules"]),
         )
+        for lv in data["levels"]
     )
+    if [lv.base for lv in levels] != sorted((lv.base for lv in levels), reverse=True) or levels[-1].base != 0:
+        raise ValueError("urgency.yaml: levels go from the highest base down to 0")
     return UrgencyRules(
-        points={k: int(v) for k, v in data["points"].items()},
-        recency_days={k: int(v) for k, v in data["recency_days"].items()},
-        adult_age=int(data["adult_age"]),
-        phrases={signal: phrases_by_language(phrase_data[signal]) for signal in signals},
-        age_after={lang: [fold(w) for w in words] for lang, words in phrase_data["age_after"].items()},
-        age_before={lang: [fold(w) for w in words] for lang, words in phrase_data["age_before"].items()},
-        reasons=data["reasons"],
         levels=levels,
+        today_hours=int(data["occurred"]["today_hours"]),
+        past_days=int(data["occurred"]["past_days"]),
+        recency_days=int(data["recency_days"]),
+        reasons=data.get("reasons") or {},
+        points={k: int(v) for k, v in (data.get("points") or {}).items()},
     )
 
 

@@ -52,7 +52,7 @@ from heroes.reports.models import (
 )
 from heroes.reports.ratelimit import OVERALL, ReceiptThrottle
 from heroes.reports.receipts import new_receipt, parse_receipt, verify_receipt
-from heroes.reports.triage import ReportInput, Triage, category_keys, triage
+from heroes.reports.triage import ReportInput, Triage, aged, category_keys, triage
 
 READ = "reports:read"
 MANAGE = "reports:manage"
@@ -458,6 +458,7 @@ class ReporterView:
     questions: list[ReporterQuestion]
     additions: list[tuple[datetime, str]]
     attachments: int
+    sent: dict[str, Any] = field(default_factory=dict)  # what the reporter wrote, to re-read
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -478,6 +479,7 @@ class ReporterView:
             ],
             "additions": [{"at": at.isoformat(), "text": body} for at, body in self.additions],
             "attachments": self.attachments,
+            "sent": self.sent,
         }
 
 
@@ -496,6 +498,7 @@ def reporter_view(session: Session, report: Report) -> ReporterView:
         questions=[ReporterQuestion(q.id, q.created_at, q.body, answers.get(q.id, [])) for q in questions],
         additions=[(m.created_at, m.body) for m in report.messages if m.kind == "info"],
         attachments=len(report.attachments),
+        sent={k: v for k, v in report.content.items() if k in CONTENT_FIELDS + LIST_FIELDS and v},
     )
 
 
@@ -554,6 +557,16 @@ def _retriage(report: Report) -> None:
     _apply_triage(report, result)
     _store_identifiers(report, result)
     report.updated_at = utcnow()
+    report.triage = {**report.triage, "information_at": report.updated_at.isoformat()}
+
+
+def apply_retriage(report: Report, result: Triage) -> None:
+    """A new triage of an unchanged report (after a model update): the aging clock keeps running."""
+    information_at = report.triage.get("information_at")
+    _apply_triage(report, result)
+    _store_identifiers(report, result)
+    if information_at:
+        report.triage = {**report.triage, "information_at": information_at}
 
 
 # --- the staff side -------------------------------------------------------------------------
@@ -564,6 +577,21 @@ class QueueItem:
     report: Report
     links: int
     assignee: str | None
+    shown_level: str = "low"  # the level after aging without new information
+    aged_steps: int = 0
+    information_at: datetime | None = None
+
+
+def aged_level(report: Report) -> tuple[str, int, datetime]:
+    """The level the queue shows for this report now, the steps it aged, and since when."""
+    return _aged(report, utcnow())
+
+
+def _aged(report: Report, now: datetime) -> tuple[str, int, datetime]:
+    stamp = (report.triage or {}).get("information_at")
+    information_at = datetime.fromisoformat(stamp) if stamp else report.created_at
+    level, steps = aged(report.urgency_level, information_at, now)
+    return level, steps, information_at
 
 
 def queue(
@@ -591,13 +619,23 @@ def queue(
     if level:
         if level not in LEVELS:
             raise HeroesError(_("Unknown urgency level: %(value)s.", value=level))
-        query = query.where(Report.urgency_level == level)
+        # the shown level is the triaged one or lower after aging: read that level and those above
+        query = query.where(Report.urgency_level.in_(LEVELS[: LEVELS.index(level) + 1]))
     if assigned == "me":
         query = query.where(Report.assigned_to == principal.user_id)
     elif assigned == "none":
         query = query.where(Report.assigned_to.is_(None))
     query = query.order_by(Report.urgency_score.desc(), Report.created_at.desc(), Report.id.desc())
-    reports = list(session.execute(query.limit(max(1, min(limit, MAX_QUEUE)))).scalars())
+    limit = max(1, min(limit, MAX_QUEUE))
+    # Aging can only lower a level: read a wider window by stored score, then order by shown level.
+    now = utcnow()
+    window = list(session.execute(query.limit(min(MAX_QUEUE * 4, limit * 4))).scalars())
+    aging = {r.id: _aged(r, now) for r in window}
+    if level:
+        window = [r for r in window if aging[r.id][0] == level]
+    rank = {name: i for i, name in enumerate(LEVELS)}
+    window.sort(key=lambda r: (rank.get(aging[r.id][0], 9), -r.urgency_score, -r.created_at.timestamp(), -r.id))
+    reports = window[:limit]
     counts = link_counts(session, [r.id for r in reports])
     names = _usernames(session, {r.assigned_to for r in reports if r.assigned_to})
     audit.record(
@@ -607,7 +645,7 @@ def queue(
         None,
         {"ids": [r.id for r in reports]},
     )
-    return [QueueItem(r, counts.get(r.id, 0), names.get(r.assigned_to or 0)) for r in reports]
+    return [QueueItem(r, counts.get(r.id, 0), names.get(r.assigned_to or 0), *aging[r.id]) for r in reports]
 
 
 def _usernames(session: Session, ids: set[int]) -> dict[int, str]:

@@ -11,17 +11,21 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+
 from heroes.core.errors import HeroesError
+from heroes.reports.facts import Fact, ages_in_field, extract_facts, fact_rules
 from heroes.reports.identifiers import Identifier, extract_identifiers
 from heroes.reports.phrases import Hit, find, fold
 from heroes.reports.rules import (
+    Condition,
+    Level,
     category_rules,
     language_rules,
     localized,
     urgency_rules,
 )
 
-CHILD_CATEGORIES = frozenset({"online_grooming", "sextortion", "csam_online", "contact_abuse"})
 OTHER = "other"
 
 
@@ -146,8 +150,8 @@ def _without_overlaps(hits: list[Hit], taken: list[Hit] | None = None) -> list[H
     return sorted(own, key=lambda h: (h.start, h.end))
 
 
-def classify(text: str) -> Classification:
-    """Suggest the kind of situation a text describes, with the phrases that support it."""
+def phrase_evidence(text: str) -> Classification:
+    """The phrase rules' reading of a text: every category with the phrases that point to it."""
     rules = category_rules()
     folded = fold(text)
     language, langs = _languages_to_apply(text)
@@ -170,17 +174,108 @@ def classify(text: str) -> Classification:
     return Classification(OTHER, 0, 0.0, language, ranking)
 
 
+@dataclass
+class Suggestion:
+    """The suggested category: the learned model's choice (or the phrase rules' without a model),
+    with what supports it: the phrases that fired and the kinds of the most similar known reports."""
+
+    category: str
+    confidence: float  # the model's probability for it (the phrase share without a model)
+    method: str  # "model" or "phrases"
+    alternatives: list[tuple[str, float]]  # the next most likely categories
+    phrases: Classification
+    neighbours: list[tuple[str, float]]  # (category, cosine similarity) of the nearest labelled reports
+    model_version: str | None = None
+
+    @property
+    def language(self) -> str | None:
+        return self.phrases.language
+
+    @property
+    def evidence(self) -> list[Hit]:
+        """The phrases behind the suggested category."""
+        for item in self.phrases.ranking:
+            if item.category == self.category:
+                return item.strong + item.weak
+        return []
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "confidence": round(self.confidence, 3),
+            "method": self.method,
+            "model_version": self.model_version,
+            "language": self.language,
+            "alternatives": [{"category": c, "probability": round(p, 3)} for c, p in self.alternatives],
+            "phrases": [h.as_dict() for h in self.evidence],
+            "similar_reports": [{"category": c, "similarity": round(sim, 3)} for c, sim in self.neighbours],
+            "ranking": [item.as_dict() for item in self.phrases.ranking],
+        }
+
+
+def suggest_many(texts: list[str]) -> list[Suggestion]:
+    """Suggest categories for many texts at once (one batch through the encoder)."""
+    from heroes.reports import model
+
+    evidence = [phrase_evidence(t) for t in texts]
+    saved = model.shipped()
+    if saved is None or not texts:
+        return [_phrase_suggestion(e) for e in evidence]
+    clf = saved.classifier
+    classes = [str(c) for c in clf.classes_]
+    vectors = model.embed(texts)
+    phrases = np.zeros((len(texts), len(classes)), dtype=np.float32)
+    index = {c: i for i, c in enumerate(classes)}
+    for row, item in enumerate(evidence):
+        for score in item.ranking:
+            if score.category in index:
+                phrases[row, index[score.category]] = score.score / (score.score + 3.0)
+    proba = clf.predict_proba_features(vectors, phrases)
+    out = []
+    for row, text in enumerate(texts):
+        order = np.argsort(-proba[row])
+        best = classes[order[0]]
+        if not text.strip():
+            out.append(_phrase_suggestion(evidence[row]))
+            continue
+        out.append(
+            Suggestion(
+                category=best,
+                confidence=float(proba[row, order[0]]),
+                method="model",
+                alternatives=[(classes[i], float(proba[row, i])) for i in order[1:3]],
+                phrases=evidence[row],
+                neighbours=clf.neighbours(vectors[row]),
+                model_version=saved.version,
+            )
+        )
+    return out
+
+
+def _phrase_suggestion(evidence: Classification) -> Suggestion:
+    alternatives = [(i.category, 0.0) for i in evidence.ranking if i.category != evidence.category][:2]
+    return Suggestion(evidence.category, evidence.share, "phrases", alternatives, evidence, [])
+
+
+def classify(text: str) -> Suggestion:
+    """Suggest the kind of situation a text describes, with the evidence behind it."""
+    return suggest_many([text])[0]
+
+
 # --- urgency --------------------------------------------------------------------------------
 
 
 @dataclass
 class Reason:
+    """One kind of fact behind the urgency, with the reporter's words that show it."""
+
     code: str
     points: int
     evidence: list[str]
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
     def message(self, lang: str = "en") -> str:
-        return localized(urgency_rules().reasons[self.code], lang)
+        return reason_message(self.code, lang)
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
@@ -188,23 +283,30 @@ class Reason:
             "points": self.points,
             "message": self.message(lang),
             "evidence": self.evidence,
+            "spans": [list(span) for span in self.spans],
         }
+
+
+def reason_message(code: str, lang: str = "en") -> str:
+    rules = urgency_rules()
+    if code in rules.reasons:
+        return localized(rules.reasons[code], lang)
+    return fact_rules().label(code, lang)
 
 
 @dataclass
 class Urgency:
-    score: int  # 0..100
+    score: int  # 0..100: the level's base plus the facts' points, inside the level's band
     level: str
     reasons: list[Reason]
+    facts: list[Fact]
+    rule: list[str]  # the conditions of the rule that set the level
 
     def label(self, lang: str = "en") -> str:
-        return localized(self._level().label, lang)
+        return level_label(self.level, lang)
 
     def action(self, lang: str = "en") -> str:
-        return localized(self._level().action, lang)
-
-    def _level(self) -> Any:
-        return next(lv for lv in urgency_rules().levels if lv.name == self.level)
+        return localized(urgency_rules().level(self.level).action, lang)
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
@@ -212,47 +314,34 @@ class Urgency:
             "level": self.level,
             "label": self.label(lang),
             "action": self.action(lang),
+            "rule": self.rule,
             "reasons": [r.as_dict(lang) for r in self.reasons],
+            "facts": [f.as_dict() for f in self.facts],
         }
 
 
-def ages_under(text: str, limit: int, langs: tuple[str, ...] | None = None) -> list[str]:
-    """Expressions like "14 years old", "de 12 años", "aged 9" or a bare "15" in an ages field."""
+def level_label(level: str, lang: str = "en") -> str:
+    return localized(urgency_rules().level(level).label, lang)
+
+
+def _form_facts(report: ReportInput, identifiers: list[Identifier], now: datetime) -> list[Fact]:
+    """Facts given through the form's own fields rather than the narrative."""
     rules = urgency_rules()
-    folded = fold(text)
-    langs = langs or tuple(rules.age_after)
-    after = [w for lang in langs for w in rules.age_after.get(lang, [])]
-    before = [w for lang in langs for w in rules.age_before.get(lang, [])]
-    found = []
-    if after:
-        words = "|".join(re.escape(w) for w in sorted(after, key=len, reverse=True))
-        for m in re.finditer(rf"(?<!\d)(\d{{1,2}})\s*-?\s*(?:{words})(?!\w)", folded):
-            if int(m.group(1)) < limit:
-                found.append(text[m.start() : m.end()])
-    if before:
-        words = "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True))
-        for m in re.finditer(rf"(?<!\w)(?:{words})\s*:?\s*(\d{{1,2}})(?!\d)", folded):
-            if int(m.group(1)) < limit:
-                found.append(text[m.start() : m.end()])
-    return found
-
-
-def _bare_ages_under(ages_field: str, limit: int) -> list[str]:
-    """In the ages field numbers alone are ages ("about 15", "14-16")."""
-    return [m.group(0) for m in re.finditer(r"(?<!\d)\d{1,2}(?!\d)", ages_field) if int(m.group(0)) < limit]
-
-
-def _quotes(hits: list[Hit]) -> list[str]:
-    return [hit.quote for hit in hits]
-
-
-def _distinct(evidence: list[str]) -> list[str]:
-    """Evidence without repeats or pieces already contained in a longer item."""
-    out: list[str] = []
-    for item in sorted(dict.fromkeys(evidence), key=len, reverse=True):
-        if not any(fold(item) in fold(longer) for longer in out):
-            out.append(item)
-    return sorted(out, key=evidence.index)
+    facts: list[Fact] = []
+    if report.danger_now:
+        facts.append(Fact("danger_declared", "", -1, -1))
+    if report.location.strip():
+        facts.append(Fact("place", report.location.strip()[:200], -1, -1))
+    facts.extend(Fact("place", i.raw, -1, -1) for i in identifiers if i.kind == "address" and i.source != "text")
+    facts.extend(ages_in_field(report.ages))
+    if report.occurred_at is not None:
+        occurred = report.occurred_at if report.occurred_at.tzinfo else report.occurred_at.replace(tzinfo=UTC)
+        hours = (now - occurred).total_seconds() / 3600
+        if -24 <= hours <= rules.today_hours:
+            facts.append(Fact("immediacy", occurred.isoformat(), -1, -1))
+        elif hours > rules.past_days * 24:
+            facts.append(Fact("past", occurred.isoformat(), -1, -1))
+    return facts
 
 
 def assess_urgency(
@@ -261,92 +350,61 @@ def assess_urgency(
     identifiers: list[Identifier] | None = None,
     now: datetime | None = None,
 ) -> Urgency:
-    """Score how urgently a report needs attention (0..100), as a sum of explained reasons."""
-    rules = urgency_rules()
-    points = rules.points
+    """The urgency level from the facts found, through the level rules, with every fact's words."""
     text = report.free_text()
-    folded = fold(text)
     _, langs = _languages_to_apply(text)
-
-    def hits(signal: str) -> list[Hit]:
-        return [h for lang in langs for h in find(rules.phrases[signal].get(lang, []), text, folded)]
-
-    reasons: list[Reason] = []
-    danger_hits = hits("danger_now")
-    if report.danger_now:
-        reasons.append(
-            Reason(
-                "danger_now_declared",
-                points["danger_now_declared"],
-                _quotes(danger_hits),
-            )
-        )
-    elif danger_hits:
-        reasons.append(Reason("danger_now_text", points["danger_now_text"], _quotes(danger_hits)))
-
-    declared_ages = _bare_ages_under(report.ages, rules.adult_age) + ages_under(text, rules.adult_age, langs)
-    if declared_ages or category in CHILD_CATEGORIES:
-        evidence = declared_ages or [category]
-        reasons.append(Reason("child_declared", points["child_declared"], evidence))
-    else:
-        child_hits = hits("child")
-        if child_hits:
-            reasons.append(Reason("child_text", points["child_text"], _quotes(child_hits)))
-
-    places = [i.raw for i in identifiers or [] if i.kind == "address" and i.source == "text"]
-    if report.location.strip():
-        places.insert(0, report.location.strip())
-    place_hits = hits("place")
-    if places or place_hits:
-        reasons.append(
-            Reason(
-                "place_given",
-                points["place_given"],
-                _distinct(places + _quotes(place_hits)),
-            )
-        )
-
-    time_hits = hits("time")
-    time_evidence = ([report.occurred_at.isoformat()] if report.occurred_at else []) + (
-        [report.when_text.strip()] if report.when_text.strip() else []
-    )
-    if time_evidence or time_hits:
-        reasons.append(
-            Reason(
-                "time_given",
-                points["time_given"],
-                _distinct(time_evidence + _quotes(time_hits)),
-            )
-        )
-
-    recency = _recency_reason(report, now or datetime.now(UTC))
-    if recency is None:
-        recent_hits = hits("recent")
-        if recent_hits:
-            recency = Reason("recent_text", points["recent_text"], _quotes(recent_hits))
-    if recency is not None:
-        reasons.append(recency)
-
-    score = min(100, sum(r.points for r in reasons))
-    level = next(lv.name for lv in rules.levels if score >= lv.min)
-    return Urgency(score, level, reasons)
+    facts = extract_facts(text, langs) + _form_facts(report, identifiers or [], now or datetime.now(UTC))
+    return level_from_facts(facts, category)
 
 
-def _recency_reason(report: ReportInput, now: datetime) -> Reason | None:
-    if report.occurred_at is None:
-        return None
-    occurred = report.occurred_at
-    if occurred.tzinfo is None:
-        occurred = occurred.replace(tzinfo=UTC)
-    days = (now - occurred).total_seconds() / 86400
-    if days < -1:
-        return None  # a date in the future is a typo or a plan: no recency claim either way
+def _distinct(quotes: list[str]) -> list[str]:
+    """Quotes without repeats or pieces already inside a longer one, in their first order."""
+    out: list[str] = []
+    for item in sorted(dict.fromkeys(quotes), key=len, reverse=True):
+        if not any(fold(item) in fold(longer) for longer in out):
+            out.append(item)
+    return sorted(out, key=quotes.index)
+
+
+def level_from_facts(facts: list[Fact], category: str) -> Urgency:
     rules = urgency_rules()
-    for window in ("day", "week", "month"):
-        if days <= rules.recency_days[window]:
-            code = f"recent_{window}"
-            return Reason(code, rules.points[code], [occurred.isoformat()])
-    return None
+    kinds = frozenset(f.kind for f in facts)
+    group = category_group(category)
+    chosen: Level = rules.levels[-1]
+    rule: tuple[Condition, ...] = ()
+    for level in rules.levels:
+        fired = next((r for r in level.rules if all(c.holds(kinds, category, group) for c in r)), None)
+        if fired is not None:
+            chosen, rule = level, fired
+            break
+    reasons = []
+    kind_points = {**rules.points, **{k: v.points for k, v in fact_rules().kinds.items()}}
+    for kind in dict.fromkeys(f.kind for f in facts):
+        own = [f for f in facts if f.kind == kind]
+        quotes = _distinct([f.quote for f in own if f.quote])
+        reasons.append(Reason(kind, kind_points.get(kind, 0), quotes, [(f.start, f.end) for f in own if f.start >= 0]))
+    reasons.sort(key=lambda r: -r.points)
+    higher = [lv.base for lv in rules.levels if lv.base > chosen.base]
+    ceiling = (min(higher) - 1) if higher else 100
+    score = min(ceiling, chosen.base + sum(r.points for r in reasons if r.code != "past"))
+    return Urgency(score, chosen.name, reasons, facts, [str(c) for c in rule])
+
+
+def category_group(category: str) -> str:
+    item = category_rules().categories.get(category)
+    return item.group if item else OTHER
+
+
+def aged(level: str, last_information: datetime, now: datetime | None = None) -> tuple[str, int]:
+    """The level shown in the queue: one step lower for each full `recency_days` without new
+    information from the reporter (never below the lowest). Returns the level and the steps."""
+    rules = urgency_rules()
+    names = [lv.name for lv in rules.levels]
+    moment = last_information if last_information.tzinfo else last_information.replace(tzinfo=UTC)
+    days = max(0.0, ((now or datetime.now(UTC)) - moment).total_seconds() / 86400)
+    steps = int(days // rules.recency_days) if rules.recency_days > 0 else 0
+    position = min(len(names) - 1, names.index(level) + steps) if level in names else len(names) - 1
+    return names[position], position - (names.index(level) if level in names else position)
 
 
 # --- the whole triage -----------------------------------------------------------------------
@@ -356,13 +414,13 @@ def _recency_reason(report: ReportInput, now: datetime) -> Reason | None:
 class Triage:
     category: str  # what the queue shows: the reporter's choice unless they chose "other"
     reporter_category: str | None
-    classification: Classification
+    classification: Suggestion
     urgency: Urgency
     identifiers: list[Identifier]
 
     @property
     def disagreement(self) -> bool:
-        """The reporter chose one kind and the text clearly points to another."""
+        """The reporter chose one kind and the triage suggests another."""
         return bool(
             self.reporter_category
             and self.reporter_category != OTHER
@@ -385,6 +443,34 @@ class Triage:
         }
 
 
+def disagreement_why(triage_data: dict[str, Any], lang: str = "en") -> dict[str, Any] | None:
+    """When the reporter chose one category and the triage suggests another: both, and why
+    (the suggestion's confidence, its phrases, the categories of the most similar known reports).
+    Works on a stored triage (`Triage.as_dict()`); None when they agree."""
+    if not triage_data.get("disagreement"):
+        return None
+    suggestion = triage_data.get("classification") or {}
+    suggested = str(triage_data.get("suggested_category"))
+    reporter = str(triage_data.get("reporter_category"))
+    phrases = [p["quote"] for p in suggestion.get("phrases", [])]
+    if not phrases:  # a triage stored before the model: the phrases of the top of the ranking
+        ranking = suggestion.get("ranking") or []
+        if ranking:
+            phrases = [h["quote"] for h in ranking[0].get("strong", []) + ranking[0].get("weak", [])]
+    similar = [s["category"] for s in suggestion.get("similar_reports", [])]
+    return {
+        "reporter_category": reporter,
+        "reporter_label": category_label(reporter, lang),
+        "suggested_category": suggested,
+        "suggested_label": category_label(suggested, lang),
+        "confidence": suggestion.get("confidence"),
+        "phrases": phrases[:6],
+        "similar_categories": similar,
+        "similar_labels": [category_label(c, lang) for c in similar],
+        "similar_agree": sum(c == suggested for c in similar),
+    }
+
+
 def category_label(key: str, lang: str = "en") -> str:
     category = category_rules().categories.get(key)
     return localized(category.label, lang) if category else key
@@ -396,11 +482,24 @@ def category_keys() -> tuple[str, ...]:
 
 def triage(report: ReportInput, now: datetime | None = None) -> Triage:
     """Classify, extract identifiers and score urgency of one report."""
-    if report.category is not None and report.category not in category_rules().categories:
-        raise HeroesError(f"unknown category {report.category!r}; use one of {', '.join(category_keys())}")
-    classification = classify(report.free_text())
-    chosen = report.category if report.category and report.category != OTHER else None
-    category = chosen or classification.category
-    identifiers = extract_identifiers(report)
-    urgency = assess_urgency(report, category, identifiers, now)
-    return Triage(category, report.category, classification, urgency, identifiers)
+    return triage_many([report], now)[0]
+
+
+def triage_many(reports: list[ReportInput], now: datetime | None = None) -> list[Triage]:
+    """Triage several reports, encoding their texts in one batch."""
+    for report in reports:
+        if report.category is not None and report.category not in category_rules().categories:
+            raise HeroesError(f"unknown category {report.category!r}; use one of {', '.join(category_keys())}")
+    suggestions = suggest_many([r.free_text() for r in reports])
+    moment = now or datetime.now(UTC)
+    results = []
+    for report, suggestion in zip(reports, suggestions, strict=True):
+        chosen = report.category if report.category and report.category != OTHER else None
+        category = chosen or suggestion.category
+        identifiers = extract_identifiers(report)
+        # The level reads the suggested category (a reporter's pick may be a guess), or the
+        # reporter's when the text alone suggests nothing in particular.
+        read_as = chosen if chosen and suggestion.category == OTHER else suggestion.category
+        urgency = assess_urgency(report, read_as, identifiers, moment)
+        results.append(Triage(category, report.category, suggestion, urgency, identifiers))
+    return results

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from heroes.core import i18n
 from heroes.core.auth import Principal, Require
 from heroes.core.db import DbSession
-from heroes.core.errors import HeroesError
+from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.i18n import gettext as _
 from heroes.core.permissions import PUBLIC
 from heroes.core.web.templating import render
@@ -33,8 +33,8 @@ from heroes.reports.emergency import contacts_for, countries, country_from_langu
 from heroes.reports.models import OUTCOMES, STATUSES, Report
 from heroes.reports.ratelimit import RateLimited
 from heroes.reports.receipts import RECEIPT_DIGITS, format_receipt
-from heroes.reports.rules import category_rules
-from heroes.reports.triage import ReportInput, category_label
+from heroes.reports.rules import category_rules, urgency_rules
+from heroes.reports.triage import ReportInput, category_label, disagreement_why, reason_message
 
 router = APIRouter()
 Public = Annotated[Principal, Depends(Require(PUBLIC))]
@@ -46,6 +46,27 @@ ReceiptPath = Annotated[
     Path(pattern=r"^[0-9 -]{16,40}$", description="The receipt code given at submission."),
 ]
 GROUPS = ("thb", "csa", "other")
+
+
+def _dates() -> dict[str, Any]:
+    """Date formatters for the templates, in the reader's language."""
+    from babel.dates import format_date, format_datetime
+
+    lang = i18n.get_language()
+
+    def as_date(moment: datetime | str | None) -> str:
+        if not moment:
+            return ""
+        value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+        return format_date(value, "long", locale=lang)
+
+    def as_datetime(moment: datetime | str | None) -> str:
+        if not moment:
+            return ""
+        value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+        return format_datetime(value, "medium", locale=lang)
+
+    return {"fmt_date": as_date, "fmt_datetime": as_datetime}
 
 
 def _lines(text: str) -> list[str]:
@@ -128,14 +149,19 @@ def new_report(
     category: str | None = None,
     danger: str | None = None,
     country: str | None = None,
+    text: Annotated[str | None, Query(max_length=service.MAX_TEXT)] = None,
 ) -> Response:
-    """Step 1 asks about danger and the kind of situation; step 2 is the form itself."""
+    """Step 1 asks about danger and the kind of situation; step 2 is the form itself.
+
+    Other tools link here with `category` and `text` (an ad the reader wants to report): both
+    prefill the form, which the reader still reads, completes and sends themselves."""
     if category and category not in category_rules().categories:
         category = None
     values = {
         "category": category,
         "danger_now": danger == "yes",
         "country": _default_country(request, country),
+        "description": (text or "").strip(),
     }
     template = "reports/form.html" if step == "details" else "reports/start.html"
     return render(request, template, _form_context(request, values))
@@ -274,6 +300,8 @@ def _reporter_page(
         "status_label": service.status_label(view.status),
         "outcome_label": service.outcome_label(view.outcome) if view.outcome else None,
         "max_files": MAX_FILES,
+        "sent_labels": _sent_labels(),
+        **_dates(),
     }
     return render(request, "reports/status.html", context, 400 if error else 200)
 
@@ -333,6 +361,22 @@ def receipt_add(
     )
 
 
+def _sent_labels() -> list[tuple[str, str]]:
+    return [
+        ("description", _("What happened")),
+        ("how_known", _("How you know")),
+        ("location", _("Place or address")),
+        ("when_text", _("When")),
+        ("people", _("People")),
+        ("ages", _("Ages")),
+        ("phones", _("Phone numbers")),
+        ("emails", _("E-mail addresses")),
+        ("usernames", _("Usernames")),
+        ("urls", _("Web addresses")),
+        ("vehicles", _("Vehicles")),
+    ]
+
+
 def _open_or_none(db: Session, receipt: str) -> Report | None:
     try:
         return service.open_by_receipt(db, receipt)
@@ -379,12 +423,44 @@ def queue_page(
         "category_label": lambda key: category_label(key, lang),
         "status_label": service.status_label,
         "level_label": _level_label,
+        "reason_message": _reason_message,
+        "disagreement": lambda data: disagreement_why(data, lang),
+        "recency_days": urgency_rules().recency_days,
+        "can_manage": user.can(service.MANAGE),
+        "notice": _notice(request),
+        **_dates(),
     }
     return render(request, "reports/queue.html", context)
 
 
+def _notice(request: Request) -> str | None:
+    """The confirmation of the action just done (after a redirect), in the reader's language."""
+    done = request.query_params.get("done", "")
+    messages = {
+        "status": _("The status was changed."),
+        "assigned": _("The assignment was saved."),
+        "unassigned": _("The report is no longer assigned."),
+        "note": _("The note was added."),
+        "question": _("The question was sent; the reporter reads it with their receipt."),
+        "retriage": _("Re-triage of the stored reports has started."),
+    }
+    return messages.get(done)
+
+
 @router.get("/reports/{report_id:int}", response_class=HTMLResponse, include_in_schema=False)
 def report_page(request: Request, report_id: DbId, user: Reader, db: DbSession) -> Response:
+    return _report_response(request, report_id, user, db, notice=_notice(request))
+
+
+def _report_response(
+    request: Request,
+    report_id: int,
+    user: Principal,
+    db: Session,
+    notice: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
     detail = service.get_report(db, user, report_id)
     lang = i18n.get_language()
     report = detail.report
@@ -404,14 +480,17 @@ def report_page(request: Request, report_id: DbId, user: Reader, db: DbSession) 
         "level_label": _level_label,
         "reason_message": _reason_message,
         "emergency": contacts_for(report.country, lang),
+        "notice": notice,
+        "error": error,
+        "why": disagreement_why(report.triage, lang),
+        "aged": service.aged_level(report),
+        **_dates(),
     }
-    return render(request, "reports/report.html", context)
+    return render(request, "reports/report.html", context, status_code)
 
 
 def _reason_message(code: str) -> str:
-    from heroes.reports.rules import urgency_rules
-
-    return i18n.localized(urgency_rules().reasons.get(code, code), i18n.get_language())
+    return reason_message(code, i18n.get_language())
 
 
 @router.get("/reports/{report_id:int}/attachments/{attachment_id:int}", include_in_schema=False)
@@ -431,49 +510,85 @@ def _attachment_response(db: Session, user: Principal, report_id: DbId, attachme
     return Response(data, media_type=attachment.content_type, headers=headers)
 
 
+def _staff_action(
+    request: Request, report_id: int, user: Principal, db: Session, action: Any, done: str, anchor: str
+) -> Response:
+    """Do a staff action; confirm it on the report page, or explain there what was missing."""
+    try:
+        action()
+    except NotFoundError:
+        raise
+    except HeroesError as exc:
+        db.rollback()
+        return _report_response(request, report_id, user, db, error=exc.message, status_code=exc.status_code)
+    return RedirectResponse(f"/reports/{report_id}?done={done}#{anchor}", status_code=303)
+
+
 @router.post("/reports/{report_id:int}/status", include_in_schema=False)
 def status_action(
+    request: Request,
     report_id: DbId,
     user: Manager,
     db: DbSession,
     status: Annotated[str, Form(max_length=16)],
     outcome: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    service.set_status(db, user, report_id, status, outcome or None)
-    return RedirectResponse(f"/reports/{report_id}#status", status_code=303)
+    def act() -> None:
+        if status == "closed" and not outcome:
+            raise HeroesError(
+                _("To close a report, choose its outcome (for example: action taken, or not enough information).")
+            )
+        service.set_status(db, user, report_id, status, outcome or None)
+
+    return _staff_action(request, report_id, user, db, act, "status", "status")
 
 
 @router.post("/reports/{report_id:int}/assign", include_in_schema=False)
 def assign_action(
+    request: Request,
     report_id: DbId,
     user: Manager,
     db: DbSession,
     username: Annotated[str, Form(max_length=80)] = "",
 ) -> Response:
-    service.assign(db, user, report_id, username or None)
-    return RedirectResponse(f"/reports/{report_id}#assignment", status_code=303)
+    done = "assigned" if username else "unassigned"
+    return _staff_action(
+        request, report_id, user, db, lambda: service.assign(db, user, report_id, username or None), done, "assignment"
+    )
 
 
 @router.post("/reports/{report_id:int}/notes", include_in_schema=False)
 def note_action(
+    request: Request,
     report_id: DbId,
     user: Manager,
     db: DbSession,
     body: Annotated[str, Form(max_length=service.MAX_TEXT)] = "",
 ) -> Response:
-    service.add_note(db, user, report_id, body)
-    return RedirectResponse(f"/reports/{report_id}#notes", status_code=303)
+    return _staff_action(
+        request, report_id, user, db, lambda: service.add_note(db, user, report_id, body), "note", "notes"
+    )
 
 
 @router.post("/reports/{report_id:int}/questions", include_in_schema=False)
 def question_action(
+    request: Request,
     report_id: DbId,
     user: Manager,
     db: DbSession,
     body: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
 ) -> Response:
-    service.ask_question(db, user, report_id, body)
-    return RedirectResponse(f"/reports/{report_id}#messages", status_code=303)
+    return _staff_action(
+        request, report_id, user, db, lambda: service.ask_question(db, user, report_id, body), "question", "messages"
+    )
+
+
+@router.post("/reports/retriage", include_in_schema=False)
+def retriage_action(user: Manager) -> Response:
+    from heroes.core.jobs import submit
+
+    job_id = submit("reports.retriage", {"actor": user.actor}, user)
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 @router.post("/reports/export", include_in_schema=False)
@@ -637,12 +752,26 @@ def api_queue(
             "suggested_category": item.report.suggested_category,
             "urgency_score": item.report.urgency_score,
             "urgency_level": item.report.urgency_level,
+            "shown_level": item.shown_level,
+            "aged_steps": item.aged_steps,
+            "information_at": item.information_at.isoformat() if item.information_at else None,
             "reasons": [{"code": r["code"], "points": r["points"]} for r in item.report.triage["urgency"]["reasons"]],
+            "disagreement": disagreement_why(item.report.triage, i18n.get_language()),
             "linked_reports": item.links,
             "assigned_to": item.assignee,
         }
         for item in items
     ]
+
+
+@router.post("/api/reports/retriage", status_code=202, tags=["reports"])
+def api_retriage(user: Manager, include_closed: bool = False) -> dict[str, Any]:
+    """Triage every stored report again (after a model or rule update) as a background job;
+    each changed report and the run are recorded in the audit log."""
+    from heroes.core.jobs import submit
+
+    job_id = submit("reports.retriage", {"actor": user.actor, "include_closed": include_closed}, user)
+    return {"job": job_id, "url": f"/jobs/{job_id}"}
 
 
 @router.get("/api/reports/cases/{report_id}", tags=["reports"])

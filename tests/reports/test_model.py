@@ -1,0 +1,55 @@
+"""The category model: safe persistence (checksum, no pickle), reproducible training, the shipped model."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from heroes.reports import model, training
+
+
+def test_shipped_model_loads_with_its_metadata() -> None:
+    saved = model.load()
+    meta = saved.metadata
+    assert meta["format_version"] == model.FORMAT_VERSION and meta["seed"] == training.SEED
+    assert set(meta["metrics"]["category_accuracy"]) >= {"en", "es"}
+    assert len(meta["training_sha256"]) == 64 and meta["encoder"]
+    assert saved.version == meta["arrays_sha256"][:12]
+    assert "other" in meta["classes"]
+
+
+def test_training_is_reproducible_and_saved_safely(tmp_path: Path) -> None:
+    data = training.load_dataset([training.WRITTEN_CASES])
+    runs = []
+    for name in ("a", "b"):
+        feats = training.features_of(data)
+        clf = model.CategoryClassifier().fit_features(feats.vectors, feats.phrases, data.categories)
+        model.save(clf, {"seed": training.SEED}, tmp_path / name)
+        runs.append((tmp_path / name / f"{model.NAME}.npz").read_bytes())
+    assert runs[0] == runs[1]
+    loaded = model.load(tmp_path / "a").classifier
+    probabilities = loaded.predict_proba(["The boss keeps our passports and never pays us."])
+    assert probabilities.shape == (1, len(loaded.classes_)) and np.isclose(probabilities.sum(), 1.0)
+    assert loaded.predict(["Los dueños de la finca retienen los pasaportes y no pagan."])[0] == "labour_exploitation"
+
+
+def test_altered_or_missing_models_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(model.ModelMissing):
+        model.load(tmp_path)
+    target = tmp_path / "m"
+    target.mkdir()
+    for suffix in (".json", ".npz"):
+        source = model.MODEL_DIR / f"{model.NAME}{suffix}"
+        (target / source.name).write_bytes(source.read_bytes())
+    payload = bytearray((target / f"{model.NAME}.npz").read_bytes())
+    payload[-40] ^= 0xFF
+    (target / f"{model.NAME}.npz").write_bytes(bytes(payload))
+    with pytest.raises(model.ModelError, match="checksum"):
+        model.load(target)
+
+
+def test_bad_training_data_is_a_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"text": "x"}\n', encoding="utf-8")
+    with pytest.raises(training.HeroesError, match="needs a text and a category"):
+        training.load_dataset([broken])
