@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +102,21 @@ def _error_handlers(app: FastAPI) -> None:
         return render(request, "error.html", {"status": 422, "message": message}, 422)
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    from heroes.core import jobs
+
+    stop = jobs.start_reaper()  # a job whose worker died is marked failed within a minute
+    try:
+        yield
+    finally:
+        stop.set()
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="HEROES toolkit API",
         version=heroes.__version__,
         description="Prevention, investigation and victim assistance against trafficking in human beings "
