@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     )
     job_runner: Literal["process", "inline", "thread"] = "process"
     job_workers: int = 2
+    cpu_workers: int = Field(default=2, description="Worker processes for CPU-heavy web requests (analysis, imports).")
+    cpu_budget_seconds: float = Field(default=30.0, description="Longest CPU-heavy work a web request may start.")
     default_language: str = "en"
     https_only_cookies: bool = False
     login_max_failures: int = 5

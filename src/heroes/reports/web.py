@@ -26,6 +26,7 @@ from heroes.core.db import DbSession
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 from heroes.core.permissions import PUBLIC
+from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 from heroes.reports import service
 from heroes.reports.attachments import MAX_BYTES, MAX_FILES
@@ -46,6 +47,10 @@ ReceiptPath = Annotated[
     Path(pattern=r"^[0-9 -]{16,40}$", description="The receipt code given at submission."),
 ]
 GROUPS = ("thb", "csa", "other")
+# Whole requests: every attachment at its largest plus the text fields (base64 in the JSON API).
+body_limit("/reports/new", MAX_FILES * MAX_BYTES + 1024 * 1024)
+body_limit("/reports/receipt/add", MAX_FILES * MAX_BYTES + 1024 * 1024)
+body_limit("/api/reports", MAX_FILES * MAX_BYTES * 4 // 3 + 1024 * 1024)
 
 
 def _lines(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from heroes.core.auth import SESSION_COOKIE, LoginRequired, Require
 from heroes.core.errors import HeroesError
 from heroes.core.settings import get_settings
 from heroes.core.tools import all_tools, load_object
-from heroes.core.web.middleware import ForgetClientAddress, LanguageMiddleware, SecurityHeaders
+from heroes.core.web.middleware import BodyLimit, ForgetClientAddress, LanguageMiddleware, SecurityHeaders
 from heroes.core.web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -127,6 +127,7 @@ def create_app() -> FastAPI:
     )
     # Starlette runs the last-added middleware first: forget the client's address, security headers,
     # the session, then the language.
+    app.add_middleware(BodyLimit)
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(
         SessionMiddleware,
