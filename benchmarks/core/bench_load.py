@@ -131,8 +131,15 @@ async def run(base: str, token: str, intake: Path, reports: int, readers: int, s
         deadline = time.monotonic() + 300
         for scan_id in scan_ids:
             while True:
-                state = (await client.get(f"/api/media/scans/{scan_id}", headers=staff)).json()
-                if state["state"] in ("done", "failed", "interrupted") or time.monotonic() > deadline:
+                try:
+                    state = (await client.get(f"/api/media/scans/{scan_id}", headers=staff)).json()
+                except httpx.HTTPError as exc:
+                    state = {"state": f"unreadable ({type(exc).__name__})"}
+                if (
+                    state["state"] not in ("queued", "running")
+                    or state["state"] in ("done", "failed", "interrupted")
+                    or time.monotonic() > deadline
+                ):
                     scan_states.append((state["state"], (state.get("summary") or {}).get("files")))
                     break
                 await asyncio.sleep(1)
@@ -201,7 +208,10 @@ def main() -> None:
         out = asyncio.run(run(base, token, intake, args.reports, args.readers, args.scans))
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
     total, distinct = count_reports(database_url, data_dir)
     five = sum(n for code, n in out["statuses"].items() if code >= 500)
     print(f"backend                 : {args.backend}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path as FilePath
@@ -13,6 +14,7 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from heroes.core.errors import HeroesError
 from heroes.core.settings import get_settings
 
 NAMING = {
@@ -49,6 +51,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class DatabaseBusy(HeroesError):
+    def __init__(self) -> None:
+        super().__init__("The server is very busy right now. Nothing was saved; please send it again.", 503)
+
+
 _engine: Engine | None = None
 _sessionmaker: sessionmaker[Session] | None = None
 _read_sessionmaker: sessionmaker[Session] | None = None
@@ -69,12 +76,36 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
         private_files(get_settings().data_dir)  # the WAL and shm files appear with the first connection
 
+    # SQLite has one writer at a time. Writers of this process queue on a semaphore (asleep, in
+    # order of arrival, without the GIL) instead of all polling the file lock: under a burst the
+    # busy handler's back-off otherwise starves some writers past any timeout. Other processes
+    # (job workers) still meet at the file lock, with busy_timeout.
+    gate = threading.Semaphore(1)
+    timeout = get_settings().db_busy_timeout
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Read-only sessions (principal lookups, /healthz, pages that only read) never queue for
         # the write lock: WAL lets them read a snapshot while one writer works.
-        readonly = connection.get_execution_options().get(READONLY_OPTION)
-        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+            return
+        if not gate.acquire(timeout=timeout):
+            raise DatabaseBusy()
+        connection.info["heroes_gate"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            connection.info.pop("heroes_gate", None)
+            gate.release()
+            raise
+
+    def _release(connection: Any) -> None:
+        if connection.info.pop("heroes_gate", False):
+            gate.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
 
 
 def get_engine() -> Engine:

@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     encryption_key: str | None = Field(
         default=None, description="Fernet key for data at rest; generated into the data folder when unset."
     )
+    audit_key: str | None = Field(
+        default=None, description="Keys the audit chain (HMAC); generated into the data folder when unset."
+    )
+    audit_head_file: Path | None = Field(
+        default=None, description="Where the audit chain's head is written; <data_dir>/audit-head.json when unset."
+    )
     job_runner: Literal["process", "inline", "thread"] = "process"
     job_workers: int = 2
     cpu_workers: int = Field(default=2, description="Worker processes for CPU-heavy web requests (analysis, imports).")
@@ -31,6 +37,7 @@ class Settings(BaseSettings):
     login_max_failures_overall: int = Field(
         default=50, description="Failed sign-ins across all accounts in the window that mean password spraying."
     )
+    web_threads: int = Field(default=400, description="Threads for sync routes (most wait on the database).")
     db_pool_size: int = Field(default=20, description="Database connections kept open (per process).")
     db_max_overflow: int = Field(default=30, description="Extra connections allowed during a burst.")
     db_busy_timeout: int = Field(default=60, description="Seconds to wait for a connection or SQLite's write lock.")
@@ -64,6 +71,10 @@ class Settings(BaseSettings):
     @property
     def session_secret(self) -> str:
         return self.secret_key or self._secret_file("session.key", secrets.token_urlsafe(48))
+
+    @property
+    def audit_secret(self) -> str:
+        return self.audit_key or self._secret_file("audit.key", secrets.token_urlsafe(48))
 
     @property
     def fernet_key(self) -> str:

@@ -7,8 +7,9 @@ worker replaced), so one upload can never hold the server.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -72,6 +73,24 @@ def run_bounded(function: Callable[..., T], *args: Any, budget: float | None = N
     except BrokenProcessPool:
         _discard_pool(pool)
         raise HeroesError("The worker stopped while working on this. Try again with a smaller file.", 503) from None
+
+
+_slots: threading.BoundedSemaphore | None = None
+
+
+@contextlib.contextmanager
+def cpu_slot() -> Iterator[None]:
+    """Bound how many request threads do CPU-heavy Python at once (about one per core).
+
+    Dozens of threads computing at once share one GIL: a thread holding the database's write lock
+    then waits its turn behind all of them and the whole burst slows to a crawl. Queued here, the
+    others sleep until a slot frees.
+    """
+    global _slots
+    if _slots is None:
+        _slots = threading.BoundedSemaphore(max(1, get_settings().cpu_workers))
+    with _slots:
+        yield
 
 
 def shutdown() -> None:

@@ -154,20 +154,28 @@ _NOT_USERS = frozenset(
 )
 
 
+_SCHEME = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://")
+
+
 def normalize_url(url: str) -> str:
     """Host without www./m., path without trailing slash, tracking parameters and fragment
     dropped; http and https are the same page for linking."""
     text = url.strip().rstrip(".,;:!?")
     if not re.match(r"(?i)^[a-z][a-z0-9+.-]*://", text):
         text = "http://" + text
-    parts = urlsplit(text)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower().strip()
+        port = parts.port
+    except ValueError:
+        # Not a well-formed URL (a port out of range, an unclosed IPv6 bracket): still evidence, so
+        # kept as written (without the scheme, lower-cased) rather than losing the report.
+        return _SCHEME.sub("", text).lower().strip()
     for prefix in _HOST_PREFIXES:
         host = host.removeprefix(prefix)
-    port = parts.port
     if port and port not in (80, 443):
         host = f"{host}:{port}"
-    path = re.sub(r"/+", "/", parts.path).rstrip("/")
+    path = re.sub(r"/+", "/", parts.path).rstrip("/.,;:!?")  # "a.ac/." and "a.ac" are one page
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
     value = host + path
     if query:

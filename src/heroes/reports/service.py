@@ -26,7 +26,7 @@ from sqlalchemy import and_, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from heroes.core import audit
+from heroes.core import audit, workers
 from heroes.core.auth import Principal
 from heroes.core.crypto import decrypt_bytes, encrypt_bytes
 from heroes.core.db import utcnow
@@ -341,13 +341,17 @@ def _write_files(
 def submit(session: Session, submission: Submission) -> Submitted:
     """Store a new report with its triage, identifiers and cleaned, encrypted attachments."""
     _validate(submission)
-    checked = _check_uploads(submission.uploads)
-    result = triage(submission.report)
+    with workers.cpu_slot():  # before the first database statement: no lock held while computing
+        checked = _check_uploads(submission.uploads)
+        result = triage(submission.report)
     receipt = new_receipt()
     digest = hashlib.sha256(submission.idempotency_key.encode()).hexdigest() if submission.idempotency_key else None
     if digest and session.execute(select(Report.id).where(Report.submission_digest == digest)).first():
         raise DuplicateSubmission()
+    day = submission_day()
     report = Report(
+        created_at=day,
+        updated_at=day,
         receipt_lookup=receipt.lookup,
         receipt_hash=receipt.code_hash,
         submission_digest=digest,
@@ -367,8 +371,9 @@ def submit(session: Session, submission: Submission) -> Submitted:
             session.flush()
     except IntegrityError as exc:
         raise DuplicateSubmission() from exc
-    _write_files(session, report, checked, REPORTER)
-    report.history.append(StatusChange(actor=REPORTER, from_status=None, to_status="new"))
+    for attachment in _write_files(session, report, checked, REPORTER):
+        attachment.created_at = day
+    report.history.append(StatusChange(actor=REPORTER, from_status=None, to_status="new", at=day))
     session.flush()
     audit.record(
         session,
@@ -380,8 +385,16 @@ def submit(session: Session, submission: Submission) -> Submitted:
             "category": report.category,
             "urgency": report.urgency_score,
         },
+        at=day,
     )
     return Submitted(report.id, receipt.code, result)
+
+
+def submission_day() -> datetime:
+    """When an anonymous report arrived, to the day: a precise time could tie a reporter to a
+    visit, a message sent or a camera image."""
+    now = utcnow()
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _apply_triage(report: Report, result: Triage) -> None:

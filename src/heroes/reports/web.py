@@ -612,6 +612,7 @@ def api_submit(
             idempotency_key=request.headers.get("idempotency-key"),
         ),
     )
+    db.commit()  # stored (and the write lock freed) before the answer is built
     emergency = contacts_for(report.country, i18n.get_language()).as_dict() if report.danger_now else None
     return ReceiptOut(
         receipt=done.receipt,

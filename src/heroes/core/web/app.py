@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,16 +13,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.middleware.sessions import SessionMiddleware
 
 import heroes
 from heroes.core.auth import SESSION_COOKIE, LoginRequired, Require
+from heroes.core.db import DatabaseBusy
 from heroes.core.errors import HeroesError
 from heroes.core.settings import get_settings
 from heroes.core.tools import all_tools, load_object
 from heroes.core.web.middleware import BodyLimit, ForgetClientAddress, LanguageMiddleware, SecurityHeaders
 from heroes.core.web.templating import render
 
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 SESSION_MAX_AGE = 8 * 3600
 
@@ -76,6 +81,14 @@ def _error_handlers(app: FastAPI) -> None:
 
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def database_busy(request: Request, exc: Exception) -> Response:
+        # A database that stays locked or unreachable is not the user's fault, and nothing was kept:
+        # say so plainly (never a bare 500 that leaves a reporter wondering).
+        log.warning("database unavailable: %s", type(getattr(exc, "orig", None) or exc).__name__)
+        return await heroes_error(request, DatabaseBusy())
+
     @app.exception_handler(HeroesError)
     async def heroes_error(request: Request, exc: HeroesError) -> Response:
         if wants_json(request):
@@ -104,8 +117,15 @@ def _error_handlers(app: FastAPI) -> None:
 
 @contextlib.asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    import anyio.to_thread
+
     from heroes.core import jobs
 
+    # Sync routes and dependencies run in this pool. Requests queued for the database's write lock
+    # sleep in it; the one holding the lock still needs a free thread to finish its answer (FastAPI
+    # serialises a sync route's result in the pool before the session commits), so the pool must
+    # be far larger than the number of writers that can queue at once.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().web_threads
     stop = jobs.start_reaper()  # a job whose worker died is marked failed within a minute
     try:
         yield
