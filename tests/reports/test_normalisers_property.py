@@ -84,11 +84,12 @@ def test_phone_values_are_e164_or_marked_unverified(raw: str, region: str | None
 @example("0001-01-01", "25:00")
 @example("9999-12-31", "23:59")
 def test_occurred_dates_are_parsed_or_refused_clearly(day: str, hour: str) -> None:
+    status = 0
     try:
         moment = _occurred(day, hour)
     except HeroesError as exc:
-        assert exc.status_code == 400
-        return
+        moment, status = None, exc.status_code
+    assert status in (0, 400)
     assert moment is None or moment.tzinfo is UTC
 
 
