@@ -446,6 +446,10 @@ def selftest(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     steps = int(params.get("steps", 10))
     if params.get("fail"):
         raise HeroesError("Self-test asked to fail.")
+    if params.get("crash"):  # the worker process dies: the runner must notice
+        import os
+
+        os._exit(3)
     for step in range(steps):
         time.sleep(float(params.get("delay", 0.0)))
         progress.update(step + 1, steps, f"step {step + 1}")

@@ -1,0 +1,65 @@
+"""Staff keep reading while many anonymous reports arrive at once (with replays of the same
+Idempotency-Key racing the originals): every report is stored exactly once, nothing answers 5xx.
+Runs against the real server on each database."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from heroes.core.auth import create_api_token, create_user
+from heroes.core.db import session_scope
+from heroes.reports.models import Report
+from tests.conftest import TEST_PASSWORD
+
+REPORTS = 60
+REPLAYED = 15
+READERS = 5
+
+
+async def _storm(base: str, token: str) -> tuple[list[int], list[int], list[int]]:
+    staff = {"Authorization": f"Bearer {token}"}
+    done = asyncio.Event()
+    reads: list[int] = []
+    limits = httpx.Limits(max_connections=REPORTS + REPLAYED + READERS + 5)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+
+        async def submit(i: int) -> int:
+            body = {"description": f"Concurrency check {i}: the workers sleep in the warehouse."}
+            response = await client.post("/api/reports", json=body, headers={"Idempotency-Key": f"storm-{i}"})
+            return response.status_code
+
+        async def read(k: int) -> None:
+            paths = ("/api/me", "/api/reports?limit=5", "/healthz")
+            n = 0
+            while not done.is_set():
+                response = await client.get(paths[(k + n) % 3], headers=staff)
+                reads.append(response.status_code)
+                n += 1
+
+        readers = [asyncio.create_task(read(k)) for k in range(READERS)]
+        results = await asyncio.gather(*(submit(i) for i in range(REPORTS)), *(submit(i) for i in range(REPLAYED)))
+        done.set()
+        await asyncio.gather(*readers)
+    return list(results[:REPORTS]), list(results[REPORTS:]), reads
+
+
+def test_staff_reads_during_a_burst_of_submissions(live_server: str, heroes_db: Any) -> None:
+    with session_scope() as session:
+        user = create_user(session, "storm-reader", TEST_PASSWORD, "investigator")
+        token = create_api_token(session, user, "storm")
+    originals, replays, reads = asyncio.run(_storm(live_server, token))
+    statuses = originals + replays
+    assert all(code < 500 for code in statuses + reads), sorted(set(statuses + reads))
+    # each key: exactly one 201 among the original and its racing replay, the other a 409
+    for i in range(REPLAYED):
+        assert sorted([originals[i], replays[i]]) == [201, 409]
+    assert all(code == 201 for code in originals[REPLAYED:])
+    assert reads and set(reads) == {200}
+    with session_scope() as session:
+        stored = session.execute(select(func.count()).select_from(Report)).scalar_one()
+        keys = session.execute(select(func.count(func.distinct(Report.submission_digest)))).scalar_one()
+    assert stored == keys == REPORTS
