@@ -26,6 +26,7 @@ from heroes.core.i18n import gettext as _
 MAX_BYTES = 10 * 1024 * 1024  # per file
 MAX_FILES = 5
 MAX_PIXELS = 40_000_000  # about 7,300 x 5,500: larger is refused (and guards against pixel bombs)
+MAX_PIXELS_PER_REPORT = 60_000_000  # all images of one submission together, checked before decoding any
 MAX_PDF_PAGES = 200
 
 
@@ -354,6 +355,27 @@ def check_attachment(data: bytes, max_bytes: int = MAX_BYTES) -> CleanFile:
         height=height if isinstance(height, int) else None,
         removed=[str(item) for item in removed] if isinstance(removed, list) else [],
     )
+
+
+def declared_pixels(data: bytes) -> int:
+    """The pixel count an image file declares in its header (nothing is decoded); 0 if not an image."""
+    kind = detect_kind(data)
+    if not isinstance(kind, _ImageKind):
+        return 0
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return 0  # refused, with its reason, when it is checked
+    return int(width) * int(height)
+
+
+def check_pixel_budget(files: list[bytes]) -> None:
+    """Refuse a set of images whose pixels together would take too much memory to decode."""
+    if sum(declared_pixels(data) for data in files) > MAX_PIXELS_PER_REPORT:
+        raise AttachmentRefused(
+            _("These pictures are too large together. Send fewer or smaller photos or screenshots.")
+        )
 
 
 def safe_filename(name: str | None, extension: str) -> str:

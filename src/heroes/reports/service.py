@@ -14,6 +14,7 @@ import hmac
 import io
 import json
 import re
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from heroes.reports.attachments import (
     MAX_FILES,
     CleanFile,
     check_attachment,
+    check_pixel_budget,
     safe_filename,
 )
 from heroes.reports.models import (
@@ -317,6 +319,8 @@ def _store_file(session: Session, report: Report, clean: CleanFile, filename: st
 
 def _check_uploads(uploads: Iterable[Upload]) -> list[tuple[Upload, CleanFile]]:
     """Check every file before anything is written: one bad file refuses the whole submission."""
+    uploads = list(uploads)
+    check_pixel_budget([upload.data for upload in uploads if upload.data])
     checked = []
     for upload in uploads:
         if not upload.data:
@@ -444,7 +448,19 @@ def open_by_receipt(session: Session, code: str) -> Report | None:
     if not candidates:
         verify_receipt(_dummy_hash(), digits)  # same cost whether or not the lookup exists
     throttle.failed(lookup, now)
+    session.info[_SLOWDOWN] = throttle.slowdown(now)
     return None
+
+
+_SLOWDOWN = "heroes_receipt_slowdown"
+
+
+def pause_after_wrong_receipt(session: Session) -> None:
+    """Commit the wrong code's record, then wait out the overall slowdown (no lock held)."""
+    delay = float(session.info.pop(_SLOWDOWN, 0.0))
+    session.commit()
+    if delay > 0:
+        time.sleep(delay)
 
 
 @cache

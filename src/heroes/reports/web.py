@@ -263,6 +263,7 @@ def _reporter_page(
             page.headers["Retry-After"] = str(exc.retry_after)
         return page
     if report is None:
+        service.pause_after_wrong_receipt(db)
         message = _("No report has this receipt code. Check the code and try again.")
         return render(
             request,
@@ -713,6 +714,7 @@ def _reporter_json(db: Session, receipt: str) -> Report | JSONResponse:
             headers={"Retry-After": str(exc.retry_after)},
         )
     if report is None:
+        service.pause_after_wrong_receipt(db)
         return JSONResponse({"detail": _("No report has this receipt code.")}, status_code=404)
     return report
 
