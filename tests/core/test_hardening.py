@@ -263,3 +263,12 @@ def test_healthz_reads_without_the_write_lock(heroes_db: Any, client: Any) -> No
     with session_scope() as session:  # hold the write lock, as a long writer would
         audit.record(session, "tester", "test.hold")
         assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_media_reads_are_audited(client: Any, login_as: Any) -> None:
+    login_as("investigator")
+    assert client.get("/api/media/lists").status_code == 200
+    assert client.get("/media").status_code == 200
+    with session_scope() as session:
+        assert audit.count(session, "media.list.read") == 1
+        assert audit.count(session, "media.index.read") == 1
