@@ -96,7 +96,7 @@ async def run(base: str, token: str, intake: Path, reports: int, readers: int, s
                 return ""
             submit_times.append(time.perf_counter() - start)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-            return str(response.json().get("receipt", "")) if response.status_code == 201 else ""
+            return str(response.json().get("receipt", "")) if response.status_code in (200, 201) else ""
 
         async def read_loop(k: int) -> None:
             nonlocal timeouts
@@ -145,7 +145,9 @@ async def run(base: str, token: str, intake: Path, reports: int, readers: int, s
                 await asyncio.sleep(1)
     return {
         "receipts": [r for r in receipts if r],
-        "replays_stored": sum(1 for r in replays if r),
+        "replays_same_receipt": sum(
+            1 for i, r in zip(range(0, reports, 10), replays, strict=True) if r and r == receipts[i]
+        ),
         "statuses": statuses,
         "timeouts": timeouts,
         "submit_times": submit_times,
@@ -220,7 +222,9 @@ def main() -> None:
         f"{args.readers} staff readers, {args.scans} scans of {args.images} images"
     )
     print(f"receipts returned       : {len(out['receipts'])} of {args.reports}")
-    print(f"reports stored          : {total} (distinct keys {distinct}); replays stored: {out['replays_stored']}")
+    print(
+        f"reports stored          : {total} (distinct keys {distinct}); replays answered with their first receipt: {out['replays_same_receipt']}"
+    )
     print(f"5xx answers             : {five}; client timeouts: {out['timeouts']}; statuses {out['statuses']}")
     st, rt = out["submit_times"], out["read_times"]
     print(

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import and_, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -105,11 +106,47 @@ class Submitted:
 
 
 class DuplicateSubmission(HeroesError):
-    def __init__(self) -> None:
+    """The same Idempotency-Key again. `receipt` is the first answer's code when the replay is the
+    very same submission (a retry after a lost answer); None for other content under that key."""
+
+    def __init__(self, receipt: str | None = None, report_id: int | None = None) -> None:
         super().__init__(
             _("This report was already received. Use the receipt code you were shown to follow it up."),
             status_code=409,
         )
+        self.receipt = receipt
+        self.report_id = report_id
+
+
+REPLAY = "replay"  # in Report.content: the receipt, sealed with the idempotency key and the content
+
+
+def _replay_cipher(submission: Submission) -> Fernet:
+    """A key only the sender of this exact submission can rebuild: its idempotency key, every field
+    and the hash of every file. The receipt sealed with it is returned to a genuine retry and to
+    nobody else (we keep only the receipt's hash otherwise)."""
+    material = json.dumps(
+        [
+            submission.idempotency_key,
+            _content(submission.report, submission.contact),
+            [hashlib.sha256(u.data).hexdigest() for u in submission.uploads if u.data],
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    digest = hashlib.sha256(b"heroes-replay\0" + material.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _replayed_receipt(session: Session, digest: str, submission: Submission) -> DuplicateSubmission:
+    report = session.execute(select(Report).where(Report.submission_digest == digest)).scalar_one()
+    sealed = (report.content or {}).get(REPLAY)
+    if sealed:
+        try:
+            return DuplicateSubmission(_replay_cipher(submission).decrypt(sealed.encode()).decode(), report.id)
+        except InvalidToken:
+            pass
+    return DuplicateSubmission()
 
 
 def _require(principal: Principal, permission: str) -> None:
@@ -351,7 +388,7 @@ def submit(session: Session, submission: Submission) -> Submitted:
     receipt = new_receipt()
     digest = hashlib.sha256(submission.idempotency_key.encode()).hexdigest() if submission.idempotency_key else None
     if digest and session.execute(select(Report.id).where(Report.submission_digest == digest)).first():
-        raise DuplicateSubmission()
+        raise _replayed_receipt(session, digest, submission)
     day = submission_day()
     report = Report(
         created_at=day,
@@ -367,6 +404,9 @@ def submit(session: Session, submission: Submission) -> Submitted:
         occurred_at=submission.report.occurred_at,
         content=_content(submission.report, submission.contact),
     )
+    if submission.idempotency_key:
+        sealed = _replay_cipher(submission).encrypt(receipt.code.encode()).decode()
+        report.content = {**report.content, REPLAY: sealed}
     _apply_triage(report, result)
     _store_identifiers(report, result)
     try:
@@ -871,7 +911,7 @@ def report_dict(detail: ReportDetail, include_notes: bool = True) -> dict[str, A
         "language": report.language,
         "occurred_at": report.occurred_at.isoformat() if report.occurred_at else None,
         "assigned_to": detail.assignee,
-        "content": report.content,
+        "content": {k: v for k, v in report.content.items() if k != REPLAY},
         "triage": report.triage,
         "identifiers": [
             {

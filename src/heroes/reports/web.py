@@ -220,6 +220,13 @@ def submit_report(
             ),
         )
     except service.DuplicateSubmission as exc:
+        if exc.receipt is not None:  # the same form sent again (a lost answer): the same receipt
+            context = {
+                "receipt": format_receipt(exc.receipt),
+                "danger_now": report.danger_now,
+                "emergency": contacts_for(report.country, i18n.get_language()),
+            }
+            return render(request, "reports/submitted.html", context)
         return render(request, "reports/duplicate.html", {"message": exc.message}, exc.status_code)
     except HeroesError as exc:
         db.rollback()
@@ -588,36 +595,51 @@ class ExportIn(BaseModel):
     format: str = Field("json", pattern="^(json|csv)$")
 
 
-@router.post("/api/reports", status_code=201, response_model=ReceiptOut, tags=["reports"])
+@router.post(
+    "/api/reports",
+    status_code=201,
+    response_model=ReceiptOut,
+    tags=["reports"],
+    responses={200: {"model": ReceiptOut, "description": "A retry of the same report: its first receipt."}},
+)
 def api_submit(
     request: Request,
+    response: Response,
     body: ReportIn,
     user: Public,
     db: DbSession,
 ) -> Any:
     """Submit a report (no account needed). The answer carries the receipt code, shown only once.
 
-    Send an `Idempotency-Key` header to make retries safe: the same key is stored once (409 after).
+    Send an `Idempotency-Key` header to make retries safe: the same key is stored once; a retry
+    of the very same report answers 200 with the same receipt, other content under it 409.
     """
     report = ReportInput(
         **body.model_dump(exclude={"contact", "language", "attachments"}),
     )
     uploads = [service.decode_base64_upload(a.filename, a.content_base64) for a in body.attachments]
-    done = service.submit(
-        db,
-        service.Submission(
-            report=report,
-            contact=body.contact,
-            language=i18n.normalize(body.language or i18n.get_language()),
-            uploads=uploads,
-            idempotency_key=request.headers.get("idempotency-key"),
-        ),
-    )
+    try:
+        done = service.submit(
+            db,
+            service.Submission(
+                report=report,
+                contact=body.contact,
+                language=i18n.normalize(body.language or i18n.get_language()),
+                uploads=uploads,
+                idempotency_key=request.headers.get("idempotency-key"),
+            ),
+        )
+        receipt = done.receipt
+    except service.DuplicateSubmission as exc:
+        if exc.receipt is None:
+            raise  # other content under a used key: 409
+        receipt = exc.receipt  # a retry of the very same report: the same receipt, stored once
+        response.status_code = 200
     db.commit()  # stored (and the write lock freed) before the answer is built
     emergency = contacts_for(report.country, i18n.get_language()).as_dict() if report.danger_now else None
     return ReceiptOut(
-        receipt=done.receipt,
-        receipt_display=format_receipt(done.receipt),
+        receipt=receipt,
+        receipt_display=format_receipt(receipt),
         status="new",
         emergency=EmergencyOut(**emergency) if emergency else None,
     )
