@@ -222,9 +222,8 @@ def main() -> None:
         f"{args.readers} staff readers, {args.scans} scans of {args.images} images"
     )
     print(f"receipts returned       : {len(out['receipts'])} of {args.reports}")
-    print(
-        f"reports stored          : {total} (distinct keys {distinct}); replays answered with their first receipt: {out['replays_same_receipt']}"
-    )
+    print(f"reports stored          : {total} (distinct keys {distinct})")
+    print(f"replays                 : {out['replays_same_receipt']} answered with their first receipt")
     print(f"5xx answers             : {five}; client timeouts: {out['timeouts']}; statuses {out['statuses']}")
     st, rt = out["submit_times"], out["read_times"]
     print(
