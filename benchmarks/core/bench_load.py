@@ -81,6 +81,7 @@ async def run(base: str, token: str, intake: Path, reports: int, readers: int, s
     read_times: list[float] = []
     statuses: dict[int, int] = {}
     timeouts = 0
+    errors: list[str] = []
     done = asyncio.Event()
 
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout) as client:
@@ -93,6 +94,9 @@ async def run(base: str, token: str, intake: Path, reports: int, readers: int, s
                 response = await client.post("/api/reports", json=body, headers={"Idempotency-Key": f"bench-{i}"})
             except httpx.TimeoutException:
                 timeouts += 1
+                return ""
+            except httpx.TransportError:
+                errors.append(f"submission {i}")
                 return ""
             submit_times.append(time.perf_counter() - start)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
@@ -108,6 +112,9 @@ async def run(base: str, token: str, intake: Path, reports: int, readers: int, s
                     response = await client.get(paths[(k + n) % len(paths)], headers=staff)
                 except httpx.TimeoutException:
                     timeouts += 1
+                    continue
+                except httpx.TransportError as exc:  # e.g. a keep-alive connection closed under us
+                    errors.append(type(exc).__name__)
                     continue
                 read_times.append(time.perf_counter() - start)
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
@@ -150,6 +157,7 @@ async def run(base: str, token: str, intake: Path, reports: int, readers: int, s
         ),
         "statuses": statuses,
         "timeouts": timeouts,
+        "errors": errors,
         "submit_times": submit_times,
         "read_times": read_times,
         "wall": wall,
@@ -224,7 +232,7 @@ def main() -> None:
     print(f"receipts returned       : {len(out['receipts'])} of {args.reports}")
     print(f"reports stored          : {total} (distinct keys {distinct})")
     print(f"replays                 : {out['replays_same_receipt']} answered with their first receipt")
-    print(f"5xx answers             : {five}; client timeouts: {out['timeouts']}; statuses {out['statuses']}")
+    print(f"5xx answers             : {five}; client timeouts: {out['timeouts']}; connection errors: {out['errors'] or 0}; statuses {out['statuses']}")
     st, rt = out["submit_times"], out["read_times"]
     print(
         f"submission p50 / p95    : {statistics.median(st) if st else float('nan'):.2f} s / "
