@@ -232,7 +232,8 @@ def main() -> None:
     print(f"receipts returned       : {len(out['receipts'])} of {args.reports}")
     print(f"reports stored          : {total} (distinct keys {distinct})")
     print(f"replays                 : {out['replays_same_receipt']} answered with their first receipt")
-    print(f"5xx answers             : {five}; client timeouts: {out['timeouts']}; connection errors: {out['errors'] or 0}; statuses {out['statuses']}")
+    print(f"5xx answers             : {five}; client timeouts: {out['timeouts']}; statuses {out['statuses']}")
+    print(f"connection errors       : {len(out['errors'])} {sorted(set(out['errors']))[:5]}")
     st, rt = out["submit_times"], out["read_times"]
     print(
         f"submission p50 / p95    : {statistics.median(st) if st else float('nan'):.2f} s / "
