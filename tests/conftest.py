@@ -107,6 +107,8 @@ class _Backend:
         for child in self.data_dir.iterdir():
             if child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
+            elif child.name.startswith("audit-head"):  # the chain was emptied: so is its recorded head
+                child.unlink()
 
     def drop(self) -> None:
         db.reset_engine()

@@ -81,3 +81,81 @@ def test_cli_watch_shows_the_finished_job(heroes_db: Any, make_user: Any) -> Non
     assert result.exit_code == 0 and "Done" in result.output
     listing = CliRunner().invoke(cli, ["--user", name, "jobs", "list"])
     assert job_id[:8] in listing.output
+
+
+def test_a_crashed_worker_process_fails_its_job_and_the_pool_recovers(heroes_db: Any) -> None:
+    from heroes.core.settings import get_settings, set_settings
+
+    set_settings(get_settings().model_copy(update={"job_runner": "process", "job_workers": 1}))
+    jobs.set_runner(None)
+    owner = _owner("alice")
+    try:
+        crashed = jobs.wait(jobs.submit("core.selftest", {"crash": True}, owner), owner, timeout=60)
+        assert crashed.state == "failed" and crashed.error == jobs.WORKER_DIED and crashed.finished_at
+        after = jobs.wait(jobs.submit("core.selftest", {"steps": 2}, owner), owner, timeout=60)
+        assert after.state == "done", after.error  # a new pool replaced the broken one
+    finally:
+        jobs.set_runner(None)
+
+
+def test_a_running_job_without_heartbeat_is_reaped_with_reason_and_time(heroes_db: Any) -> None:
+    from datetime import timedelta
+
+    from heroes.core.db import session_scope, utcnow
+    from heroes.core.models import Job
+
+    old = utcnow() - timedelta(seconds=jobs.DEAD_AFTER_SECONDS + 5)
+    with session_scope() as session:
+        session.add(
+            Job(id="lost-job", kind="core.selftest", owner="alice", params={}, state="running", heartbeat_at=old)
+        )
+        session.add(
+            Job(id="alive-job", kind="core.selftest", owner="alice", params={}, state="running", heartbeat_at=utcnow())
+        )
+    assert jobs.reap_dead_jobs() == 1
+    lost = jobs.get("lost-job", _owner("alice"))
+    assert lost.state == "failed" and lost.error == jobs.WORKER_DIED and lost.finished_at
+    assert jobs.get("alive-job", _owner("alice")).state == "running"
+    assert jobs.DEAD_AFTER_SECONDS + 15 <= 60  # reaped within a minute (the reaper runs every 15 s)
+
+
+def test_running_job_can_be_cancelled_and_resumed(heroes_db: Any) -> None:
+    from heroes.core.settings import get_settings, set_settings
+
+    set_settings(get_settings().model_copy(update={"job_runner": "thread"}))
+    jobs.set_runner(None)
+    owner = _owner("alice")
+    try:
+        job_id = jobs.submit("core.selftest", {"steps": 200, "delay": 0.05}, owner)
+        for _ in range(100):
+            if jobs.get(job_id, owner).state == "running":
+                break
+            import time
+
+            time.sleep(0.05)
+        jobs.cancel(job_id, owner)
+        view = jobs.wait(job_id, owner, timeout=30)
+        assert view.state == "cancelled" and view.finished_at and view.done < 200
+        with pytest.raises(HeroesError, match="already ended"):
+            jobs.cancel(job_id, owner)
+        again = jobs.resume(job_id, owner)
+        jobs.cancel(again, owner)  # cancelled while queued or running: it stops either way
+        assert jobs.wait(again, owner, timeout=30).state == "cancelled"
+        with pytest.raises(PermissionDenied):
+            jobs.cancel(again, _owner("mallory"))
+    finally:
+        jobs.set_runner(None)
+
+
+def test_job_reads_are_audited(client: Any, login_as: Any) -> None:
+    from heroes.core import audit
+    from heroes.core.db import session_scope
+
+    name = login_as("caseworker")
+    job_id = jobs.submit("core.selftest", {"steps": 1}, name)
+    assert client.get(f"/jobs/{job_id}").status_code == 200
+    assert client.get(f"/api/jobs/{job_id}").json()["state"] == "done"
+    client.get("/api/jobs")
+    with session_scope() as session:
+        assert audit.count(session, "job.read", f"job:{job_id}") == 2
+        assert audit.count(session, "job.list") == 1

@@ -3,14 +3,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from heroes.grooming.rooms import RoomError, Rooms
+from heroes.grooming.rooms import QUIET_SECONDS, RoomError, Rooms
 
 from .conftest import GROOMING_CHAT
 
 
-def test_rooms_are_bounded_and_evict_the_least_recently_used():
+def test_rooms_are_bounded_and_evict_the_least_recently_used_quiet_room():
     rooms = Rooms(max_rooms=2)
     a, b = rooms.create(), rooms.create()
+    a.touched -= QUIET_SECONDS + 1
+    b.touched -= QUIET_SECONDS + 2
     rooms.get(a.id)  # a is now the most recent
     c = rooms.create()
     assert len(rooms) == 2
@@ -18,6 +20,16 @@ def test_rooms_are_bounded_and_evict_the_least_recently_used():
         rooms.get(b.id)
     assert err.value.status == 404
     assert rooms.get(a.id) and rooms.get(c.id)
+
+
+def test_a_burst_of_new_rooms_cannot_evict_live_conversations():
+    rooms = Rooms(max_rooms=5)
+    live = [rooms.create() for _ in range(5)]
+    for _ in range(50):  # someone asks for room after room
+        with pytest.raises(RoomError) as err:
+            rooms.create()
+        assert err.value.status == 503
+    assert all(rooms.get(r.id) for r in live)
 
 
 def test_room_message_limit_and_validation():

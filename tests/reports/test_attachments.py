@@ -10,7 +10,7 @@ from heroes.reports.attachments import (
     safe_filename,
 )
 
-from .imagegen import GPS_IFD, jpeg_with_gps, pdf_with_author, png_with_text
+from .imagegen import GPS_IFD, hostile_pdf, jpeg_with_gps, pdf_with_author, png_with_text
 
 
 def test_jpeg_exif_and_gps_are_gone() -> None:
@@ -38,15 +38,72 @@ def test_png_text_chunks_are_gone_and_transparency_kept() -> None:
     assert Image.open(io.BytesIO(clean.data)).mode == "RGBA"
 
 
-def test_pdf_metadata_removed_and_scripts_refused() -> None:
+def test_pdf_metadata_removed_and_scripts_removed() -> None:
     original = pdf_with_author()
     assert b"Jane Reporter" in original
     clean = check_attachment(original)
     assert clean.kind == "pdf"
     assert b"Jane Reporter" not in clean.data
     assert "document information" in clean.removed
-    with pytest.raises(AttachmentRefused, match="scripts"):
-        check_attachment(pdf_with_author(javascript=True))
+    scripted = check_attachment(pdf_with_author(javascript=True))
+    assert b"app.alert" not in scripted.data and b"/JavaScript" not in scripted.data
+    assert "actions" in scripted.removed
+
+
+def test_hostile_pdf_keeps_only_page_content_and_clean_images() -> None:
+    import pikepdf
+
+    original = hostile_pdf()
+    for marker in (b"Jane Reporter", b"GoToR", b"SubmitForm", b"/URI", b"PieceInfo", b"Exif", b"attacker.example"):
+        assert marker in original
+    clean = check_attachment(original)
+    for marker in (
+        b"Jane Reporter",
+        b"GoToR",
+        b"SubmitForm",
+        b"/URI",
+        b"/JavaScript",
+        b"PieceInfo",
+        b"/Annots",
+        b"/OpenAction",
+        b"/AA",
+        b"/EmbeddedFile",
+        b"/Metadata",
+        b"attacker.example",
+        b"tracker.example",
+        b"collect.example",
+    ):
+        assert marker not in clean.data, marker
+    assert {"annotations", "actions", "xmp", "piece info", "document information", "image metadata"} <= set(
+        clean.removed
+    )
+    with pikepdf.open(io.BytesIO(clean.data)) as pdf:
+        assert len(pdf.pages) == 1 and not pdf.attachments and not pdf.docinfo.keys()
+        page = pdf.pages[0]
+        assert set(page.obj.keys()) <= {"/Type", "/MediaBox", "/Resources", "/Contents", "/Parent"}
+        image = page.Resources.XObject.Im0
+        picture = pikepdf.PdfImage(image).as_pil_image()
+        assert picture.size == (32, 24)
+        assert not picture.getexif()
+        assert b"Exif" not in image.read_raw_bytes() and b"TestCam" not in image.read_raw_bytes()
+        # the page still shows the image: its content stream is kept as it was
+        assert page.Contents.read_bytes() == b"q 100 0 0 75 50 60 cm /Im0 Do Q"
+
+
+def test_pdf_image_pixel_bomb_refused_before_decoding() -> None:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    bomb = pikepdf.Stream(pdf, b"\x00" * 16)
+    bomb.Type, bomb.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    bomb.Width, bomb.Height, bomb.BitsPerComponent = 100_000, 100_000, 8
+    bomb.ColorSpace = pikepdf.Name.DeviceGray
+    pdf.pages[0].obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=bomb))
+    out = io.BytesIO()
+    pdf.save(out)
+    with pytest.raises(AttachmentRefused, match="too large"):
+        check_attachment(out.getvalue())
 
 
 def test_type_decided_by_content_not_name() -> None:

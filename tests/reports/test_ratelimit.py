@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from heroes.reports.ratelimit import Limit, MemoryStore, RateLimited, ReceiptThrottle
+from heroes.reports.ratelimit import MAX_SLOWDOWN, Limit, MemoryStore, RateLimited, ReceiptThrottle
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -20,11 +20,15 @@ def test_per_lookup_limit_blocks_then_expires() -> None:
     throttle.check("123456", T0 + timedelta(seconds=601))  # the window has passed
 
 
-def test_overall_limit_stops_spraying_across_lookups() -> None:
+def test_spraying_across_lookups_slows_wrong_codes_but_locks_nobody_out() -> None:
     throttle = ReceiptThrottle(MemoryStore(), per_lookup=Limit(5, 600), overall=Limit(10, 600))
-    for i in range(10):
+    assert throttle.slowdown(T0) == 0.0
+    for i in range(200):  # 200 wrong codes in a few minutes, each on another report
         lookup = f"{i:06d}"
         throttle.check(lookup, T0)
         throttle.failed(lookup, T0)
-    with pytest.raises(RateLimited):
-        throttle.check("999999", T0 + timedelta(seconds=1))
+    # no global lock: a reporter checking their own (untouched) lookup is not refused
+    throttle.check("999999", T0 + timedelta(seconds=1))
+    # but every further wrong code waits, more as the spray grows, within the cap
+    assert 0 < throttle.slowdown(T0 + timedelta(seconds=1)) <= MAX_SLOWDOWN
+    assert throttle.slowdown(T0 + timedelta(seconds=601)) == 0.0  # the window passed

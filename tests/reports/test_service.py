@@ -187,9 +187,13 @@ def test_a_bad_file_refuses_the_whole_submission(heroes_db: Settings) -> None:
 
 
 def test_idempotency_key_stores_once(heroes_db: Settings) -> None:
-    submit(FARM, idempotency_key="form-123")
-    with pytest.raises(service.DuplicateSubmission):
+    first = submit(FARM, idempotency_key="form-123")
+    with pytest.raises(service.DuplicateSubmission) as same:
         submit(FARM, idempotency_key="form-123")
+    assert same.value.receipt == first.receipt  # a retry of the same report gets its receipt again
+    with pytest.raises(service.DuplicateSubmission) as other:
+        submit(GROOMING, idempotency_key="form-123")
+    assert other.value.receipt is None  # other content under the key learns nothing
     with session_scope() as session:
         assert len(session.execute(select(Report)).all()) == 1
 

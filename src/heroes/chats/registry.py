@@ -39,7 +39,21 @@ def find_parser(path: Path, head: bytes | None = None) -> ChatParser | None:
 
 
 def parse_bytes(data: bytes, filename: str, fmt: str | None = None) -> list[Conversation]:
-    """Parse an export; `fmt` names a parser, otherwise the format is recognised."""
+    """Parse an export; `fmt` names a parser, otherwise the format is recognised.
+
+    Hostile or broken files (nested 100,000 deep, fields of the wrong type) are a ParseError
+    naming the problem, never a crash."""
+    try:
+        return _parse_bytes(data, filename, fmt)
+    except RecursionError:
+        raise ParseError(f"{filename}: nested too deeply to be read") from None
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        if isinstance(exc, ParseError):
+            raise
+        raise ParseError(f"{filename}: the structure is not a chat export ({type(exc).__name__})") from None
+
+
+def _parse_bytes(data: bytes, filename: str, fmt: str | None = None) -> list[Conversation]:
     known = {c.name: c for c in parsers(bytes_only=True)}
     if fmt is not None:
         if fmt not in known:

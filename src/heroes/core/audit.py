@@ -1,39 +1,107 @@
 """The append-only, tamper-evident audit log.
 
-Each entry stores the SHA-256 of the entry before it and a hash over its own fields, so editing or
-deleting any row breaks the chain at that row. Entries carry ids and actions, never personal data
-(no IP addresses, no report text).
+Each entry stores the hash of the entry before it and an HMAC-SHA-256 over its own fields, keyed
+with a secret kept outside the database (`audit.key` in the data folder, or HEROES_AUDIT_KEY), so
+editing or deleting any row breaks the chain at that row and someone with only the database cannot
+recompute it. After every transaction that appended entries, the head (last id and hash) is written
+to a file outside the database (`audit-head.json`), so deleting the newest entries is caught too.
+Entries carry ids and actions, never personal data (no IP addresses, no report text).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from heroes.core.db import utcnow
 from heroes.core.models import AuditEntry
+from heroes.core.settings import get_settings
 
 GENESIS = "0" * 64
+HEAD_FILE = "audit-head.json"
+_PENDING_HEAD = "heroes_audit_head"
 
 
 def _timestamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _payload(prev_hash: str, at: datetime, actor: str, action: str, target: str | None, details: str) -> bytes:
+    return json.dumps(
+        [prev_hash, _timestamp(at), actor, action, target, details], ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+
+
 def entry_digest(prev_hash: str, at: datetime, actor: str, action: str, target: str | None, details: str) -> str:
-    payload = json.dumps(
-        [prev_hash, _timestamp(at), actor, action, target, details],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """The keyed digest of an entry (HMAC-SHA-256 with the audit key)."""
+    key = get_settings().audit_secret.encode()
+    return hmac.new(key, _payload(prev_hash, at, actor, action, target, details), hashlib.sha256).hexdigest()
+
+
+def _legacy_digest(prev_hash: str, at: datetime, actor: str, action: str, target: str | None, details: str) -> str:
+    """Entries written before the chain was keyed: plain SHA-256 (accepted only before the first keyed one)."""
+    return hashlib.sha256(_payload(prev_hash, at, actor, action, target, details)).hexdigest()
+
+
+# --- the head, kept outside the database ----------------------------------------------------
+
+
+def head_path() -> Path:
+    settings = get_settings()
+    return settings.audit_head_file or settings.ensure_data_dir() / HEAD_FILE
+
+
+def read_head() -> dict[str, Any] | None:
+    try:
+        data = json.loads(head_path().read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "id" in data and "hash" in data else None
+
+
+def write_head(entry_id: int, entry_hash: str) -> None:
+    """Move the head forward (never back), atomically, under a file lock shared by every process."""
+    path = head_path()
+    lock = path.with_name(path.name + ".lock")
+    descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        current = read_head()
+        if current is not None and int(current["id"]) >= entry_id:
+            return
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump({"id": entry_id, "hash": entry_hash, "at": _timestamp(utcnow())}, handle)
+        os.replace(tmp, path)
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        os.close(descriptor)
+
+
+@event.listens_for(Session, "after_commit")
+def _head_after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING_HEAD, None)
+    if pending is not None:
+        with contextlib.suppress(OSError):  # the log itself is committed; verify reports a stale head
+            write_head(*pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _head_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_HEAD, None)
 
 
 def _lock_chain(session: Session) -> None:
@@ -49,12 +117,16 @@ def record(
     action: str,
     target: str | None = None,
     details: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction (it commits or rolls back with the work)."""
+    """Append one entry in the caller's transaction (it commits or rolls back with the work).
+
+    `at` lets anonymous actions be recorded at coarse precision (the day); the chain's order is
+    its ids, not its times."""
     _lock_chain(session)
     last = session.execute(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)).scalar_one_or_none()
     prev_hash = last or GENESIS
-    at = utcnow()
+    at = at or utcnow()
     details_text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
     entry = AuditEntry(
         at=at,
@@ -67,6 +139,7 @@ def record(
     )
     session.add(entry)
     session.flush()
+    session.info[_PENDING_HEAD] = (entry.id, entry.entry_hash)
     return entry
 
 
@@ -94,9 +167,14 @@ def _entries(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
 
 
 def verify(session: Session) -> VerifyResult:
-    """Walk the chain from the first entry; name the first entry whose link is broken."""
+    """Walk the chain from the first entry; name the first entry whose link is broken, then check
+    that the newest entry recorded outside the database is still there, unchanged."""
     expected_prev = GENESIS
     count = 0
+    keyed_seen = False
+    last_id = 0
+    head = read_head()
+    head_found = head is None
     for entry in _entries(session):
         count += 1
         if entry.prev_hash != expected_prev:
@@ -107,10 +185,23 @@ def verify(session: Session) -> VerifyResult:
                 entry.id,
                 "the entry before it was changed or deleted (previous-hash link does not match)",
             )
-        digest = entry_digest(entry.prev_hash, entry.at, entry.actor, entry.action, entry.target, entry.details)
-        if digest != entry.entry_hash:
-            return VerifyResult(False, count, expected_prev, entry.id, "this entry was edited")
+        fields = (entry.prev_hash, entry.at, entry.actor, entry.action, entry.target, entry.details)
+        if hmac.compare_digest(entry_digest(*fields), entry.entry_hash):
+            keyed_seen = True
+        elif keyed_seen or not hmac.compare_digest(_legacy_digest(*fields), entry.entry_hash):
+            return VerifyResult(
+                False, count, expected_prev, entry.id, "this entry was edited (or the chain recomputed)"
+            )
+        if head is not None and entry.id == int(head["id"]):
+            if entry.entry_hash != head["hash"]:
+                return VerifyResult(False, count, expected_prev, entry.id, "the recorded head was rewritten")
+            head_found = True
         expected_prev = entry.entry_hash
+        last_id = entry.id
+    if not head_found:
+        assert head is not None
+        reason = f"entries up to {head['id']} were recorded, the log ends at {last_id}: the newest were deleted"
+        return VerifyResult(False, count, expected_prev, last_id + 1, reason)
     return VerifyResult(True, count, expected_prev)
 
 

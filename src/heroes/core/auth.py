@@ -7,6 +7,7 @@ touches protected data calls `cli_principal`; both check the single table in per
 from __future__ import annotations
 
 import contextvars
+import functools
 import hashlib
 import hmac
 import secrets
@@ -17,13 +18,14 @@ from typing import Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import HTTPException, Request
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from heroes.core import audit
-from heroes.core.db import session_scope, utcnow
+from heroes.core.db import read_scope, session_scope, utcnow
 from heroes.core.errors import HeroesError, PermissionDenied
-from heroes.core.models import ApiToken, User
+from heroes.core.models import ApiToken, User, UserSession
 from heroes.core.permissions import allowed, staff_roles
 from heroes.core.settings import get_settings
 
@@ -32,6 +34,7 @@ _DUMMY_HASH = _hasher.hash("timing-equaliser")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 MIN_PASSWORD_LENGTH = 10
 SESSION_COOKIE = "heroes_session"
+SESSION_HOURS = 8
 DENIED_HEADER = "X-Heroes-Denied"  # marks a refusal by the permission table (not by CSRF or a rule)
 
 
@@ -64,9 +67,23 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_strength(password: str) -> None:
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords of public breaches, shipped inside the zxcvbn package."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(p.lower() for p in FREQUENCY_LISTS["passwords"])
+
+
+def check_password_strength(password: str, username: str | None = None) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise HeroesError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    lowered = password.lower()
+    if lowered in common_passwords() or len(set(lowered)) < 4 or (username and username.lower() in lowered):
+        raise HeroesError(
+            "This password is too easy to guess: it is on the list of common and breached passwords, "
+            "repeats a few characters or contains the username. Choose a longer, unusual one."
+        )
 
 
 def create_user(session: Session, username: str, password: str, role: str, actor: str = "system") -> User:
@@ -75,7 +92,7 @@ def create_user(session: Session, username: str, password: str, role: str, actor
         raise HeroesError(f"Unknown role {role!r}; choose one of: {', '.join(staff_roles())}.")
     if not username or len(username) > 80 or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise HeroesError("A username is 1 to 80 letters, digits, dots, dashes or underscores.")
-    check_password_strength(password)
+    check_password_strength(password, username)
     if session.execute(select(User).where(User.username == username)).scalar_one_or_none():
         raise HeroesError(f"A user named {username!r} already exists.")
     user = User(username=username, role=role, password_hash=hash_password(password), active=True)
@@ -86,9 +103,47 @@ def create_user(session: Session, username: str, password: str, role: str, actor
 
 
 def set_password(session: Session, user: User, password: str, actor: str) -> None:
-    check_password_strength(password)
+    """A new password ends every session of the account (a copied cookie dies with the old one)."""
+    check_password_strength(password, user.username)
     user.password_hash = hash_password(password)
+    revoke_sessions(session, user.id)
     audit.record(session, actor, "user.password", f"user:{user.id}")
+
+
+def set_active(session: Session, user: User, active: bool, actor: str) -> None:
+    user.active = active
+    if not active:
+        revoke_sessions(session, user.id)
+    audit.record(session, actor, "user.activate" if active else "user.deactivate", f"user:{user.id}")
+
+
+# --- server-side sessions ------------------------------------------------------------------
+
+
+def start_session(session: Session, user: User) -> str:
+    """A new sign-in session; the returned id goes into the (signed) cookie, its hash into the table."""
+    sid = secrets.token_urlsafe(32)
+    now = utcnow()
+    expires = now + timedelta(hours=SESSION_HOURS)
+    session.add(UserSession(id=_token_digest(sid), user_id=user.id, created_at=now, expires_at=expires))
+    return sid
+
+
+def end_session(session: Session, sid: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.id == _token_digest(sid)))
+
+
+def revoke_sessions(session: Session, user_id: int) -> int:
+    result = session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _user_for_session(session: Session, sid: str) -> User | None:
+    row = session.get(UserSession, _token_digest(sid))
+    if row is None or row.expires_at <= utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
 
 
 class LoginThrottled(HeroesError):
@@ -97,15 +152,22 @@ class LoginThrottled(HeroesError):
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """Check a password; failures and successes are audited and failures throttled per account.
+    """Check a password; failures and successes are audited and failures throttled.
 
-    Throttling is per account, not per address: reporters' and staff's addresses are never kept.
+    Throttling is per account and overall, never per address (no address is ever kept): an account
+    is blocked after `login_max_failures` failures in the window; when the whole server sees more
+    than `login_max_failures_overall` failures (password spraying across accounts), any account
+    with a recent failure gets no second try until the window passes, while accounts nobody has
+    mistyped still sign in.
     """
     settings = get_settings()
     username = username.strip()[:80]
     since = utcnow() - timedelta(seconds=settings.login_window_seconds)
     failures = audit.count(session, "auth.login_failed", f"username:{username}", since)
-    if failures >= settings.login_max_failures:
+    spraying = failures > 0 and audit.count(session, "auth.login_failed", None, since) >= (
+        settings.login_max_failures_overall
+    )
+    if failures >= settings.login_max_failures or spraying:
         audit.record(session, username or "unknown", "auth.login_throttled", f"username:{username}")
         raise LoginThrottled(max(1, settings.login_window_seconds // 60))
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
@@ -164,31 +226,40 @@ def csrf_token(request: Request) -> str:
 
 
 def principal_from_request(request: Request) -> Principal:
+    """Who is asking. Blocking (a database read): call it from a worker thread, as Require does."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     principal = ANONYMOUS
     header = request.headers.get("authorization", "")
     bearer = header.lower().startswith("bearer ")
-    uid = request.session.get("uid") if "session" in request.scope else None
-    if not bearer and not uid:
-        # Most public visitors carry no credentials: no database round trip (on SQLite, no write lock).
+    sid = request.session.get("sid") if "session" in request.scope else None
+    if not bearer and not sid:
+        # Most public visitors carry no credentials: no database round trip.
         request.state.principal = principal
         return principal
-    with session_scope() as session:
+    with read_scope() as session:  # a read: never waits for (or holds) SQLite's write lock
         if bearer:
             user = _user_for_token(session, header[7:].strip())
             if user is None:
                 raise HTTPException(401, "Invalid or revoked API token.", {"WWW-Authenticate": "Bearer"})
             principal = Principal(user.role, user.username, user.id, "token")
         else:
-            user = session.get(User, uid)
-            if user is not None and user.active:
+            user = _user_for_session(session, str(sid))
+            if user is not None:
                 principal = Principal(user.role, user.username, user.id, "session")
-            else:
+            else:  # signed out, password changed, deactivated or expired: the cookie is dead
+                lang = request.session.get("lang")
                 request.session.clear()
+                if lang:
+                    request.session["lang"] = lang
     request.state.principal = principal
     return principal
+
+
+def form_csrf_ok(request: Request, given: str) -> bool:
+    expected = request.session.get("csrf")
+    return bool(expected and given and hmac.compare_digest(str(expected), given))
 
 
 async def _check_csrf(request: Request, principal: Principal) -> None:
@@ -218,7 +289,9 @@ class Require:
         return f"Require({self.permission!r})"
 
     async def __call__(self, request: Request) -> Principal:
-        principal = principal_from_request(request)
+        # The lookup blocks on the database: in the thread pool, never on the event loop (a
+        # writer holding SQLite's lock may need the loop to finish and commit).
+        principal = await run_in_threadpool(principal_from_request, request)
         await _check_csrf(request, principal)
         if principal.can(self.permission):
             return principal

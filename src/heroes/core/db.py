@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path as FilePath
@@ -13,6 +14,7 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from heroes.core.errors import HeroesError
 from heroes.core.settings import get_settings, on_change
 
 NAMING = {
@@ -49,8 +51,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class DatabaseBusy(HeroesError):
+    def __init__(self) -> None:
+        super().__init__("The server is very busy right now. Nothing was saved; please send it again.", 503)
+
+
 _engine: Engine | None = None
 _sessionmaker: sessionmaker[Session] | None = None
+_read_sessionmaker: sessionmaker[Session] | None = None
+READONLY_OPTION = "heroes_readonly"
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -63,36 +72,85 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # WAL keeps the file consistent; fsync per checkpoint
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={get_settings().db_busy_timeout * 1000}")
         cursor.close()
+        private_files(get_settings().data_dir)  # the WAL and shm files appear with the first connection
+
+    # SQLite has one writer at a time. Writers of this process queue on a semaphore (asleep, in
+    # order of arrival, without the GIL) instead of all polling the file lock: under a burst the
+    # busy handler's back-off otherwise starves some writers past any timeout. Other processes
+    # (job workers) still meet at the file lock, with busy_timeout.
+    gate = threading.Semaphore(1)
+    timeout = get_settings().db_busy_timeout
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only sessions (principal lookups, /healthz, pages that only read) never queue for
+        # the write lock: WAL lets them read a snapshot while one writer works.
+        if connection.get_execution_options().get(READONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+            return
+        if not gate.acquire(timeout=timeout):
+            raise DatabaseBusy()
+        connection.info["heroes_gate"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            connection.info.pop("heroes_gate", None)
+            gate.release()
+            raise
+
+    def _release(connection: Any) -> None:
+        if connection.info.pop("heroes_gate", False):
+            gate.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
 
 
 def get_engine() -> Engine:
-    global _engine, _sessionmaker
+    global _engine, _sessionmaker, _read_sessionmaker
     if _engine is None:
         settings = get_settings()
         url = settings.resolved_database_url
+        # Sized for bursts: as many connections as the web server's thread pool has threads, and
+        # a wait for a free one (or for SQLite's write lock) well beyond a burst's length.
+        pool = {
+            "pool_size": settings.db_pool_size,
+            "max_overflow": settings.db_max_overflow,
+            "pool_timeout": settings.db_busy_timeout,
+        }
         if url.startswith("sqlite"):
             settings.ensure_data_dir()
-            _engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            connect = {"check_same_thread": False, "timeout": settings.db_busy_timeout}
+            _engine = create_engine(url, connect_args=connect, **pool)
             _configure_sqlite(_engine)
         else:
-            _engine = create_engine(url, pool_pre_ping=True)
+            _engine = create_engine(url, pool_pre_ping=True, **pool)
         _sessionmaker = sessionmaker(bind=_engine, expire_on_commit=False)
+        readonly = _engine.execution_options(**{READONLY_OPTION: True})
+        _read_sessionmaker = sessionmaker(bind=readonly, expire_on_commit=False)
     return _engine
+
+
+def private_files(folder: FilePath) -> None:
+    """The database, its WAL and key files readable by the server's account only (0600)."""
+    import os
+
+    for path in folder.glob("*"):
+        if path.is_file() and path.stat().st_mode & 0o077:
+            with contextlib.suppress(OSError):
+                os.chmod(path, 0o600)
 
 
 @on_change  # new settings may name another database
 def reset_engine() -> None:
-    global _engine, _sessionmaker
+    global _engine, _sessionmaker, _read_sessionmaker
     if _engine is not None:
         _engine.dispose()
     _engine = None
     _sessionmaker = None
+    _read_sessionmaker = None
 
 
 def new_session() -> Session:
@@ -115,14 +173,34 @@ def session_scope() -> Iterator[Session]:
         session.close()
 
 
+@contextlib.contextmanager
+def read_scope() -> Iterator[Session]:
+    """A read-only transaction: never takes SQLite's write lock; anything written is refused."""
+    get_engine()
+    assert _read_sessionmaker is not None
+    session = _read_sessionmaker()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
 def get_db() -> Iterator[Session]:
     with session_scope() as session:
+        yield session
+
+
+def get_read_db() -> Iterator[Session]:
+    with read_scope() as session:
         yield session
 
 
 # scope="function": commit when the route returns, before the answer leaves, so a page loaded right
 # after a change always sees it.
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
+# For routes that only read (and audit nothing): no write lock, no commit.
+ReadDbSession = Annotated[Session, Depends(get_read_db, scope="function")]
 
 # Ids in paths and queries: bounded so an out-of-range number is a 422, not a database error.
 MAX_DB_ID = 2**31 - 1

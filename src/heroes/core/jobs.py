@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import timedelta
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,13 +23,15 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from heroes.core import audit
-from heroes.core.db import session_scope, utcnow
+from heroes.core.db import read_scope, session_scope, utcnow
 from heroes.core.errors import HeroesError, NotFoundError, PermissionDenied
 from heroes.core.models import Job
 from heroes.core.settings import Settings, get_settings, set_settings
 
 log = logging.getLogger(__name__)
-FINISHED = frozenset({"done", "failed", "interrupted"})
+FINISHED = frozenset({"done", "failed", "interrupted", "cancelled"})
+HEARTBEAT_SECONDS = 10.0  # a running job's worker writes a heartbeat this often
+DEAD_AFTER_SECONDS = 45.0  # a running job without a heartbeat for this long lost its worker
 
 Handler = Callable[[dict[str, Any], "Progress"], dict[str, Any]]
 _handlers: dict[str, Handler] = {}
@@ -58,8 +63,15 @@ def workdir(job_id: str) -> Path:
     return path
 
 
+class JobCancelled(Exception):
+    """Raised inside a handler (at its next progress report) when someone cancelled the job."""
+
+
 class Progress:
-    """Handed to a job handler: report progress (stored at most twice a second) and find files."""
+    """Handed to a job handler: report progress (stored at most twice a second) and find files.
+
+    A report is also the moment a cancelled job stops: `update` raises JobCancelled.
+    """
 
     def __init__(self, job_id: str, min_interval: float = 0.5) -> None:
         self.job_id = job_id
@@ -77,40 +89,109 @@ class Progress:
             if job is None:
                 return
             job.done = done
+            job.heartbeat_at = utcnow()
             if total is not None:
                 job.total = total
             if message is not None:
                 job.message = message[:500]
+            cancelled = job.cancel_requested
+        if cancelled:
+            raise JobCancelled()
+
+
+def _heartbeat(job_id: str, stop: threading.Event) -> None:
+    """Beats while the handler works, even through long steps without progress reports; when the
+    worker process dies the beats stop and `reap_dead_jobs` marks the job failed."""
+    while not stop.wait(HEARTBEAT_SECONDS):
+        try:
+            with session_scope() as session:
+                job = session.get(Job, job_id)
+                if job is not None and job.state == "running":
+                    job.heartbeat_at = utcnow()
+        except Exception:  # a missed beat is not fatal; a dead worker stops beating anyway
+            log.warning("job %s: heartbeat not written", job_id)
 
 
 def _run(job_id: str) -> None:
     with session_scope() as session:
         job = session.get(Job, job_id)
-        if job is None:
+        if job is None or job.state != "queued":
+            return  # cancelled while it waited, or already taken
+        if job.cancel_requested:
+            _finish(session, job, "cancelled", None, "Cancelled before it started.")
             return
         job.state = "running"
-        job.started_at = utcnow()
+        job.started_at = job.heartbeat_at = utcnow()
         kind, params = job.kind, dict(job.params)
     progress = Progress(job_id)
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(job_id, stop), daemon=True)
+    beat.start()
     try:
         result = handler_for(kind)(params, progress)
         state, error = "done", None
+    except JobCancelled:
+        result, state, error = None, "cancelled", "Cancelled while it ran; start it again to resume."
     except HeroesError as exc:
         result, state, error = None, "failed", exc.message
     except Exception as exc:  # a job must never take the runner down with it
         log.error("job %s failed:\n%s", job_id, traceback.format_exc())
         result, state, error = None, "failed", f"Internal error ({type(exc).__name__}). The log has the details."
+    finally:
+        stop.set()
     with session_scope() as session:
         job = session.get(Job, job_id)
         if job is None:
             return
-        job.state = state
-        job.error = error
-        job.result = result
-        job.finished_at = utcnow()
-        if state == "done" and job.total is not None:
-            job.done = job.total
-        audit.record(session, job.owner, f"job.{state}", f"job:{job_id}", {"kind": kind})
+        _finish(session, job, state, result, error)
+
+
+def _finish(session: Any, job: Job, state: str, result: dict[str, Any] | None, error: str | None) -> None:
+    """A job's end: state, reason and time, in one audited write."""
+    job.state = state
+    job.error = error
+    job.result = result
+    job.finished_at = utcnow()
+    if state == "done" and job.total is not None:
+        job.done = job.total
+    details = {"kind": job.kind} | ({"reason": error[:200]} if error else {})
+    audit.record(session, job.owner, f"job.{state}", f"job:{job.id}", details)
+
+
+def _fail_lost(job_id: str, reason: str) -> None:
+    with session_scope() as session:
+        job = session.get(Job, job_id)
+        if job is not None and job.state not in FINISHED:
+            _finish(session, job, "failed", None, reason)
+
+
+WORKER_DIED = "The worker running this job stopped (it crashed or was killed). Start the job again to resume."
+
+
+def reap_dead_jobs(stale_after: float = DEAD_AFTER_SECONDS) -> int:
+    """Running jobs whose worker stopped beating are marked failed, with the reason and the time."""
+    limit = utcnow() - timedelta(seconds=stale_after)
+    with session_scope() as session:
+        running = session.execute(select(Job).where(Job.state == "running")).scalars().all()
+        dead = [job for job in running if (job.heartbeat_at or job.started_at or job.created_at) < limit]
+        for job in dead:
+            _finish(session, job, "failed", None, WORKER_DIED)
+        return len(dead)
+
+
+def start_reaper(interval: float = 15.0) -> threading.Event:
+    """A daemon thread that runs `reap_dead_jobs` every `interval` seconds; set the event to stop it."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(interval):
+            try:
+                reap_dead_jobs()
+            except Exception:
+                log.warning("dead-job check failed:\n%s", traceback.format_exc())
+
+    threading.Thread(target=loop, name="heroes-job-reaper", daemon=True).start()
+    return stop
 
 
 def _run_in_worker(settings_json: str, job_id: str) -> None:
@@ -135,15 +216,34 @@ class InlineRunner:
 
 
 class PoolRunner:
-    def __init__(self, executor: Executor, pass_settings: bool) -> None:
+    def __init__(self, executor: Executor, pass_settings: bool, make: Callable[[], Executor] | None = None) -> None:
         self._executor = executor
         self._pass_settings = pass_settings
+        self._make = make
+        self._lock = threading.Lock()
+
+    def _submit(self, job_id: str) -> Future[None]:
+        if self._pass_settings:
+            return self._executor.submit(_run_in_worker, get_settings().model_dump_json(), job_id)
+        return self._executor.submit(_run, job_id)
 
     def start(self, job_id: str) -> None:
-        if self._pass_settings:
-            self._executor.submit(_run_in_worker, get_settings().model_dump_json(), job_id)
-        else:
-            self._executor.submit(_run, job_id)
+        with self._lock:
+            try:
+                future = self._submit(job_id)
+            except BrokenProcessPool:
+                # A worker died earlier (killed, out of memory): the pool refuses work until replaced.
+                if self._make is None:
+                    raise
+                self._executor = self._make()
+                future = self._submit(job_id)
+        future.add_done_callback(lambda done: self._finished(job_id, done))
+
+    def _finished(self, job_id: str, future: Future[None]) -> None:
+        if future.cancelled():
+            _fail_lost(job_id, "The job was dropped before it started (the server was stopping). Start it again.")
+        elif future.exception() is not None:
+            _fail_lost(job_id, WORKER_DIED)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -165,8 +265,12 @@ def get_runner() -> Runner:
 
             _runner = RayRunner(settings.ray_address)
         else:
-            executor = ProcessPoolExecutor(settings.job_workers, mp_context=get_context("spawn"))
-            _runner = PoolRunner(executor, pass_settings=True)
+            workers = settings.job_workers
+
+            def make() -> Executor:
+                return ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+
+            _runner = PoolRunner(make(), pass_settings=True, make=make)
     return _runner
 
 
@@ -193,6 +297,7 @@ class JobView:
     error: str | None
     created_at: str
     finished: bool
+    finished_at: str | None = None
 
     @property
     def percent(self) -> int | None:
@@ -218,6 +323,7 @@ def view(job: Job) -> JobView:
         job.error,
         job.created_at.isoformat(),
         job.state in FINISHED,
+        job.finished_at.isoformat() if job.finished_at else None,
     )
 
 
@@ -238,18 +344,55 @@ def submit(kind: str, params: dict[str, Any], owner: Any, prepare: Callable[[Pat
     return job_id
 
 
-def _may_see(job: Job, principal: Any) -> bool:
-    can = getattr(principal, "can", None)
-    return bool(job.owner == getattr(principal, "actor", principal) or (can and can("jobs:all")))
-
-
-def get(job_id: str, principal: Any) -> JobView:
+def cancel(job_id: str, principal: Any) -> JobView:
+    """Stop a job: a queued one at once, a running one at its next progress report."""
     with session_scope() as session:
         job = session.get(Job, job_id)
         if job is None:
             raise NotFoundError(f"No job {job_id!r}.")
         if not _may_see(job, principal):
             raise PermissionDenied("This job belongs to someone else.")
+        if job.state in FINISHED:
+            raise HeroesError("This job has already ended.", status_code=409)
+        job.cancel_requested = True
+        actor = getattr(principal, "actor", str(principal))
+        audit.record(session, actor, "job.cancel", f"job:{job_id}", {"kind": job.kind})
+        if job.state == "queued":
+            _finish(session, job, "cancelled", None, "Cancelled before it started.")
+        return view(job)
+
+
+def resume(job_id: str, principal: Any) -> str:
+    """Start a failed, cancelled or interrupted job again; handlers that keep a checkpoint in their
+    work folder (``resume_from``) take over what the old job had finished."""
+    with session_scope() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise NotFoundError(f"No job {job_id!r}.")
+        if not _may_see(job, principal):
+            raise PermissionDenied("This job belongs to someone else.")
+        if job.state not in ("failed", "cancelled", "interrupted"):
+            raise HeroesError("Only a failed, cancelled or interrupted job can be started again.", status_code=409)
+        kind, params, owner = job.kind, dict(job.params), job.owner
+    params["resume_from"] = job_id
+    return submit(kind, params, owner)
+
+
+def _may_see(job: Job, principal: Any) -> bool:
+    can = getattr(principal, "can", None)
+    return bool(job.owner == getattr(principal, "actor", principal) or (can and can("jobs:all")))
+
+
+def get(job_id: str, principal: Any, audited: bool = False) -> JobView:
+    """One job; `audited` records the read (pages and the API; not the progress poll)."""
+    with session_scope() if audited else read_scope() as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            raise NotFoundError(f"No job {job_id!r}.")
+        if not _may_see(job, principal):
+            raise PermissionDenied("This job belongs to someone else.")
+        if audited:
+            audit.record(session, getattr(principal, "actor", str(principal)), "job.read", f"job:{job_id}")
         return view(job)
 
 
@@ -259,6 +402,11 @@ def list_jobs(principal: Any, limit: int = 100) -> list[JobView]:
         if not getattr(principal, "can", lambda _p: False)("jobs:all"):
             query = query.where(Job.owner == principal.actor)
         return [view(job) for job in session.execute(query).scalars()]
+
+
+def audit_list(principal: Any) -> None:
+    with session_scope() as session:
+        audit.record(session, getattr(principal, "actor", str(principal)), "job.list")
 
 
 def output_path(job_id: str, principal: Any) -> Path:
@@ -302,6 +450,10 @@ def selftest(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     steps = int(params.get("steps", 10))
     if params.get("fail"):
         raise HeroesError("Self-test asked to fail.")
+    if params.get("crash"):  # the worker process dies: the runner must notice
+        import os
+
+        os._exit(3)
     for step in range(steps):
         time.sleep(float(params.get("delay", 0.0)))
         progress.update(step + 1, steps, f"step {step + 1}")

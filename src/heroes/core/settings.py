@@ -21,15 +21,30 @@ class Settings(BaseSettings):
     encryption_key: str | None = Field(
         default=None, description="Fernet key for data at rest; generated into the data folder when unset."
     )
+    audit_key: str | None = Field(
+        default=None, description="Keys the audit chain (HMAC); generated into the data folder when unset."
+    )
+    audit_head_file: Path | None = Field(
+        default=None, description="Where the audit chain's head is written; <data_dir>/audit-head.json when unset."
+    )
     job_runner: Literal["process", "inline", "thread", "ray"] = "process"
     job_workers: int = 2
     ray_address: str | None = Field(
         default=None, description="Ray cluster for HEROES_JOB_RUNNER=ray (e.g. head:6379); a local Ray when empty."
     )
+    cpu_workers: int = Field(default=2, description="Worker processes for CPU-heavy web requests (analysis, imports).")
+    cpu_budget_seconds: float = Field(default=30.0, description="Longest CPU-heavy work a web request may start.")
     default_language: str = "en"
     https_only_cookies: bool = False
     login_max_failures: int = 5
     login_window_seconds: int = 900
+    login_max_failures_overall: int = Field(
+        default=50, description="Failed sign-ins across all accounts in the window that mean password spraying."
+    )
+    web_threads: int = Field(default=400, description="Threads for sync routes (most wait on the database).")
+    db_pool_size: int = Field(default=20, description="Database connections kept open (per process).")
+    db_max_overflow: int = Field(default=30, description="Extra connections allowed during a burst.")
+    db_busy_timeout: int = Field(default=60, description="Seconds to wait for a connection or SQLite's write lock.")
     media_roots: str | None = Field(
         default=None,
         description="Server folders the media tool may scan, os.pathsep-separated; <data_dir>/media-intake when unset.",
@@ -47,19 +62,23 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'heroes.db').resolve()}"
 
     def ensure_data_dir(self) -> Path:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.data_dir.exists():
+            self.data_dir.mkdir(parents=True, mode=0o700)
         return self.data_dir
 
     def _secret_file(self, name: str, make: str) -> str:
         path = self.ensure_data_dir() / name
         if not path.exists():
-            path.write_text(make)
-            path.chmod(0o600)
+            write_private(path, make)
         return path.read_text().strip()
 
     @property
     def session_secret(self) -> str:
         return self.secret_key or self._secret_file("session.key", secrets.token_urlsafe(48))
+
+    @property
+    def audit_secret(self) -> str:
+        return self.audit_key or self._secret_file("audit.key", secrets.token_urlsafe(48))
 
     @property
     def fernet_key(self) -> str:
@@ -68,6 +87,16 @@ class Settings(BaseSettings):
         from cryptography.fernet import Fernet
 
         return self._secret_file("encryption.key", Fernet.generate_key().decode())
+
+
+def write_private(path: Path, text: str) -> None:
+    """Create or replace a file readable by its owner only (0600 from the first byte)."""
+    import os
+
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)
 
 
 _override: Settings | None = None

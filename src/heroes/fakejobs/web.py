@@ -18,6 +18,7 @@ from heroes.core.auth import Principal, Require
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 from heroes.core.permissions import PUBLIC
+from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 from heroes.fakejobs.batch import FORMATS
 from heroes.fakejobs.engine import AdError, Verdict, check
@@ -27,6 +28,7 @@ from heroes.fakejobs.numbers import DECIMAL_COMMA, format_number, format_percent
 BATCH = "fakejobs:batch"
 MAX_AD = 200_000  # a whole posting with its company profile; longer input is refused with a message
 MAX_UPLOAD = 50 * 1024 * 1024
+body_limit("/fakejobs/batch", MAX_UPLOAD + 1024 * 1024)
 
 router = APIRouter()
 Public = Annotated[Principal, Depends(Require(PUBLIC))]
@@ -202,11 +204,11 @@ def batch_form(request: Request, user: Staff) -> Response:
 
 
 @router.post("/fakejobs/batch", include_in_schema=False)
-async def batch_submit(user: Staff, file: Annotated[UploadFile, File()]) -> Response:
+def batch_submit(user: Staff, file: Annotated[UploadFile, File()]) -> Response:
     name = Path(file.filename or "").name
     if Path(name).suffix.lower() not in FORMATS:
         raise HeroesError(_("Upload a .jsonl or .csv file."))
-    data = await file.read(MAX_UPLOAD + 1)
+    data = file.file.read(MAX_UPLOAD + 1)  # sync route: the thread pool, not the event loop
     if len(data) > MAX_UPLOAD:
         raise HeroesError(_("The file is larger than %(n)d MB.", n=MAX_UPLOAD // 2**20), 413)
     if not data.strip():

@@ -23,6 +23,7 @@ MAX_ROOMS = 50
 MAX_MESSAGES = 300
 MAX_TEXT = 500
 IDLE_SECONDS = 30 * 60
+QUIET_SECONDS = 5 * 60  # a room unused this long, with nobody listening, may be replaced when full
 QUEUE_SIZE = 100
 SIDES = ("adult", "child")
 
@@ -83,8 +84,18 @@ class Rooms:
 
     def create(self) -> Room:
         self._expire()
-        while len(self._rooms) >= self.max_rooms:
-            self._drop(next(iter(self._rooms)))  # the least recently used room goes
+        if len(self._rooms) >= self.max_rooms:
+            # Only a quiet room (nobody listening, nothing said for a while) may make way: a burst
+            # of new rooms must never end the conversations people are having.
+            now = time.monotonic()
+            quiet = [
+                rid
+                for rid, r in self._rooms.items()
+                if now - r.touched > QUIET_SECONDS and not any(r.listeners.values())
+            ]
+            if not quiet:
+                raise RoomError(_("The demo is busy; every room is in use. Try again in a few minutes."), 503)
+            self._drop(quiet[0])  # the least recently used quiet room
         room = Room(secrets.token_urlsafe(12))
         self._rooms[room.id] = room
         return room

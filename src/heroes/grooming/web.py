@@ -18,13 +18,14 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from heroes.chats.model import Conversation, Message
-from heroes.core import i18n
+from heroes.core import i18n, workers
 from heroes.core.audit import record
 from heroes.core.auth import Principal, Require
 from heroes.core.db import DbSession
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 from heroes.core.permissions import PUBLIC
+from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 from heroes.grooming.analysis import Report, analyse
 from heroes.grooming.parsers import PARSERS, parse_bytes
@@ -32,6 +33,8 @@ from heroes.grooming.rooms import ROOMS, RoomError
 
 ANALYZE = "grooming:analyze"
 MAX_UPLOAD = 20 * 1024 * 1024
+body_limit("/grooming/analyze", MAX_UPLOAD + 1024 * 1024)
+body_limit("/api/grooming/analyze", MAX_UPLOAD + 1024 * 1024)
 KEEPALIVE_SECONDS = 2.0  # also how soon a closed tab frees its queue
 
 router = APIRouter()
@@ -84,16 +87,34 @@ def _audit(db: Any, user: Principal, convs: list[Conversation], how: str) -> Non
     )
 
 
-async def _read_upload(upload: UploadFile, fmt: str | None) -> list[Conversation]:
-    data = await upload.read(MAX_UPLOAD + 1)
+def _read_upload(upload: UploadFile) -> bytes:
+    data = upload.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise HeroesError(_("The file is larger than %(n)d MB.", n=MAX_UPLOAD // 2**20), 413)
     if not data:
         raise HeroesError(_("The file is empty."))
-    convs = parse_bytes(data, upload.filename or "upload", fmt or None)
-    if not convs or not any(c.messages for c in convs):
-        raise HeroesError(_("No messages were found in the file."))
-    return convs
+    return data
+
+
+def _parse_and_analyse(
+    data: bytes, filename: str, fmt: str | None, lang: str
+) -> tuple[list[Conversation], list[Report]]:
+    """Runs in a worker process (heroes.core.workers): parsing and analysis are CPU-heavy."""
+    token = i18n.set_language(lang)
+    try:
+        convs = parse_bytes(data, filename, fmt)
+        if not convs or not any(c.messages for c in convs):
+            raise HeroesError(_("No messages were found in the file."))
+        return convs, [analyse(c, lang=lang) for c in convs if c.messages]
+    finally:
+        i18n._current.reset(token)
+
+
+def _analyse_upload(upload: UploadFile, fmt: str | None) -> tuple[list[Conversation], list[Report]]:
+    data = _read_upload(upload)
+    lang = i18n.get_language()
+    too_long = _("This chat is too long to analyse on the web page. Use `heroes grooming batch` on the server.")
+    return workers.run_bounded(_parse_and_analyse, data, upload.filename or "upload", fmt or None, lang, what=too_long)
 
 
 # --- live demo (public) ---------------------------------------------------------------------
@@ -184,17 +205,15 @@ def analyze_form(request: Request, user: Annotated[Principal, Depends(Require(AN
 
 
 @router.post("/grooming/analyze", include_in_schema=False)
-async def analyze_page(
+def analyze_page(
     request: Request,
     user: Annotated[Principal, Depends(Require(ANALYZE))],
     db: DbSession,
     file: Annotated[UploadFile, File()],
     fmt: Annotated[str, Form(alias="format")] = "",
 ) -> Response:
-    convs = await _read_upload(file, fmt)
+    convs, reports = _analyse_upload(file, fmt)
     _audit(db, user, convs, "page")
-    lang = i18n.get_language()
-    reports = [analyse(c, lang=lang) for c in convs if c.messages]
     return render(
         request,
         "grooming/report.html",
@@ -226,7 +245,7 @@ def analyze_api(
 
 
 @router.post("/api/grooming/analyze/file", tags=["grooming"])
-async def analyze_file_api(
+def analyze_file_api(
     user: Annotated[Principal, Depends(Require(ANALYZE))],
     db: DbSession,
     file: Annotated[UploadFile, File(description="A chat export")],
@@ -236,7 +255,6 @@ async def analyze_file_api(
     ] = "",
 ) -> dict[str, Any]:
     """Analyse an uploaded export (HEROES JSON, WhatsApp .txt, Telegram result.json, PAN 2012)."""
-    convs = await _read_upload(file, fmt)
+    convs, reports = _analyse_upload(file, fmt)
     _audit(db, user, convs, "api-file")
-    lang = i18n.get_language()
-    return _report_json([analyse(c, lang=lang) for c in convs if c.messages])
+    return _report_json(reports)

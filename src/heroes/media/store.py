@@ -88,6 +88,10 @@ def import_list(
         parsed = parse_list(text, name, fmt, ignore)
     except ListFormatError as exc:
         raise HeroesError(str(exc)) from None
+    except RecursionError:  # e.g. a VICS file nested 100,000 deep: refused, not a crash
+        raise HeroesError(_("The list is nested too deeply to be read.")) from None
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # fields of the wrong type
+        raise HeroesError(_("The list's structure is not as expected (%(error)s).", error=type(exc).__name__)) from None
     if not parsed.entries:
         first = _(" First problem: %(error)s.", error=str(parsed.errors[0])) if parsed.errors else ""
         raise HeroesError(_("No usable hash in this list.") + first)

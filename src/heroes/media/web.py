@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from heroes.core import audit, jobs
 from heroes.core.auth import Principal, Require
@@ -20,6 +19,7 @@ from heroes.core.db import DbId, DbSession
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.i18n import gettext as _
 from heroes.core.models import Job
+from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 from heroes.media import store
 from heroes.media.export import to_vics
@@ -29,6 +29,8 @@ from heroes.media.models import MediaHashList, MediaScan
 
 USE = "media:use"
 MAX_UPLOAD = 200 * 1024 * 1024
+body_limit("/media/lists", MAX_UPLOAD + 1024 * 1024)
+body_limit("/api/media/lists", MAX_UPLOAD + 1024 * 1024)
 NO_STORE = {"Cache-Control": "no-store"}
 MAX_ROW_ERRORS_SHOWN = 100
 
@@ -40,8 +42,9 @@ def _see_all(user: Principal) -> bool:
     return user.can("jobs:all")
 
 
-async def _read_upload(file: UploadFile) -> str:
-    raw = await file.read(MAX_UPLOAD + 1)
+def _read_upload(file: UploadFile) -> str:
+    # Sync on purpose: routes that import a list run in the thread pool, off the event loop.
+    raw = file.file.read(MAX_UPLOAD + 1)
     if len(raw) > MAX_UPLOAD:
         raise HeroesError(_("The file is too large (200 MB at most); import it with `heroes media lists import`."))
     for encoding in ("utf-8-sig", "utf-16"):
@@ -126,9 +129,10 @@ def _index_page(
     imported: dict[str, Any] | None = None,
 ) -> Response:
     """The media page; after a refused form it shows why and keeps what was typed (``form``)."""
+    lists, scans = store.lists(db), store.recent_scans(db, user.actor, _see_all(user))
     context = {
-        "lists": store.lists(db),
-        "scans": store.recent_scans(db, user.actor, _see_all(user)),
+        "lists": lists,
+        "scans": scans,
         "formats": IMPORTERS,
         "roots": store.scan_roots(),
         "distance": DEFAULT_DISTANCE,
@@ -137,6 +141,7 @@ def _index_page(
         "form": form or {},
         "imported": imported,
     }
+    audit.record(db, user.actor, "media.index.read", None, {"lists": len(lists), "scans": len(scans)})
     return render(request, "media/index.html", context, status_code=400 if error else 200)
 
 
@@ -158,7 +163,7 @@ def index(
 
 
 @router.post("/media/lists", include_in_schema=False)
-async def upload_list(
+def upload_list(
     request: Request,
     user: Annotated[Principal, Depends(Require(USE))],
     db: DbSession,
@@ -169,9 +174,8 @@ async def upload_list(
 ) -> Response:
     form = {"form": "upload", "name": name, "format": list_format, "ignore": ignore == "yes"}
     try:
-        text = await _read_upload(file)
-        row, parsed = await run_in_threadpool(
-            store.import_list,
+        text = _read_upload(file)
+        row, parsed = store.import_list(
             db,
             user.actor,
             text,
@@ -181,8 +185,8 @@ async def upload_list(
             source=file.filename or "",
         )
     except HeroesError as exc:
-        return await run_in_threadpool(_index_page, request, user, db, None, exc.message, form)
-    return await run_in_threadpool(_index_page, request, user, db, "imported", None, None, _imported(row, parsed))
+        return _index_page(request, user, db, None, exc.message, form)
+    return _index_page(request, user, db, "imported", None, None, _imported(row, parsed))
 
 
 @router.post("/media/lists/register", include_in_schema=False)
@@ -255,6 +259,7 @@ def scan_page(
     rows = store.results(db, scan, category=category) if done else []
     failed = store.errors(db, scan) if done and not category else []
     context = {"scan": scan, "job": job, "rows": rows, "category": category, "failed": failed}
+    audit.record(db, user.actor, "media.scan.read", f"media_scan:{scan.id}", {"results": len(rows)})
     return render(request, "media/scan.html", context)
 
 
@@ -286,11 +291,13 @@ class ScanRequest(BaseModel):
 @api.get("/lists")
 def api_lists(user: Annotated[Principal, Depends(Require(USE))], db: DbSession) -> list[dict[str, Any]]:
     """The hash lists in the database."""
-    return [_list_json(r) for r in store.lists(db)]
+    rows = store.lists(db)
+    audit.record(db, user.actor, "media.list.read", None, {"lists": len(rows)})
+    return [_list_json(r) for r in rows]
 
 
 @api.post("/lists", status_code=201)
-async def api_upload_list(
+def api_upload_list(
     user: Annotated[Principal, Depends(Require(USE))],
     db: DbSession,
     file: Annotated[UploadFile, File()],
@@ -299,7 +306,7 @@ async def api_upload_list(
     ignore: Annotated[bool, Form()] = False,
 ) -> JSONResponse:
     """Import a hash list; malformed rows are reported by line and skipped."""
-    text = await _read_upload(file)
+    text = _read_upload(file)
     try:
         row, parsed = store.import_list(
             db,
@@ -334,7 +341,9 @@ def api_start_scan(
 @api.get("/scans/{scan_id}")
 def api_scan(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: DbId) -> dict[str, Any]:
     """A scan's state, progress and summary (files, matches per list and category, errors)."""
-    return _scan_json(db, store.get_scan(db, scan_id, user.actor, _see_all(user)), user)
+    scan = store.get_scan(db, scan_id, user.actor, _see_all(user))
+    audit.record(db, user.actor, "media.scan.read", f"media_scan:{scan.id}")
+    return _scan_json(db, scan, user)
 
 
 @api.get("/scans/{scan_id}/results")
@@ -350,6 +359,7 @@ def api_results(
     """Per-file results: hashes, size, type, path and matches. Never the files."""
     scan = store.get_scan(db, scan_id, user.actor, _see_all(user))
     rows = store.results(db, scan, category, matched_only=not all_files, limit=limit, offset=offset)
+    audit.record(db, user.actor, "media.scan.results", f"media_scan:{scan.id}", {"results": len(rows)})
     return [store.result_json(r) for r in rows]
 
 

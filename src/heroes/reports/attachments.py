@@ -2,9 +2,10 @@
 
 The file name and the browser's content type are ignored: the first bytes decide what a file is,
 and only kinds we can check and clean are accepted. Images are decoded and re-encoded from their
-pixels, which drops EXIF (with GPS), XMP, IPTC and comments; PDFs are rewritten without their
-document information and XMP metadata and refused if they carry scripts or embedded files; text must
-be UTF-8. Anything else is refused, with a message that says what is accepted.
+pixels, which drops EXIF (with GPS), XMP, IPTC and comments; PDFs are rebuilt from their pages'
+content with every image re-encoded (annotations, actions, scripts, embedded files, XMP, /PieceInfo
+and the document information left behind); text must be UTF-8. Anything else is refused, with a
+message that says what is accepted.
 
 Each kind is one small class in `KINDS`; adding a kind is adding a class there.
 """
@@ -15,7 +16,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -25,6 +26,7 @@ from heroes.core.i18n import gettext as _
 MAX_BYTES = 10 * 1024 * 1024  # per file
 MAX_FILES = 5
 MAX_PIXELS = 40_000_000  # about 7,300 x 5,500: larger is refused (and guards against pixel bombs)
+MAX_PIXELS_PER_REPORT = 60_000_000  # all images of one submission together, checked before decoding any
 MAX_PDF_PAGES = 200
 
 
@@ -174,10 +176,38 @@ class Webp(_ImageKind):
         image.save(out, format="WEBP", quality=90)
 
 
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA|SubmitForm|GoToR|URI|OpenAction|AA)\b")
+# What a rebuilt page keeps: how it looks, nothing that acts, calls out or names anyone.
+_PAGE_KEYS = frozenset({"/Type", "/MediaBox", "/CropBox", "/Rotate", "/Resources", "/Contents", "/UserUnit"})
+# Removed from every dictionary the pages reach (fonts, form XObjects, resources...).
+_PDF_DROP = {
+    "/AA": "actions",
+    "/A": "actions",
+    "/OpenAction": "actions",
+    "/JS": "javascript",
+    "/JavaScript": "javascript",
+    "/EmbeddedFiles": "embedded files",
+    "/EmbeddedFile": "embedded files",
+    "/RichMedia": "embedded files",
+    "/Annots": "annotations",
+    "/Metadata": "xmp",
+    "/PieceInfo": "piece info",
+    "/LastModified": "piece info",
+    "/StructParents": "structure",
+    "/OPI": "external references",
+}
+_IMAGE_KEYS = frozenset(
+    {"/Type", "/Subtype", "/Width", "/Height", "/ColorSpace", "/BitsPerComponent", "/Filter", "/Length"}
+)
 
 
 class Pdf(FileKind):
+    """Rebuilt with pikepdf: a new document gets each page's look (contents, resources, size) and
+    nothing else. Annotations, actions (open, page and link actions: /GoToR, /SubmitForm, /URI,
+    /Launch), JavaScript, embedded files, forms, XMP, /PieceInfo and the document information are
+    left behind; every image is decoded and re-encoded from its pixels, so EXIF (with GPS) and
+    any other metadata inside it are gone too."""
+
     name = "pdf"
     content_type = "application/pdf"
     extension = "pdf"
@@ -186,39 +216,85 @@ class Pdf(FileKind):
         return head.startswith(b"%PDF-")
 
     def clean(self, data: bytes) -> tuple[bytes, dict[str, object]]:
-        from pypdf import PdfReader, PdfWriter
-        from pypdf.errors import PdfReadError
+        import pikepdf
 
-        if _PDF_ACTIVE.search(data):
-            raise AttachmentRefused(_("PDF files with scripts or embedded files are not accepted."))
+        removed: set[str] = set()
         try:
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted:
-                raise AttachmentRefused(_("Password-protected PDF files are not accepted."))
-            if len(reader.pages) > MAX_PDF_PAGES:
-                raise AttachmentRefused(
-                    _(
-                        "PDF files may have at most %(pages)s pages.",
-                        pages=MAX_PDF_PAGES,
-                    )
-                )
-            removed = ["document information"] if reader.metadata else []
-            if reader.xmp_metadata is not None:
-                removed.append("xmp")
-            writer = PdfWriter()  # a new document: only the pages come across, not the catalogue
-            for page in reader.pages:
-                page.pop("/Metadata", None)
-                writer.add_page(page)
-            out = io.BytesIO()
-            writer.write(out)
+            with pikepdf.open(io.BytesIO(data)) as source:
+                if len(source.pages) > MAX_PDF_PAGES:
+                    raise AttachmentRefused(_("PDF files may have at most %(pages)s pages.", pages=MAX_PDF_PAGES))
+                if source.docinfo.keys():
+                    removed.add("document information")
+                for key in ("/Metadata", "/OpenAction", "/AA", "/Names", "/AcroForm", "/PieceInfo"):
+                    if key in source.Root:
+                        removed.add(_PDF_DROP.get(key, "forms and names"))
+                rebuilt = pikepdf.new()
+                seen: set[tuple[int, int]] = set()
+                for page in source.pages:
+                    for key in list(page.obj.keys()):
+                        if key not in _PAGE_KEYS:
+                            removed.add(_PDF_DROP.get(key, "page extras"))
+                            del page.obj[key]
+                    _scrub(page.obj, removed, seen, pikepdf)
+                    rebuilt.pages.append(page)
+                out = io.BytesIO()
+                rebuilt.save(out, fix_metadata_version=False, deterministic_id=True)
+        except pikepdf.PasswordError as exc:
+            raise AttachmentRefused(_("Password-protected PDF files are not accepted.")) from exc
         except AttachmentRefused:
             raise
-        except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        except (pikepdf.PdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
             raise AttachmentRefused(_("This PDF is damaged and cannot be checked.")) from exc
         cleaned = out.getvalue()
-        if _PDF_ACTIVE.search(cleaned):
+        if _PDF_ACTIVE.search(cleaned):  # defence in depth: nothing active may survive the rebuild
             raise AttachmentRefused(_("PDF files with scripts or embedded files are not accepted."))
-        return cleaned, {"removed": removed}
+        return cleaned, {"removed": sorted(removed)}
+
+
+def _scrub(obj: Any, removed: set[str], seen: set[tuple[int, int]], pikepdf: Any, depth: int = 0) -> None:
+    """Walk everything a page reaches; drop what acts or identifies; re-encode each image."""
+    if depth > 64:
+        raise AttachmentRefused(_("This PDF is nested too deeply to be checked."))
+    if isinstance(obj, pikepdf.Array):
+        for item in obj:
+            _scrub(item, removed, seen, pikepdf, depth + 1)
+        return
+    if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+        return
+    if obj.is_indirect:
+        if obj.objgen in seen:
+            return
+        seen.add(obj.objgen)
+    for key in list(obj.keys()):
+        if (key in _PDF_DROP and key not in ("/Metadata",)) or key == "/Metadata":
+            removed.add(_PDF_DROP[key])
+            del obj[key]
+    if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
+        _reencode_image(obj, removed, pikepdf)
+        return
+    for key in list(obj.keys()):
+        if key != "/Parent":
+            _scrub(obj[key], removed, seen, pikepdf, depth + 1)
+
+
+def _reencode_image(stream: Any, removed: set[str], pikepdf: Any) -> None:
+    width, height = int(stream.get("/Width", 0)), int(stream.get("/Height", 0))
+    if width * height > MAX_PIXELS:  # checked on the declared size, before decoding a pixel
+        raise AttachmentRefused(_("This image is too large. Send a smaller photo or screenshot."))
+    image = pikepdf.PdfImage(stream).as_pil_image()
+    if image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    pixels = Image.frombytes(image.mode, image.size, image.tobytes())  # nothing but pixels
+    out = io.BytesIO()
+    pixels.save(out, format="JPEG", quality=90)
+    for key in list(stream.keys()):
+        if key not in _IMAGE_KEYS:
+            del stream[key]  # masks, decode arrays, ICC, private data: gone with the old encoding
+    stream.write(out.getvalue(), filter=pikepdf.Name.DCTDecode)
+    stream.ColorSpace = pikepdf.Name.DeviceRGB if pixels.mode == "RGB" else pikepdf.Name.DeviceGray
+    stream.BitsPerComponent = 8
+    stream.Width, stream.Height = pixels.size
+    removed.add("image metadata")
 
 
 class Text(FileKind):
@@ -279,6 +355,27 @@ def check_attachment(data: bytes, max_bytes: int = MAX_BYTES) -> CleanFile:
         height=height if isinstance(height, int) else None,
         removed=[str(item) for item in removed] if isinstance(removed, list) else [],
     )
+
+
+def declared_pixels(data: bytes) -> int:
+    """The pixel count an image file declares in its header (nothing is decoded); 0 if not an image."""
+    kind = detect_kind(data)
+    if not isinstance(kind, _ImageKind):
+        return 0
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return 0  # refused, with its reason, when it is checked
+    return int(width) * int(height)
+
+
+def check_pixel_budget(files: list[bytes]) -> None:
+    """Refuse a set of images whose pixels together would take too much memory to decode."""
+    if sum(declared_pixels(data) for data in files) > MAX_PIXELS_PER_REPORT:
+        raise AttachmentRefused(
+            _("These pictures are too large together. Send fewer or smaller photos or screenshots.")
+        )
 
 
 def safe_filename(name: str | None, extension: str) -> str:

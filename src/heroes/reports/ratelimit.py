@@ -1,10 +1,10 @@
 """Rate limits for receipt guessing, without knowing who is guessing.
 
 We keep no IP address, so limits cannot be per client. They are per receipt lookup (at most a few
-wrong codes per report in a window: a targeted guess stops fast) and overall (a spray of random
-codes across many lookups trips the global limit). While the overall limit holds, receipts cannot
-be checked by anyone for the rest of the window; that is a deliberate trade: a reporter may have to
-wait a few minutes, but a receipt can never be guessed in bulk.
+wrong codes per report in a window: a targeted guess stops fast) and, overall, a slowdown: once
+wrong codes across all lookups pass a threshold, every further wrong code is answered only after a
+pause that grows with the pressure (capped). A spray of random codes crawls, and nobody is ever
+locked out: a reporter with the right code is answered at once.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 
 OVERALL = "*"
+MAX_SLOWDOWN = 3.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -77,14 +78,23 @@ class ReceiptThrottle:
         self.overall = overall
 
     def check(self, lookup: str, now: datetime) -> None:
-        """Raise RateLimited if this lookup, or receipts overall, are blocked right now."""
-        for key, limit in ((lookup, self.per_lookup), (OVERALL, self.overall)):
-            since = now - timedelta(seconds=limit.window_seconds)
-            failures = self.store.failures_since(key, since)
-            if len(failures) >= limit.failures:
-                oldest = sorted(failures)[len(failures) - limit.failures]
-                retry = oldest + timedelta(seconds=limit.window_seconds) - now
-                raise RateLimited(max(1, int(retry.total_seconds()) + 1))
+        """Raise RateLimited if this lookup has had too many wrong codes (never for all lookups)."""
+        limit = self.per_lookup
+        since = now - timedelta(seconds=limit.window_seconds)
+        failures = self.store.failures_since(lookup, since)
+        if len(failures) >= limit.failures:
+            oldest = sorted(failures)[len(failures) - limit.failures]
+            retry = oldest + timedelta(seconds=limit.window_seconds) - now
+            raise RateLimited(max(1, int(retry.total_seconds()) + 1))
+
+    def slowdown(self, now: datetime) -> float:
+        """Seconds to wait before answering a wrong code: zero until wrong codes overall pass the
+        threshold, then growing with their number, up to MAX_SLOWDOWN."""
+        since = now - timedelta(seconds=self.overall.window_seconds)
+        failures = len(self.store.failures_since(OVERALL, since))
+        if failures < self.overall.failures:
+            return 0.0
+        return min(MAX_SLOWDOWN, 0.5 * failures / self.overall.failures)
 
     def failed(self, lookup: str, now: datetime) -> None:
         self.store.add_failure(lookup, now)

@@ -14,6 +14,7 @@ import hmac
 import io
 import json
 import re
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,11 +23,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import and_, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from heroes.core import audit
+from heroes.core import audit, workers
 from heroes.core.auth import Principal
 from heroes.core.crypto import decrypt_bytes, encrypt_bytes
 from heroes.core.db import utcnow
@@ -38,6 +40,7 @@ from heroes.reports.attachments import (
     MAX_FILES,
     CleanFile,
     check_attachment,
+    check_pixel_budget,
     safe_filename,
 )
 from heroes.reports.models import (
@@ -103,11 +106,47 @@ class Submitted:
 
 
 class DuplicateSubmission(HeroesError):
-    def __init__(self) -> None:
+    """The same Idempotency-Key again. `receipt` is the first answer's code when the replay is the
+    very same submission (a retry after a lost answer); None for other content under that key."""
+
+    def __init__(self, receipt: str | None = None, report_id: int | None = None) -> None:
         super().__init__(
             _("This report was already received. Use the receipt code you were shown to follow it up."),
             status_code=409,
         )
+        self.receipt = receipt
+        self.report_id = report_id
+
+
+REPLAY = "replay"  # in Report.content: the receipt, sealed with the idempotency key and the content
+
+
+def _replay_cipher(submission: Submission) -> Fernet:
+    """A key only the sender of this exact submission can rebuild: its idempotency key, every field
+    and the hash of every file. The receipt sealed with it is returned to a genuine retry and to
+    nobody else (we keep only the receipt's hash otherwise)."""
+    material = json.dumps(
+        [
+            submission.idempotency_key,
+            _content(submission.report, submission.contact),
+            [hashlib.sha256(u.data).hexdigest() for u in submission.uploads if u.data],
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    digest = hashlib.sha256(b"heroes-replay\0" + material.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _replayed_receipt(session: Session, digest: str, submission: Submission) -> DuplicateSubmission:
+    report = session.execute(select(Report).where(Report.submission_digest == digest)).scalar_one()
+    sealed = (report.content or {}).get(REPLAY)
+    if sealed:
+        try:
+            return DuplicateSubmission(_replay_cipher(submission).decrypt(sealed.encode()).decode(), report.id)
+        except InvalidToken:
+            pass
+    return DuplicateSubmission()
 
 
 def _require(principal: Principal, permission: str) -> None:
@@ -317,6 +356,8 @@ def _store_file(session: Session, report: Report, clean: CleanFile, filename: st
 
 def _check_uploads(uploads: Iterable[Upload]) -> list[tuple[Upload, CleanFile]]:
     """Check every file before anything is written: one bad file refuses the whole submission."""
+    uploads = list(uploads)
+    check_pixel_budget([upload.data for upload in uploads if upload.data])
     checked = []
     for upload in uploads:
         if not upload.data:
@@ -341,13 +382,17 @@ def _write_files(
 def submit(session: Session, submission: Submission) -> Submitted:
     """Store a new report with its triage, identifiers and cleaned, encrypted attachments."""
     _validate(submission)
-    checked = _check_uploads(submission.uploads)
-    result = triage(submission.report)
+    with workers.cpu_slot():  # before the first database statement: no lock held while computing
+        checked = _check_uploads(submission.uploads)
+        result = triage(submission.report)
     receipt = new_receipt()
     digest = hashlib.sha256(submission.idempotency_key.encode()).hexdigest() if submission.idempotency_key else None
     if digest and session.execute(select(Report.id).where(Report.submission_digest == digest)).first():
-        raise DuplicateSubmission()
+        raise _replayed_receipt(session, digest, submission)
+    day = submission_day()
     report = Report(
+        created_at=day,
+        updated_at=day,
         receipt_lookup=receipt.lookup,
         receipt_hash=receipt.code_hash,
         submission_digest=digest,
@@ -359,6 +404,9 @@ def submit(session: Session, submission: Submission) -> Submitted:
         occurred_at=submission.report.occurred_at,
         content=_content(submission.report, submission.contact),
     )
+    if submission.idempotency_key:
+        sealed = _replay_cipher(submission).encrypt(receipt.code.encode()).decode()
+        report.content = {**report.content, REPLAY: sealed}
     _apply_triage(report, result)
     _store_identifiers(report, result)
     try:
@@ -367,8 +415,9 @@ def submit(session: Session, submission: Submission) -> Submitted:
             session.flush()
     except IntegrityError as exc:
         raise DuplicateSubmission() from exc
-    _write_files(session, report, checked, REPORTER)
-    report.history.append(StatusChange(actor=REPORTER, from_status=None, to_status="new"))
+    for attachment in _write_files(session, report, checked, REPORTER):
+        attachment.created_at = day
+    report.history.append(StatusChange(actor=REPORTER, from_status=None, to_status="new", at=day))
     session.flush()
     audit.record(
         session,
@@ -380,8 +429,16 @@ def submit(session: Session, submission: Submission) -> Submitted:
             "category": report.category,
             "urgency": report.urgency_score,
         },
+        at=day,
     )
     return Submitted(report.id, receipt.code, result)
+
+
+def submission_day() -> datetime:
+    """When an anonymous report arrived, to the day: a precise time could tie a reporter to a
+    visit, a message sent or a camera image."""
+    now = utcnow()
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _apply_triage(report: Report, result: Triage) -> None:
@@ -431,7 +488,19 @@ def open_by_receipt(session: Session, code: str) -> Report | None:
     if not candidates:
         verify_receipt(_dummy_hash(), digits)  # same cost whether or not the lookup exists
     throttle.failed(lookup, now)
+    session.info[_SLOWDOWN] = throttle.slowdown(now)
     return None
+
+
+_SLOWDOWN = "heroes_receipt_slowdown"
+
+
+def pause_after_wrong_receipt(session: Session) -> None:
+    """Commit the wrong code's record, then wait out the overall slowdown (no lock held)."""
+    delay = float(session.info.pop(_SLOWDOWN, 0.0))
+    session.commit()
+    if delay > 0:
+        time.sleep(delay)
 
 
 @cache
@@ -880,7 +949,7 @@ def report_dict(detail: ReportDetail, include_notes: bool = True) -> dict[str, A
         "language": report.language,
         "occurred_at": report.occurred_at.isoformat() if report.occurred_at else None,
         "assigned_to": detail.assignee,
-        "content": report.content,
+        "content": {k: v for k, v in report.content.items() if k != REPLAY},
         "triage": report.triage,
         "identifiers": [
             {

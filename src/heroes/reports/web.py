@@ -26,6 +26,7 @@ from heroes.core.db import DbSession
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.i18n import gettext as _
 from heroes.core.permissions import PUBLIC
+from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 from heroes.reports import service
 from heroes.reports.attachments import MAX_BYTES, MAX_FILES
@@ -46,6 +47,10 @@ ReceiptPath = Annotated[
     Path(pattern=r"^[0-9 -]{16,40}$", description="The receipt code given at submission."),
 ]
 GROUPS = ("thb", "csa", "other")
+# Whole requests: every attachment at its largest plus the text fields (base64 in the JSON API).
+body_limit("/reports/new", MAX_FILES * MAX_BYTES + 1024 * 1024)
+body_limit("/reports/receipt/add", MAX_FILES * MAX_BYTES + 1024 * 1024)
+body_limit("/api/reports", MAX_FILES * MAX_BYTES * 4 // 3 + 1024 * 1024)
 
 
 def _dates() -> dict[str, Any]:
@@ -241,6 +246,13 @@ def submit_report(
             ),
         )
     except service.DuplicateSubmission as exc:
+        if exc.receipt is not None:  # the same form sent again (a lost answer): the same receipt
+            context = {
+                "receipt": format_receipt(exc.receipt),
+                "danger_now": report.danger_now,
+                "emergency": contacts_for(report.country, i18n.get_language()),
+            }
+            return render(request, "reports/submitted.html", context)
         return render(request, "reports/duplicate.html", {"message": exc.message}, exc.status_code)
     except HeroesError as exc:
         db.rollback()
@@ -284,6 +296,7 @@ def _reporter_page(
             page.headers["Retry-After"] = str(exc.retry_after)
         return page
     if report is None:
+        service.pause_after_wrong_receipt(db)
         message = _("No report has this receipt code. Check the code and try again.")
         return render(
             request,
@@ -697,35 +710,51 @@ class ExportIn(BaseModel):
     format: str = Field("json", pattern="^(json|csv)$")
 
 
-@router.post("/api/reports", status_code=201, response_model=ReceiptOut, tags=["reports"])
+@router.post(
+    "/api/reports",
+    status_code=201,
+    response_model=ReceiptOut,
+    tags=["reports"],
+    responses={200: {"model": ReceiptOut, "description": "A retry of the same report: its first receipt."}},
+)
 def api_submit(
     request: Request,
+    response: Response,
     body: ReportIn,
     user: Public,
     db: DbSession,
 ) -> Any:
     """Submit a report (no account needed). The answer carries the receipt code, shown only once.
 
-    Send an `Idempotency-Key` header to make retries safe: the same key is stored once (409 after).
+    Send an `Idempotency-Key` header to make retries safe: the same key is stored once; a retry
+    of the very same report answers 200 with the same receipt, other content under it 409.
     """
     report = ReportInput(
         **body.model_dump(exclude={"contact", "language", "attachments"}),
     )
     uploads = [service.decode_base64_upload(a.filename, a.content_base64) for a in body.attachments]
-    done = service.submit(
-        db,
-        service.Submission(
-            report=report,
-            contact=body.contact,
-            language=i18n.normalize(body.language or i18n.get_language()),
-            uploads=uploads,
-            idempotency_key=request.headers.get("idempotency-key"),
-        ),
-    )
+    try:
+        done = service.submit(
+            db,
+            service.Submission(
+                report=report,
+                contact=body.contact,
+                language=i18n.normalize(body.language or i18n.get_language()),
+                uploads=uploads,
+                idempotency_key=request.headers.get("idempotency-key"),
+            ),
+        )
+        receipt = done.receipt
+    except service.DuplicateSubmission as exc:
+        if exc.receipt is None:
+            raise  # other content under a used key: 409
+        receipt = exc.receipt  # a retry of the very same report: the same receipt, stored once
+        response.status_code = 200
+    db.commit()  # stored (and the write lock freed) before the answer is built
     emergency = contacts_for(report.country, i18n.get_language()).as_dict() if report.danger_now else None
     return ReceiptOut(
-        receipt=done.receipt,
-        receipt_display=format_receipt(done.receipt),
+        receipt=receipt,
+        receipt_display=format_receipt(receipt),
         status="new",
         emergency=EmergencyOut(**emergency) if emergency else None,
     )
@@ -836,6 +865,7 @@ def _reporter_json(db: Session, receipt: str) -> Report | JSONResponse:
             headers={"Retry-After": str(exc.retry_after)},
         )
     if report is None:
+        service.pause_after_wrong_receipt(db)
         return JSONResponse({"detail": _("No report has this receipt code.")}, status_code=404)
     return report
 

@@ -20,6 +20,7 @@ from heroes.core.db import DbSession
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 from heroes.core.permissions import PUBLIC
+from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 
 from . import engine, store
@@ -29,6 +30,7 @@ from .note import NoteExtras, build_note, render_pdf
 
 EDIT = "referral:edit"
 router = APIRouter()
+body_limit("/screening/directory-import", 6 * 1024 * 1024)
 api = APIRouter(prefix="/api/screening", tags=["screening"])
 
 PDF_HEADERS = {"Content-Disposition": 'attachment; filename="referral-note.pdf"', "Cache-Control": "no-store"}
@@ -239,14 +241,14 @@ async def service_save(
 
 
 @router.post("/screening/directory-import", include_in_schema=False)
-async def directory_import(
+def directory_import(
     request: Request,
     user: Annotated[Principal, Depends(Require(EDIT))],
     db: DbSession,
     file: Annotated[UploadFile, File()],
     replace: Annotated[str, Form()] = "",
 ) -> Response:
-    raw = await file.read(5_000_001)
+    raw = file.file.read(5_000_001)  # sync route: the import writes to the database off the event loop
     if len(raw) > 5_000_000:
         raise HeroesError(_("The file is too large (5 MB at most)."))
     try:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import secrets
 
 from rich.console import Console
@@ -11,7 +12,7 @@ def ensure_first_admin() -> str | None:
     from heroes.core.auth import create_user
     from heroes.core.db import session_scope
     from heroes.core.models import User
-    from heroes.core.settings import get_settings
+    from heroes.core.settings import get_settings, write_private
 
     with session_scope() as session:
         if session.execute(select(func.count()).select_from(User)).scalar_one():
@@ -19,8 +20,7 @@ def ensure_first_admin() -> str | None:
         password = secrets.token_urlsafe(12)
         create_user(session, "admin", password, "admin", actor="installer")
     note = get_settings().ensure_data_dir() / "first-admin-password.txt"
-    note.write_text(f"username: admin\npassword: {password}\n")
-    note.chmod(0o600)
+    write_private(note, f"username: admin\npassword: {password}\n")
     return password
 
 
@@ -32,6 +32,7 @@ def serve(host: str | None, port: int | None) -> None:
 
     settings = get_settings()
     console = Console()
+    os.umask(0o077)  # everything the server writes into the data folder is for its own account only
     db.upgrade()
     interrupted = jobs.recover_interrupted()
     if interrupted:
@@ -41,9 +42,10 @@ def serve(host: str | None, port: int | None) -> None:
     database = db.get_engine().url.render_as_string(hide_password=True)
     console.print(f"HEROES is starting on http://{host}:{port}/  (database: {database})")
     if password:
+        # The password goes to a 0600 file only: start logs are often collected and shared.
         console.print(
             f"First administrator created. Sign in at http://{host}:{port}/login as [bold]admin[/bold] "
-            f"with password [bold]{password}[/bold] (also saved in {settings.data_dir / 'first-admin-password.txt'})."
+            f"with the password in {settings.data_dir / 'first-admin-password.txt'} (readable by this account only)."
         )
     # access_log off: the server must not log reporters' (or anyone's) IP addresses.
     uvicorn.run(

@@ -81,7 +81,7 @@ def passwd(username: str, password_stdin: bool = typer.Option(False, "--password
 @app.command()
 def deactivate(username: str) -> None:
     """Deactivate an account (it stays in the audit trail)."""
-    from heroes.core.auth import cli_principal
+    from heroes.core.auth import cli_principal, set_active
     from heroes.core.db import session_scope
     from heroes.core.models import User
 
@@ -90,8 +90,7 @@ def deactivate(username: str) -> None:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
             raise HeroesError(f"No account named {username!r}.")
-        user.active = False
-        audit.record(session, principal.actor, "user.deactivate", f"user:{user.id}")
+        set_active(session, user, False, principal.actor)
     Console().print(f"{username} deactivated.")
 
 

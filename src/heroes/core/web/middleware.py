@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from heroes.core import i18n
@@ -83,3 +84,73 @@ class LanguageMiddleware:
             await self.app(scope, receive, send)
         finally:
             i18n._current.reset(token)
+
+
+# Request bodies: the default, and larger allowances for the few routes that take big uploads.
+# Checked against Content-Length before a byte is read, and counted while streaming (chunked
+# bodies), so an oversized upload is refused with 413 instead of being spooled to disk first.
+DEFAULT_BODY_LIMIT = 2 * 1024 * 1024
+BODY_LIMITS: list[tuple[str, int]] = []  # (path prefix, bytes), longest prefix wins
+
+
+def body_limit(prefix: str, limit: int) -> None:
+    """Allow bodies up to `limit` bytes on paths starting with `prefix` (tools call this for uploads)."""
+    BODY_LIMITS.append((prefix, limit))
+    BODY_LIMITS.sort(key=lambda item: len(item[0]), reverse=True)
+
+
+def limit_for(path: str) -> int:
+    for prefix, limit in BODY_LIMITS:
+        if path.startswith(prefix):
+            return limit
+    return DEFAULT_BODY_LIMIT
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        megabytes = max(1, limit // (1024 * 1024))
+        super().__init__(413, i18n.gettext("The request is too large (at most %(n)d MB).", n=megabytes))
+
+
+class BodyLimit:
+    """413 for a body over the route's limit: announced too large (Content-Length) means refused at
+    the first read, before a byte is taken in; a chunked body is counted as it arrives."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = limit_for(scope.get("path", ""))
+        declared = Headers(scope=scope).get("content-length")
+        refused = declared is not None and (not declared.isdigit() or int(declared) > limit)
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            if refused:
+                raise BodyTooLarge(limit)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge as exc:  # read outside a route (no handler saw it)
+            if started:
+                raise
+            from starlette.responses import JSONResponse
+
+            await JSONResponse({"detail": exc.detail}, status_code=413)(scope, receive, send)

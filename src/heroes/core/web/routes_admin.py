@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from heroes.core import audit
+from heroes.core import audit, auth
 from heroes.core.auth import Principal, Require, create_user
 from heroes.core.db import DbSession
 from heroes.core.errors import HeroesError, NotFoundError
@@ -58,14 +58,14 @@ def set_active(
         raise NotFoundError("No such account.")
     if account.id == user.user_id and not active:
         raise HeroesError("You cannot deactivate your own account.")
-    account.active = active
-    audit.record(db, user.actor, "user.activate" if active else "user.deactivate", f"user:{account.id}")
+    auth.set_active(db, account, active, user.actor)
     return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.get("/admin/audit", response_class=HTMLResponse)
-def audit_page(request: Request, user: AuditReader, db: DbSession, page: int = 0) -> Response:
-    page = max(0, page)
+def audit_page(
+    request: Request, user: AuditReader, db: DbSession, page: Annotated[int, Query(ge=0, le=10_000_000)] = 0
+) -> Response:
     result = audit.verify(db)
     entries = audit.recent(db, limit=100, offset=page * 100)
     audit.record(db, user.actor, "audit.read")

@@ -10,8 +10,17 @@ from sqlalchemy import text
 
 import heroes
 from heroes.core import i18n
-from heroes.core.auth import LoginThrottled, Principal, Require, authenticate, csrf_token
-from heroes.core.db import DbSession
+from heroes.core.auth import (
+    LoginThrottled,
+    Principal,
+    Require,
+    authenticate,
+    csrf_token,
+    end_session,
+    form_csrf_ok,
+    start_session,
+)
+from heroes.core.db import DbSession, ReadDbSession
 from heroes.core.permissions import PUBLIC
 from heroes.core.web.templating import render
 
@@ -45,17 +54,25 @@ def login(
     username: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=2000)] = "/",
+    csrf: Annotated[str, Form(alias="csrf_token", max_length=200)] = "",
 ) -> Response:
+    # Login CSRF: the form must come from our own sign-in page (token in this browser's session),
+    # or another site could sign a victim into the attacker's account.
+    if not form_csrf_ok(request, csrf):
+        message = i18n.gettext("The form expired or came from another site. Sign in again.")
+        return render(request, "login.html", {"next": safe_next(next), "error": message, "username": username}, 403)
     try:
         account = authenticate(db, username, password)
     except LoginThrottled as exc:
-        return render(request, "login.html", {"next": safe_next(next), "error": exc.message}, 429)
+        context = {"next": safe_next(next), "error": exc.message, "username": username}
+        return render(request, "login.html", context, 429)
     if account is None:
         message = i18n.gettext("Wrong username or password.")
-        return render(request, "login.html", {"next": safe_next(next), "error": message}, 401)
+        return render(request, "login.html", {"next": safe_next(next), "error": message, "username": username}, 401)
     lang = request.session.get("lang")
     request.session.clear()  # a fresh session at sign-in: no fixation
-    request.session.update({"uid": account.id, "lang": lang} if lang else {"uid": account.id})
+    sid = start_session(db, account)
+    request.session.update({"sid": sid, "lang": lang} if lang else {"sid": sid})
     csrf_token(request)
     return RedirectResponse(safe_next(next), status_code=303)
 
@@ -66,6 +83,9 @@ def logout(request: Request, user: Public, db: DbSession) -> Response:
         from heroes.core import audit
 
         audit.record(db, user.actor, "auth.logout", f"user:{user.user_id}")
+    sid = request.session.get("sid")
+    if sid:
+        end_session(db, str(sid))  # the cookie (and any copy of it) stops working now
     lang = request.session.get("lang")
     request.session.clear()
     if lang:
@@ -80,8 +100,8 @@ def switch_language(request: Request, code: str, user: Public, next: str = "/") 
 
 
 @router.get("/healthz", include_in_schema=True, tags=["platform"])
-def healthz(user: Public, db: DbSession) -> dict[str, str]:
-    """Liveness and database check."""
+def healthz(user: Public, db: ReadDbSession) -> dict[str, str]:
+    """Liveness and database check (a read: it never waits for the database's write lock)."""
     db.execute(text("SELECT 1"))
     return {"status": "ok", "version": heroes.__version__}
 

@@ -1,7 +1,7 @@
 """Organisations, and the organisation of each account.
 
 Revision ID: core_organisations
-Revises: core_0001
+Revises: core_0002
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from heroes.core.db import UTCDateTime
 
 revision: str = "core_organisations"
-down_revision: str | None = "core_0001"
+down_revision: str | None = "core_0002"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -1,0 +1,101 @@
+"""CPU-heavy work requested by a web page, run in a pool of worker processes with a time budget.
+
+The web server's event loop and its thread pool stay free while a chat is analysed or a hash list
+is parsed; a piece of work that runs past its budget is refused with a clear message (and its
+worker replaced), so one upload can never hold the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from typing import Any, TypeVar
+
+from heroes.core.errors import HeroesError
+from heroes.core.settings import get_settings
+
+T = TypeVar("T")
+_pool: ProcessPoolExecutor | None = None
+_lock = threading.Lock()
+
+
+class TooMuchWork(HeroesError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status_code=413)
+
+
+def _get_pool() -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(get_settings().cpu_workers, mp_context=get_context("spawn"))
+        return _pool
+
+
+def _discard_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool whose worker overran its budget: the runaway work must not go on eating CPU."""
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def run_bounded(function: Callable[..., T], *args: Any, budget: float | None = None, what: str = "") -> T:
+    """Run `function(*args)` in a worker process, waiting at most `budget` seconds.
+
+    Blocking: call it from a sync route (FastAPI's thread pool), never from the event loop.
+    With the inline job runner (tests, CLI) the work runs in this process, without a budget.
+    """
+    settings = get_settings()
+    if settings.job_runner == "inline":
+        return function(*args)
+    budget = settings.cpu_budget_seconds if budget is None else budget
+    pool = _get_pool()
+    try:
+        future = pool.submit(function, *args)
+    except BrokenProcessPool:
+        _discard_pool(pool)
+        pool = _get_pool()
+        future = pool.submit(function, *args)
+    try:
+        return future.result(timeout=budget)
+    except FutureTimeout:
+        _discard_pool(pool)
+        raise TooMuchWork(what or f"This would take longer than {budget:.0f} seconds here.") from None
+    except BrokenProcessPool:
+        _discard_pool(pool)
+        raise HeroesError("The worker stopped while working on this. Try again with a smaller file.", 503) from None
+
+
+_slots: threading.BoundedSemaphore | None = None
+
+
+@contextlib.contextmanager
+def cpu_slot() -> Iterator[None]:
+    """Bound how many request threads do CPU-heavy Python at once (about one per core).
+
+    Dozens of threads computing at once share one GIL: a thread holding the database's write lock
+    then waits its turn behind all of them and the whole burst slows to a crawl. Queued here, the
+    others sleep until a slot frees.
+    """
+    global _slots
+    if _slots is None:
+        _slots = threading.BoundedSemaphore(max(1, get_settings().cpu_workers))
+    with _slots:
+        yield
+
+
+def shutdown() -> None:
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
