@@ -24,10 +24,17 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from heroes.core import db, jobs
 from heroes.core.settings import Settings, set_settings
+
+# CI explores the same examples on every run, so a red run can be replayed; developers' runs keep
+# hypothesis's random exploration, which is where new failures are found.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"

@@ -54,7 +54,8 @@ def test_normalize_url_of_valid_urls_is_stable(url: str) -> None:
 def test_normalize_email_is_idempotent_and_lower(address: str) -> None:
     once = normalize_email(address)
     assert once == once.lower() and normalize_email(once) == once
-    assert "+" not in once.split("@", 1)[0]
+    local = once.split("@", 1)[0]
+    assert "+" not in local or local.startswith("+")  # "+tag@" alone has no name to keep
     assert once.rpartition("@")[2] == address.rpartition("@")[2].lower()
 
 

@@ -119,7 +119,7 @@ def normalize_url(url: str) -> str | None:
         host = host.removeprefix(prefix)
     if port and port not in (80, 443):
         host = f"{host}:{port}"
-    path = re.sub(r"/+", "/", path).rstrip("/")
+    path = re.sub(r"/+", "/", path).rstrip("/" + TRAILING)  # "a.ac/." and "a.ac" are one page
     query = [(k, v) for k, v in parse_qsl(query_text, keep_blank_values=True) if not TRACKING.match(k)]
     value = host + path
     if query:

@@ -121,9 +121,17 @@ class Email(Kind):
 def normalize_url(url: str) -> str:
     """Host without www./m., path without trailing slash, tracking parameters and fragment
     dropped; http and https are the same page for linking. Never raises: a URL that cannot be
-    read (a bad port, a broken IPv6 host) is compared as typed, in lower case."""
+    read (a bad port, a broken IPv6 host) is compared as typed, without its scheme, its host in
+    lower case: still evidence, so kept rather than losing the report."""
     value = web.normalize_url(url)
-    return value if value is not None else url.strip().rstrip(web.TRAILING).lower()
+    if value is not None:
+        return value
+    text = _SCHEME.sub("", url.strip().rstrip(web.TRAILING)).strip()
+    host, slash, rest = text.partition("/")
+    return host.lower() + slash + rest
+
+
+_SCHEME = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*:)?//")
 
 
 def username_from_url(normalized: str) -> tuple[str, str] | None:
