@@ -38,7 +38,8 @@ LINES = [
     ("enciende la cámara", "webcam", "sexual"),
     ("dame tu número", "asks_phone", "approach"),
     ("¿dónde vives?", "asks_location", "approach"),
-    ("¿quedamos el sábado?", "proposes_meeting", "approach"),
+    ("¿quedamos el sábado?", "arranges_meeting", "approach"),
+    ("quedar el sábado en el parque", "arranges_meeting", "approach"),
 ]
 
 NEUTRAL = [
