@@ -17,7 +17,22 @@ import scipy.sparse as sp
 from _shared import FOLDS, SEED, baseline, corpus_or_exit, f_beta, featurised, log
 from sklearn.model_selection import StratifiedGroupKFold
 
+from heroes.grooming.stream import AuthorScorer, StageHysteresis
 from heroes.grooming.training import first_warning, replay, train_model
+
+
+def stage_rule_warning(item, model) -> int | None:  # type: ignore[no-untyped-def]
+    """First message at which the stage rule alone warns (the held-out fold's own model)."""
+    scorer, rule = AuthorScorer(model), StageHysteresis(model)
+    X = item.X
+    for i in range(X.shape[0]):
+        a, b = X.indptr[i], X.indptr[i + 1]
+        counts = dict(zip(X.indices[a:b].tolist(), map(int, X.data[a:b].tolist()), strict=True))
+        r = scorer.risk(scorer.features(counts, item.hits[i]))
+        ev, n = scorer.stage_evidence()
+        if rule.update_stages(ev, n, r):
+            return i
+    return None
 
 
 def checkpoints(n: int) -> list[int]:
@@ -93,16 +108,23 @@ def main() -> None:
     ours_author: list = [0] * len(items)
     base_warn: list = [None] * len(items)
     base_author: list = [0] * len(items)
+    rule_warn: list = [None] * len(items)
+    rule_author: list = [0] * len(items)
     for k, (tr, te) in enumerate(outer.split(np.zeros(len(items)), y, groups)):
         log(f"fold {k + 1}/{FOLDS}: training ({len(tr)} streams)")
         trained = train_model([items[i] for i in tr], seed=SEED, progress=log)
         model = trained.model
         log(f"fold {k + 1}/{FOLDS}: replaying {len(te)} held-out streams")
         for i in te:
-            risk = model.stacker.predict_proba(replay(items[i], model))[:, 1]
+            feats = replay(items[i], model)
+            risk = model.stacker.predict_proba(feats)[:, 1]
             w = first_warning(risk, model.policy)
             ours_warn[i] = None if w is None else w + 1
             ours_author[i] = int(w is not None)
+            s = stage_rule_warning(items[i], model)
+            both = min((x for x in (w, s) if x is not None), default=None)
+            rule_warn[i] = None if both is None else both + 1
+            rule_author[i] = int(both is not None)
         log(f"fold {k + 1}/{FOLDS}: baseline")
         full, warn = baseline_fold([items[i] for i in tr], [items[i] for i in te])
         for j, i in enumerate(te):
@@ -110,6 +132,7 @@ def main() -> None:
             base_warn[i] = warn[j]
     print(f"streams: {len(items)} ({FOLDS}-fold CV, grouped by chat, seed {SEED})")
     summarise("ours: streaming analyser (text model + cues + hysteresis)", items, ours_warn, ours_author)
+    summarise("ours with the stage rule (what the analyser now does)", items, rule_warn, rule_author)
     summarise(
         "baseline: TF-IDF + logistic regression (whole stream; prefixes, p >= 0.5)", items, base_warn, base_author
     )

@@ -41,7 +41,7 @@ def main() -> None:
                 r = sc.risk(sc.features(counts, hits))
                 ev, n = sc.stage_evidence()
                 w_model = hy.update(r)
-                w_stage = st.update_stages(ev, n)
+                w_stage = st.update_stages(ev, n, r)
                 if w_model and first_model is None:
                     first_model = i
                 if (w_model or w_stage) and first_any is None:

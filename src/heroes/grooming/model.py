@@ -144,9 +144,13 @@ class StageRule:
     (access, a greeting, does not count) add up to `raise_at`, and cleared after `clear_after`
     messages below `clear_below`. Two weak cues of one stage never raise it, nor does one
     ordinary request (a photo of a drawing, a meeting for a match, a surprise kept secret).
+    The person's own risk must also be at least `min_risk`: in the research chats the adults
+    posing as children echo the same phrases ("where do u live", "wanna meet?"), and the
+    model, which reads how the whole stream is written, tells them apart.
     """
 
     raise_at: float = 1.3
+    min_risk: float = 0.2
     clear_below: float = 0.9
     min_stages: int = 2
     half_life: float = 30.0

@@ -191,9 +191,11 @@ class StageHysteresis(Hysteresis):
         r = model.stage_rule
         super().__init__(WarningPolicy(r.raise_at, r.clear_below, 1, r.clear_after))
         self.min_stages = r.min_stages
+        self.min_risk = r.min_risk
 
-    def update_stages(self, evidence: float, stages: int) -> bool:
-        return self.update(evidence if stages >= self.min_stages else min(evidence, self.policy.clear_below - 1e-9))
+    def update_stages(self, evidence: float, stages: int, risk: float) -> bool:
+        counts = stages >= self.min_stages and risk >= self.min_risk
+        return self.update(evidence if counts else min(evidence, self.policy.clear_below - 1e-9))
 
 
 def snippet(text: str, hit: CueHit | None = None, limit: int = SNIPPET_CHARS) -> str:
@@ -262,7 +264,7 @@ class StreamAnalyser:
         a.peak = max(a.peak, min(a.recent))
         a.evidence, n_stages = a.scorer.stage_evidence()
         by_model = a.hysteresis.update(a.risk)
-        by_stages = a.stage_hysteresis.update_stages(a.evidence, n_stages)
+        by_stages = a.stage_hysteresis.update_stages(a.evidence, n_stages, a.risk)
         a.warning = by_model or by_stages
         if a.warning and a.first_warning is None:
             a.first_warning = self.index

@@ -157,10 +157,12 @@
   function StageHysteresis(rule) {
     Hysteresis.call(this, { raise_at: rule.raise_at, clear_below: rule.clear_below, raise_after: 1, clear_after: rule.clear_after });
     this.minStages = rule.min_stages;
+    this.minRisk = rule.min_risk;
   }
   StageHysteresis.prototype = Object.create(Hysteresis.prototype);
-  StageHysteresis.prototype.updateStages = function (evidence, stages) {
-    return this.update(stages >= this.minStages ? evidence : Math.min(evidence, this.policy.clear_below - 1e-9));
+  StageHysteresis.prototype.updateStages = function (evidence, stages, risk) {
+    var counts = stages >= this.minStages && risk >= this.minRisk;
+    return this.update(counts ? evidence : Math.min(evidence, this.policy.clear_below - 1e-9));
   };
 
   function AuthorScorer(model) {
@@ -258,7 +260,7 @@
     var ev = a.scorer.stageEvidence();
     a.evidence = ev[0];
     var byModel = a.hysteresis.update(a.risk);
-    var byStages = a.stageHysteresis.updateStages(ev[0], ev[1]);
+    var byStages = a.stageHysteresis.updateStages(ev[0], ev[1], a.risk);
     a.warning = byModel || byStages;
     if (a.warning && a.firstWarning === null) { a.firstWarning = this.index; }
     hits.forEach(function (h) {
