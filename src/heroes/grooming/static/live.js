@@ -96,7 +96,7 @@
       if (!text || !room) { return; }
       input.value = "";  // cleared now, not on the reply: the next message may already be typed
       input.focus();
-      post("/api/grooming/demo/rooms/" + encodeURIComponent(room) + "/messages", { side: form.dataset.side, text: text })
+      post("/api/grooming/demo/rooms/" + encodeURIComponent(room) + "/messages?lang=" + encodeURIComponent(document.documentElement.lang || "en"), { side: form.dataset.side, text: text })
         .catch(function (err) {
           if (!input.value) { input.value = text; }
           window.alert(root.dataset.error + " " + err.message);
