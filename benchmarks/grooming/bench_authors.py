@@ -12,13 +12,18 @@ message. VTPAN segments are left out here because they overlap the PJ chats.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sp
 from _shared import FOLDS, SEED, baseline, corpus_or_exit, f_beta, featurised, log
 from sklearn.model_selection import StratifiedGroupKFold
 
+from heroes.grooming.model import StageRule
 from heroes.grooming.stream import AuthorScorer, StageHysteresis
 from heroes.grooming.training import first_warning, replay, train_model
+
+GATES = (0.05, 0.1, 0.2, 0.3)  # the stage rule's minimum own risk (StageRule.min_risk)
 
 
 def stage_rule_warning(item, model) -> int | None:  # type: ignore[no-untyped-def]
@@ -108,8 +113,8 @@ def main() -> None:
     ours_author: list = [0] * len(items)
     base_warn: list = [None] * len(items)
     base_author: list = [0] * len(items)
-    rule_warn: list = [None] * len(items)
-    rule_author: list = [0] * len(items)
+    rule_warn: dict[float, list] = {g: [None] * len(items) for g in GATES}
+    rule_author: dict[float, list] = {g: [0] * len(items) for g in GATES}
     for k, (tr, te) in enumerate(outer.split(np.zeros(len(items)), y, groups)):
         log(f"fold {k + 1}/{FOLDS}: training ({len(tr)} streams)")
         trained = train_model([items[i] for i in tr], seed=SEED, progress=log)
@@ -121,10 +126,12 @@ def main() -> None:
             w = first_warning(risk, model.policy)
             ours_warn[i] = None if w is None else w + 1
             ours_author[i] = int(w is not None)
-            s = stage_rule_warning(items[i], model)
-            both = min((x for x in (w, s) if x is not None), default=None)
-            rule_warn[i] = None if both is None else both + 1
-            rule_author[i] = int(both is not None)
+            for gate in GATES:
+                gated = replace(model, stage_rule=replace(model.stage_rule, min_risk=gate))
+                s = stage_rule_warning(items[i], gated)
+                both = min((x for x in (w, s) if x is not None), default=None)
+                rule_warn[gate][i] = None if both is None else both + 1
+                rule_author[gate][i] = int(both is not None)
         log(f"fold {k + 1}/{FOLDS}: baseline")
         full, warn = baseline_fold([items[i] for i in tr], [items[i] for i in te])
         for j, i in enumerate(te):
@@ -132,7 +139,11 @@ def main() -> None:
             base_warn[i] = warn[j]
     print(f"streams: {len(items)} ({FOLDS}-fold CV, grouped by chat, seed {SEED})")
     summarise("ours: streaming analyser (text model + cues + hysteresis)", items, ours_warn, ours_author)
-    summarise("ours with the stage rule (what the analyser now does)", items, rule_warn, rule_author)
+    for gate in GATES:
+        name = f"ours with the stage rule, its risk gate at {gate}"
+        summarise(
+            name + (" (shipped)" if gate == StageRule().min_risk else ""), items, rule_warn[gate], rule_author[gate]
+        )
     summarise(
         "baseline: TF-IDF + logistic regression (whole stream; prefixes, p >= 0.5)", items, base_warn, base_author
     )

@@ -53,9 +53,13 @@ def main() -> None:
             rows = stats[(mi, src)]
             wm = [a for a, _ in rows if a is not None]
             wa = [b for _, b in rows if b is not None]
-            line = f"  {src}: {len(rows)} streams; warned model only {len(wm)} ({len(wm) / len(rows):.2%}), with stage rule {len(wa)} ({len(wa) / len(rows):.2%})"
+            line = (
+                f"  {src}: {len(rows)} streams; warned model only {len(wm)} ({len(wm) / len(rows):.2%}), "
+                f"with stage rule {len(wa)} ({len(wa) / len(rows):.2%})"
+            )
             if src == "pj-predator":
-                line += f"; messages to the warning median {statistics.median(wm) + 1:.0f} -> {statistics.median(wa) + 1:.0f}"
+                med = (statistics.median(wm) + 1, statistics.median(wa) + 1)
+                line += f"; messages to the warning median {med[0]:.0f} -> {med[1]:.0f}"
             print(line)
 
 

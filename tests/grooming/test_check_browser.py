@@ -182,12 +182,7 @@ def test_check_and_python_give_the_same_numbers_on_every_test_chat(page):
 
 def test_every_cue_example_matches_the_same_cues_in_the_browser(page):
     sentences = sorted(
-        {
-            s
-            for c in load_cues_data()["cues"]
-            for ex in c["examples"].values()
-            for s in ex["match"] + ex["miss"]
-        }
+        {s for c in load_cues_data()["cues"] for ex in c["examples"].values() for s in ex["match"] + ex["miss"]}
     )
     page.goto("/grooming/check")
     page.wait_for_selector("#grooming-check[data-ready]", state="attached", timeout=30_000)

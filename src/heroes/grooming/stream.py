@@ -13,8 +13,6 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from heroes.grooming.conversation import Message
 from heroes.grooming.cues import CueHit, CueSet, default_cues, fold
 from heroes.grooming.features import Featurizer
