@@ -139,8 +139,9 @@ class WarningPolicy:
 class StageRule:
     """The second way to warn, language-independent: one person showed several grooming stages.
 
-    Each stage counts with the weight of its strongest cue from that person, halved every
-    `half_life` of their messages; the warning is raised when at least `min_stages` stages
+    Each stage counts with the weight of its strongest cue from that person (each further cue
+    of the stage by half), halved every `half_life` of their messages; the warning is raised
+    when at least `min_stages` stages
     (access, a greeting, does not count) add up to `raise_at`, and cleared after `clear_after`
     messages below `clear_below`. Two weak cues of one stage never raise it, nor does one
     ordinary request (a photo of a drawing, a meeting for a match, a surprise kept secret).
@@ -149,7 +150,7 @@ class StageRule:
     model, which reads how the whole stream is written, tells them apart.
     """
 
-    raise_at: float = 1.3
+    raise_at: float = 1.25
     min_risk: float = 0.2
     clear_below: float = 0.9
     min_stages: int = 2

@@ -134,17 +134,20 @@ class AuthorScorer:
         return sigmoid(z)
 
     def stage_evidence(self) -> tuple[float, int]:
-        """(sum over stages of their strongest decayed cue, number of stages counted)."""
+        """(evidence summed over stages, number of stages counted). A stage counts its strongest
+        decayed cue in full and each further cue of it by half: two different questions about
+        who is around weigh more than one, but less than two different stages."""
         rule = self.model.stage_rule
-        best: dict[str, float] = {}
+        per: dict[str, list[float]] = {}
         for cue_id, (at, weight) in self.cue_last.items():
             stage = self.cue_stage[cue_id]
-            if stage == "access":
-                continue
-            d = weight * 0.5 ** ((self.n - at) / rule.half_life)
-            if d > best.get(stage, 0.0):
-                best[stage] = d
-        return sum(sorted(best.values())), len(best)
+            if stage != "access":
+                per.setdefault(stage, []).append(weight * 0.5 ** ((self.n - at) / rule.half_life))
+        values = []
+        for v in per.values():
+            v.sort(reverse=True)
+            values.append(v[0] + 0.5 * sum(v[1:]))
+        return sum(sorted(values)), len(values)
 
 
 @dataclass(frozen=True)

@@ -193,14 +193,21 @@
     return sigmoid(z);
   };
   AuthorScorer.prototype.stageEvidence = function () {
-    var rule = this.model.stage_rule, self = this, best = {};
+    var rule = this.model.stage_rule, self = this, per = new Map();
     this.cueLast.forEach(function (v, id) {
       var stage = self.cueStage[id];
       if (stage === "access") { return; }
-      var d = v[1] * Math.pow(0.5, (self.n - v[0]) / rule.half_life);
-      if (d > (best[stage] || 0)) { best[stage] = d; }
+      if (!per.has(stage)) { per.set(stage, []); }
+      per.get(stage).push(v[1] * Math.pow(0.5, (self.n - v[0]) / rule.half_life));
     });
-    var vals = Object.keys(best).map(function (k) { return best[k]; }).sort(function (a, b) { return a - b; });
+    var vals = [];
+    per.forEach(function (v) {
+      v.sort(function (a, b) { return b - a; });
+      var rest = 0;
+      for (var i = 1; i < v.length; i++) { rest += v[i]; }
+      vals.push(v[0] + 0.5 * rest);
+    });
+    vals.sort(function (a, b) { return a - b; });
     var sum = 0;
     vals.forEach(function (x) { sum += x; });
     return [sum, vals.length];
