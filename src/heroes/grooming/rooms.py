@@ -14,6 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from heroes.core import i18n
 from heroes.core.i18n import gettext as _
 from heroes.grooming.conversation import Message
 from heroes.grooming.cues import default_cues, pick
@@ -42,13 +43,14 @@ class Room:
     listeners: dict[str, list[asyncio.Queue[dict[str, Any]]]] = field(default_factory=lambda: {s: [] for s in SIDES})
 
 
-def level_text(level: str) -> str:
+def level_text(level: str, lang: str) -> str:
     """The level in words, for a child (no number: a greeting must not look alarming)."""
-    return {
-        "none": _("No warning signs so far"),
-        "watch": _("Something to watch: one warning sign"),
-        "warning": _("Warning: several signs of grooming"),
-    }[level]
+    with i18n.language(lang):
+        return {
+            "none": _("No warning signs so far"),
+            "watch": _("Something to watch: one warning sign"),
+            "warning": _("Warning: several signs of grooming"),
+        }[level]
 
 
 def child_view(a: Assessment, lang: str, alerts: list[Alert] | None = None) -> dict[str, Any]:
@@ -77,7 +79,7 @@ def child_view(a: Assessment, lang: str, alerts: list[Alert] | None = None) -> d
         "index": a.index,
         "risk": round(a.risk, 3),
         "level": a.level,
-        "level_text": level_text(a.level),
+        "level_text": level_text(a.level, lang),
         "warning": a.warning,
         "stages": stages,
         "alert": alert_view(a.alert) if a.alert is not None else None,
