@@ -5,7 +5,7 @@ ever warn by the model alone (the figures of RESULTS.md) and by model + stage ru
 predator messages are read before the warning. The text model saw these streams in training,
 so the model-only rates are in-sample; the change the stage rule makes is the point.
 
-    python benchmarks/grooming/bench_stage_rule.py [--raise-at 1.3 1.2 ...]
+    python benchmarks/grooming/bench_stage_rule.py [--min-risk 0.1 0.3 ...]
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from heroes.grooming.stream import AuthorScorer, Hysteresis, StageHysteresis
 
 
 def main() -> None:
-    values = [float(v) for v in sys.argv[sys.argv.index("--raise-at") + 1 :]] if "--raise-at" in sys.argv else []
+    values = [float(v) for v in sys.argv[sys.argv.index("--min-risk") + 1 :]] if "--min-risk" in sys.argv else []
     base = default_model()
-    models = [base] + [replace(base, stage_rule=replace(base.stage_rule, raise_at=v)) for v in values]
+    models = [base] + [replace(base, stage_rule=replace(base.stage_rule, min_risk=v)) for v in values]
     sys.argv[1:] = []  # the data folder argument of corpus_or_exit: the default
     corpus = corpus_or_exit()
     cues, fz = default_cues(), Featurizer(base.text.n_features)
@@ -48,7 +48,7 @@ def main() -> None:
                     first_any = i
             stats.setdefault((mi, s.source), []).append((first_model, first_any))
     for mi, m in enumerate(models):
-        print(f"stage rule raise_at {m.stage_rule.raise_at}")
+        print(f"stage rule raise_at {m.stage_rule.raise_at}, min_risk {m.stage_rule.min_risk}")
         for src in ("pj-predator", "pj-decoy", "nps"):
             rows = stats[(mi, src)]
             wm = [a for a, _ in rows if a is not None]

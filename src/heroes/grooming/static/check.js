@@ -142,7 +142,8 @@
         var li = el("li");
         li.dataset.stage = s.stage;
         li.appendChild(el("strong", null, stageName(s.stage, "parent")));
-        var at = s.evidence.map(function (e) { return "#" + (e.index + 1); }).join(", ");
+        var at = s.evidence.map(function (e) { return "#" + (e.index + 1); })
+          .filter(function (x, i, all) { return all.indexOf(x) === i; }).join(", ");
         li.appendChild(document.createTextNode(" \u2014 " + d.messages + " " + at + " (" + d.from + " " + s.evidence[0].author + ")"));
         var sub = el("ul");
         s.evidence.slice(0, 5).forEach(function (e) {
