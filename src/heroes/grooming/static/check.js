@@ -106,10 +106,12 @@
   }
 
   function render(conv, r) {
-    var an = r.analyser;
-    var last = r.steps.length ? r.steps[r.steps.length - 1] : null;
+    // The highest level the chat reached, as the Python report gives it.
+    var order = ["none", "watch", "warning"];
+    var level = r.steps.reduce(function (best, s) {
+      return order.indexOf(s.level) > order.indexOf(best) ? s.level : best;
+    }, "none");
     var everWarned = r.alert_at !== null;
-    var level = last ? (everWarned ? "warning" : last.level) : "none";
     var box = el("section", "card g-result g-level-" + level);
     box.dataset.testid = "result";
     box.dataset.level = level;
