@@ -197,3 +197,21 @@ def test_every_cue_example_matches_the_same_cues_in_the_browser(page):
     for s, g in zip(sentences, got, strict=True):
         assert g["fold"] == fold(s)
         assert g["cues"] == [h.cue.id for h in cues.find(s)], s
+
+
+def test_telegram_export_is_read_in_the_browser(page, tmp_path):
+    export = tmp_path / "result.json"
+    messages = [{"id": 1, "type": "service", "action": "create_group"}]
+    messages += [
+        {"id": i + 2, "type": "message", "from": a, "text": [t[:4], {"type": "bold", "text": t[4:]}]}
+        for i, (a, t) in enumerate(GROOMING_CHAT)
+    ]
+    export.write_text(json.dumps({"name": "Sam", "type": "personal_chat", "messages": messages}), "utf-8")
+    sent = open_check(page)
+    page.set_input_files("[data-testid=chat-file]", str(export))
+    page.get_by_test_id("check").click()
+    result = page.locator("[data-testid=result]")
+    result.wait_for()
+    assert result.get_attribute("data-level") == "warning"
+    assert f"({len(GROOMING_CHAT)} messages)" in result.locator("h2").inner_text()
+    assert_nothing_sent(sent, ["parents home"])
