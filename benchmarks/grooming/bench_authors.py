@@ -5,19 +5,48 @@ the same chat are never split). In each fold the full training pipeline (text mo
 threshold) runs on the training streams only; the held-out streams are replayed message by
 message. VTPAN segments are left out here because they overlap the PJ chats.
 
-    .venv/bin/python benchmarks/grooming/bench_authors.py [DATA_DIR]
+    .venv/bin/python benchmarks/grooming/bench_authors.py [DATA_DIR] [--folds N]
 """
 
 # ruff: noqa: N806  (matrix names X, F, S, Q follow scikit-learn and maths usage)
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sp
 from _shared import FOLDS, SEED, baseline, corpus_or_exit, f_beta, featurised, log
 from sklearn.model_selection import StratifiedGroupKFold
 
-from heroes.grooming.training import first_warning, replay, train_model
+from heroes.grooming.model import StageRule
+from heroes.grooming.stream import AuthorScorer, StageHysteresis
+from heroes.grooming.training import first_warning, train_model
+
+GATES = (0.05, 0.1, 0.2, 0.3)  # the stage rule's minimum own risk (StageRule.min_risk)
+
+
+def replay_with_stages(item, model):  # type: ignore[no-untyped-def]
+    """One pass over a held-out stream: the risk and the stage evidence after each message."""
+    scorer = AuthorScorer(model)
+    X = item.X
+    out = []
+    for i in range(X.shape[0]):
+        a, b = X.indptr[i], X.indptr[i + 1]
+        counts = dict(zip(X.indices[a:b].tolist(), map(int, X.data[a:b].tolist()), strict=True))
+        r = scorer.risk(scorer.features(counts, item.hits[i]))
+        out.append((r, *scorer.stage_evidence()))
+    return out
+
+
+def first_stage_warning(steps, model, gate: float) -> int | None:  # type: ignore[no-untyped-def]
+    """First message at which the stage rule (with its risk gate at `gate`) warns."""
+    rule = StageHysteresis(replace(model, stage_rule=replace(model.stage_rule, min_risk=gate)))
+    for i, (r, ev, n) in enumerate(steps):
+        if rule.update_stages(ev, n, r):
+            return i
+    return None
 
 
 def checkpoints(n: int) -> list[int]:
@@ -93,25 +122,51 @@ def main() -> None:
     ours_author: list = [0] * len(items)
     base_warn: list = [None] * len(items)
     base_author: list = [0] * len(items)
+    rule_warn: dict[float, list] = {g: [None] * len(items) for g in GATES}
+    rule_author: dict[float, list] = {g: [0] * len(items) for g in GATES}
+    # --folds N: stop after N of the folds (a quicker, partial but still held-out measurement).
+    n_run = int(sys.argv[sys.argv.index("--folds") + 1]) if "--folds" in sys.argv else FOLDS
+    done: list[int] = []
     for k, (tr, te) in enumerate(outer.split(np.zeros(len(items)), y, groups)):
+        if k >= n_run:
+            break
         log(f"fold {k + 1}/{FOLDS}: training ({len(tr)} streams)")
         trained = train_model([items[i] for i in tr], seed=SEED, progress=log)
         model = trained.model
         log(f"fold {k + 1}/{FOLDS}: replaying {len(te)} held-out streams")
         for i in te:
-            risk = model.stacker.predict_proba(replay(items[i], model))[:, 1]
+            steps = replay_with_stages(items[i], model)
+            risk = np.array([r for r, _, _ in steps])
             w = first_warning(risk, model.policy)
             ours_warn[i] = None if w is None else w + 1
             ours_author[i] = int(w is not None)
+            done.append(i)
+            for gate in GATES:
+                s = first_stage_warning(steps, model, gate)
+                both = min((x for x in (w, s) if x is not None), default=None)
+                rule_warn[gate][i] = None if both is None else both + 1
+                rule_author[gate][i] = int(both is not None)
         log(f"fold {k + 1}/{FOLDS}: baseline")
         full, warn = baseline_fold([items[i] for i in tr], [items[i] for i in te])
         for j, i in enumerate(te):
             base_author[i] = int(full[j] >= 0.5)
             base_warn[i] = warn[j]
-    print(f"streams: {len(items)} ({FOLDS}-fold CV, grouped by chat, seed {SEED})")
-    summarise("ours: streaming analyser (text model + cues + hysteresis)", items, ours_warn, ours_author)
+    print(f"streams: {len(done)} of {len(items)} ({n_run} of {FOLDS} folds, grouped by chat, seed {SEED})")
+
+    def sub(values: list) -> list:  # type: ignore[type-arg]
+        return [values[i] for i in done]
+
+    held = sub(items)
+    summarise("ours: streaming analyser (text model + cues + hysteresis)", held, sub(ours_warn), sub(ours_author))
+    for gate in GATES:
+        name = f"ours with the stage rule, its risk gate at {gate}"
+        shipped = " (shipped)" if gate == StageRule().min_risk else ""
+        summarise(name + shipped, held, sub(rule_warn[gate]), sub(rule_author[gate]))
     summarise(
-        "baseline: TF-IDF + logistic regression (whole stream; prefixes, p >= 0.5)", items, base_warn, base_author
+        "baseline: TF-IDF + logistic regression (whole stream; prefixes, p >= 0.5)",
+        held,
+        sub(base_warn),
+        sub(base_author),
     )
 
 

@@ -49,3 +49,31 @@ def grooming_chat() -> Conversation:
 @pytest.fixture
 def ordinary_chat() -> Conversation:
     return conversation(ORDINARY_CHAT, "ordinary")
+
+
+# The same kind of chats in Spanish, with the spellings teenagers use (invented, non-explicit).
+GROOMING_CHAT_ES = [
+    ("leo", "hola, vi tu perfil, q guay tus dibujos"),
+    ("sofi", "gracias jaja"),
+    ("leo", "¿cuántos años tienes?"),
+    ("sofi", "13"),
+    ("leo", "eres muy madura para tu edad"),
+    ("leo", "¿están tus padres en casa?"),
+    ("sofi", "no, trabajan hasta tarde"),
+    ("leo", "no se lo digas a nadie, que quede entre nosotros"),
+    ("sofi", "vale xq?"),
+    ("leo", "mándame una foto tuya, solo para mí"),
+    ("leo", "¿quedamos el sábado en el parque? te paso a buscar"),
+    ("sofi", "ns"),
+]
+
+ORDINARY_CHAT_ES = [
+    ("abuela", "hola cariño, ¿qué tal el cole?"),
+    ("nieta", "bien abu, hicimos un dibujo"),
+    ("abuela", "mándame una foto del dibujo para la abuela"),
+    ("nieta", "vale"),
+    ("abuela", "¡qué bonito! tqm"),
+    ("nieta", "y yo a ti"),
+    ("abuela", "el domingo comemos juntas, dile a mamá"),
+    ("nieta", "siii"),
+]

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from heroes.cli import app
 
-from .conftest import GROOMING_CHAT, ORDINARY_CHAT
+from .conftest import GROOMING_CHAT, GROOMING_CHAT_ES, ORDINARY_CHAT, ORDINARY_CHAT_ES
 
 HEROES = str(Path(sys.executable).parent / "heroes")
 
@@ -28,6 +28,24 @@ def test_analyze_text_and_json(tmp_path):
     assert rep["riskiest_author"] == "sam" and rep["label"] is True
     es = CliRunner().invoke(app, ["--lang", "es", "grooming", "analyze", str(f)])
     assert "Aislamiento y secreto" in es.output
+
+
+def test_analyze_json_warns_on_a_spanish_chat_and_not_on_an_ordinary_one(tmp_path):
+    f = tmp_path / "es.json"
+    f.write_text(json.dumps({"format": "heroes-chat", "id": "es1", "messages": _messages(GROOMING_CHAT_ES)}))
+    rep = json.loads(CliRunner().invoke(app, ["--lang", "es", "grooming", "analyze", str(f), "--json"]).output)
+    # Warned before the end, by the adult, with the stages the warning pointed at.
+    assert rep["alert_at"] is not None and rep["alert_at"] < len(GROOMING_CHAT_ES) - 2
+    assert rep["riskiest_author"] == "leo" and rep["level"] == "high"
+    stages = [a["stage"] for a in rep["alerts"]]
+    assert len(stages) == len(set(stages)) >= 2 and "approach" in stages
+    assert all(set(a) == {"index", "stage", "snippet"} for a in rep["alerts"])
+    assert "Aviso" not in rep["advice"] and "pruebas" in rep["advice"]
+    g = tmp_path / "abuela.json"
+    g.write_text(json.dumps({"format": "heroes-chat", "id": "o", "messages": _messages(ORDINARY_CHAT_ES)}))
+    rep = json.loads(CliRunner().invoke(app, ["grooming", "analyze", str(g), "--json"]).output)
+    assert rep["alert_at"] is None and rep["alerts"] == [] and rep["level"] != "high"
+    assert "sexual" not in [s["stage"] for s in rep["stages"]]  # a photo of a drawing
 
 
 def test_score_jsonl_and_csv(tmp_path):

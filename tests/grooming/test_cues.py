@@ -38,7 +38,8 @@ LINES = [
     ("enciende la cámara", "webcam", "sexual"),
     ("dame tu número", "asks_phone", "approach"),
     ("¿dónde vives?", "asks_location", "approach"),
-    ("¿quedamos el sábado?", "proposes_meeting", "approach"),
+    ("¿quedamos el sábado?", "arranges_meeting", "approach"),
+    ("quedar el sábado en el parque", "arranges_meeting", "approach"),
 ]
 
 NEUTRAL = [
@@ -93,3 +94,61 @@ def test_unknown_stage_is_rejected():
 def test_fold_removes_accents_and_squeezes_repeats():
     assert fold("¿CUÁNTOS AÑOS?") == "¿cuantos anos?"
     assert fold("sooooo") == "soo"
+
+
+def _examples(lang: str) -> list[tuple[str, str, str, bool]]:
+    return [
+        (c["id"], lang, s, kind == "match")
+        for c in load_cues_data()["cues"]
+        for kind in ("match", "miss")
+        for s in c["examples"][lang][kind]
+    ]
+
+
+@pytest.mark.parametrize(("cue", "lang", "sentence", "should_match"), _examples("es") + _examples("en"))
+def test_every_cue_finds_its_examples_and_not_its_near_misses(cue, lang, sentence, should_match):
+    found = [h.cue.id for h in default_cues().find(sentence, languages=[lang])]
+    assert (cue in found) is should_match, (sentence, found)
+
+
+def test_every_cue_has_a_spanish_positive_and_negative_sentence():
+    for c in load_cues_data()["cues"]:
+        assert c["examples"]["es"]["match"] and c["examples"]["es"]["miss"], c["id"]
+    # Every stage, access included, has Spanish cues.
+    stages = {s["id"] for s in load_cues_data()["stages"]}
+    assert {c["stage"] for c in load_cues_data()["cues"] if c["patterns"]["es"]} == stages
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "q edad tenés?",  # voseo, "q" for "que"
+        "tas solita en ksa?",  # "tas", "ksa"
+        "tus papás no tienen xq saberlo",  # "xq"
+        "pasame tu cel",  # Latin-American "cel"
+        "tus viejos te revisan el celular?",  # Rioplatense "viejos"
+        "a q insti vas?",  # Spain "insti"
+    ],
+)
+def test_regional_forms_and_teen_spellings(sentence):
+    assert default_cues().find(sentence, languages=["es"]), sentence
+
+
+def test_stage_names_for_parents_and_children_in_both_languages():
+    st = default_cues().stages["risk_assessment"]
+    assert st.child["en"] == "Trying to find out if you are alone"
+    assert st.child["es"] == "Intentar saber si estás solo o sola"
+    assert "alone" in st.parent["en"] and "solo" in st.parent["es"]
+    iso = default_cues().stages["isolation"]
+    assert iso.child == {"en": "Asking you to keep secrets", "es": "Pedirte que guardes secretos"}
+    for s in default_cues().stages.values():
+        assert set(s.parent) >= {"en", "es"} and set(s.child) >= {"en", "es"}
+
+
+def test_patterns_use_only_what_python_and_javascript_read_alike():
+    # Python-only syntax would compile here and fail (or differ) in the browser.
+    forbidden = ["(?P", "(?<", "\\A", "\\Z", "(?i", "(?s", "(?x", "\\d", "\\w", "\\W", "\\s", "\\S", "[[:"]
+    for c in load_cues_data()["cues"]:
+        for pats in c["patterns"].values():
+            for p in pats:
+                assert not any(f in p for f in forbidden), (c["id"], p)

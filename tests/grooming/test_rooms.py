@@ -65,7 +65,12 @@ def test_child_side_gets_risk_and_alert_adult_side_only_the_chat():
     risks = [e for e in child_events if e["type"] == "risk"]
     assert len(risks) == len(GROOMING_CHAT)
     alerts = [e["alert"] for e in risks if e["alert"]]
-    assert len(alerts) == 1 and risks[-1]["warning"]
+    assert risks[-1]["warning"]
+    # The warning is raised once, then a new alert comes with each later stage, never a repeat.
+    assert len({a["stage"] for a in alerts}) == len(alerts) >= 2
+    assert [a["stage"] for a in risks[-1]["alerts"]] == [a["stage"] for a in alerts]
+    assert risks[-1]["level"] == "warning" and "aviso" in risks[-1]["level_text"].lower()
+    assert risks[0]["level"] == "none" and "risk" in risks[0]  # no alarm on a greeting
     alert = alerts[0]
     assert set(alert) == {"stage", "stage_name", "snippet", "advice"}
     assert "adulto de confianza" in alert["advice"]  # the child's language

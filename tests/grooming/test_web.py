@@ -101,3 +101,35 @@ def test_api_file_upload_and_bad_file(client, login_as):
     )
     assert bad.status_code == 400
     assert "line 1" in bad.json()["detail"]
+
+
+def test_parents_check_page_serves_the_scorer_and_never_a_form_that_posts(client):
+    page = client.get("/grooming/check?lang=es")
+    assert page.status_code == 200
+    assert "nunca se nos envía" in page.text  # the chat is never sent
+    assert "/static/grooming/engine.js" in page.text and "/static/grooming/check.js" in page.text
+    assert 'method="post"' not in page.text.lower() and "<form" in page.text
+    assert 'href="/reports/new"' in page.text and 'href="/grooming/guide"' in page.text
+    for js in ("engine.js", "check.js"):
+        assert client.get(f"/static/grooming/{js}").status_code == 200
+
+
+def test_model_json_is_cached_by_version(client):
+    r = client.get("/grooming/check/model.json")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    data = r.json()
+    assert data["n_features"] == 2**18 and len(data["stacker"]["coef"]) == 6
+    assert {s["id"] for s in data["stages"]} >= {"risk_assessment", "isolation", "approach"}
+    assert all(set(c["patterns"]) >= {"en", "es"} for c in data["cues"])
+    etag = r.headers["etag"]
+    again = client.get("/grooming/check/model.json", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.content
+
+
+def test_guide_for_parents_in_both_languages(client):
+    en = client.get("/grooming/guide")
+    assert "Checking whether the child is alone or watched by adults" in en.text
+    assert "Keep the evidence" in en.text and 'href="/reports/new"' in en.text
+    es = client.get("/grooming/guide?lang=es")
+    assert "Comprobar si el menor está solo o vigilado por adultos" in es.text
+    assert "Conserve las pruebas" in es.text

@@ -13,6 +13,7 @@ from heroes.chats.model import Conversation, Message
 from heroes.grooming.corpus import segment_turns
 from heroes.grooming.cues import CueSet, default_cues, pick
 from heroes.grooming.model import GroomingModel, default_model
+from heroes.grooming.stream import LEVELS as STEP_LEVELS
 from heroes.grooming.stream import Alert, StreamAnalyser
 
 LEVELS = ((0.0, "low"), (0.5, "elevated"), (0.8, "high"))
@@ -40,8 +41,8 @@ class Report:
     conversation: str
     messages: int
     participants: list[str]
-    score: float
-    label: bool
+    score: float  # the model's sustained risk of the riskiest participant (professionals only)
+    label: bool  # a warning was raised (by the model or by the stage rule)
     threshold: float
     alert_at: int | None
     riskiest_author: str | None
@@ -78,11 +79,14 @@ def analyse(
     an = StreamAnalyser(model, cues)
     curve = []
     skipped = 0
+    seen = "none"
     for msg in conv.messages:
         if not msg.text.strip():
             skipped += 1  # attachments only: nothing to read
             continue
-        curve.append(round(an.feed(msg).risk, 4))
+        step = an.feed(msg)
+        curve.append(round(step.risk, 4))
+        seen = max(seen, step.level, key=STEP_LEVELS.index)
     k = model.policy.raise_after
     authors = [
         AuthorSummary(
@@ -114,14 +118,17 @@ def analyse(
     score = authors[0].peak if authors else 0.0
     terms = top_terms(model, [m.text for m in conv.messages if m.author == authors[0].author]) if authors else []
     warn_at = [a.first_warning for a in authors if a.first_warning is not None]
-    lvl = level_of(score, model.threshold)
+    # The level in words comes from the warning and the stage evidence, not from the model's
+    # number alone (which is high on short, ordinary chats): "high" = a warning was raised,
+    # "elevated" = at least one clear step seen, "low" = neither.
+    lvl = {"warning": "high", "watch": "elevated", "none": "low"}[seen]
     notes = [f"{skipped} messages without text (attachments only) were not read"] if skipped else []
     return Report(
         conversation=conv.id,
         messages=len(conv.messages),
         participants=conv.participants,
         score=round(score, 4),
-        label=score >= model.threshold,
+        label=bool(warn_at),
         threshold=model.threshold,
         alert_at=min(warn_at) if warn_at else None,
         riskiest_author=authors[0].author if authors and score > 0 else None,

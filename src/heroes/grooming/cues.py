@@ -20,8 +20,10 @@ LocalText = dict[str, str]
 class Stage:
     id: str
     order: int
-    name: LocalText
+    name: LocalText  # the research term, for professionals
     description: LocalText
+    parent: LocalText  # plain words for a parent ("checking whether the child is alone")
+    child: LocalText  # plain words for a child ("trying to find out if you are alone")
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,17 @@ class CueHit:
 
 
 def fold(text: str) -> str:
-    """The form cue patterns are written against: lower case, no accents ("años" -> "anos")."""
+    """The form cue patterns are written against: lower case, no accents ("años" -> "anos").
+
+    Drops non-spacing marks (category Mn), as the browser scorer does with /\\p{Mn}/gu, so
+    both see the same text."""
     decomposed = unicodedata.normalize("NFKD", normalise(text))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    # JavaScript's "." also stops at these: make them line breaks for both.
+    return folded.translate(_LINE_BREAKS)
+
+
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 
 def pick(value: LocalText, lang: str) -> str:
@@ -58,14 +68,24 @@ class CueSet:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.stages = {
-            s["id"]: Stage(s["id"], int(s["order"]), dict(s["name"]), dict(s["description"])) for s in data["stages"]
+            s["id"]: Stage(
+                s["id"],
+                int(s["order"]),
+                dict(s["name"]),
+                dict(s["description"]),
+                dict(s.get("parent") or s["name"]),
+                dict(s.get("child") or s["name"]),
+            )
+            for s in data["stages"]
         }
         self.advice: dict[str, LocalText] = {k: dict(v) for k, v in data["advice"].items()}
         cues = []
         for c in data["cues"]:
             if c["stage"] not in self.stages:
                 raise ValueError(f"cue {c['id']}: unknown stage {c['stage']!r}")
-            patterns = {lang: tuple(re.compile(p) for p in pats) for lang, pats in c["patterns"].items()}
+            # ASCII classes and \b, as JavaScript's RegExp has them: the browser scorer runs the
+            # same patterns on the same folded text and must find the same cues.
+            patterns = {lang: tuple(re.compile(p, re.ASCII) for p in pats) for lang, pats in c["patterns"].items()}
             cues.append(
                 Cue(
                     id=c["id"],

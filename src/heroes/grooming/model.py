@@ -136,6 +136,31 @@ class WarningPolicy:
 
 
 @dataclass
+class StageRule:
+    """The second way to warn, language-independent: one person showed several grooming stages.
+
+    Each stage counts with the weight of its strongest cue from that person (each further cue
+    of the stage by half), halved every `half_life` of their messages; the warning is raised
+    when at least `min_stages` stages
+    (access, a greeting, does not count) add up to `raise_at`, and cleared after `clear_after`
+    messages below `clear_below`. Two weak cues of one stage never raise it, nor does one
+    ordinary request (a photo of a drawing, a meeting for a match, a surprise kept secret).
+    The person's own risk must also be at least `min_risk`: in the research chats the adults
+    posing as children echo the same phrases ("where do u live", "wanna meet?"), and the
+    model, which reads how the whole stream is written, tells them apart.
+    """
+
+    raise_at: float = 1.25
+    min_risk: float = 0.2
+    clear_below: float = 0.9
+    min_stages: int = 2
+    half_life: float = 30.0
+    clear_after: int = 10
+    # The level in words: "some signs" from this much evidence of one person on.
+    watch_at: float = 0.5
+
+
+@dataclass
 class StreamConfig:
     window: int = 20  # messages of one author in the sliding text window
     cue_half_life: float = 60.0  # author messages after which a cue counts half
@@ -148,6 +173,7 @@ class GroomingModel:
     stacker: Stacker
     policy: WarningPolicy = field(default_factory=WarningPolicy)
     stream: StreamConfig = field(default_factory=StreamConfig)
+    stage_rule: StageRule = field(default_factory=StageRule)
     metadata: dict[str, Any] = field(default_factory=dict)
     # Chat segments given as one text (speakers merged, as in VTPAN) are another domain than
     # author streams; a text model of their own scores them.

@@ -16,6 +16,15 @@ def sparkline(values: list[float], width: int = 60) -> str:
     return "".join(BARS[min(int(v * (len(BARS) - 1) + 0.5), len(BARS) - 1)] for v in buckets)
 
 
+def level_words(level: str) -> str:
+    """The report's level in the words the pages use."""
+    return {
+        "low": _("No warning signs seen"),
+        "elevated": _("Some signs: keep an eye on this chat"),
+        "high": _("Warning: this chat shows several signs of grooming"),
+    }[level]
+
+
 def render_text(report: Report) -> str:
     lines = [
         _(
@@ -24,10 +33,11 @@ def render_text(report: Report) -> str:
             n=report.messages,
             who=", ".join(report.participants),
         ),
-        _(
-            "Risk: %(score).2f (%(level)s; warning threshold %(t).2f)",
+        level_words(report.level)
+        + " "
+        + _(
+            "(model risk %(score).2f, model warning threshold %(t).2f)",
             score=report.score,
-            level=_(report.level),
             t=report.threshold,
         ),
     ]

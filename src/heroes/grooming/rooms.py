@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heroes.chats.model import Message
+from heroes.core import i18n
 from heroes.core.i18n import gettext as _
 from heroes.grooming.cues import default_cues, pick
-from heroes.grooming.stream import Assessment, StreamAnalyser
+from heroes.grooming.stream import Alert, Assessment, StreamAnalyser
 
 MAX_ROOMS = 50
 MAX_MESSAGES = 300
@@ -43,33 +44,48 @@ class Room:
     listeners: dict[str, list[asyncio.Queue[dict[str, Any]]]] = field(default_factory=lambda: {s: [] for s in SIDES})
 
 
-def child_view(a: Assessment, lang: str) -> dict[str, Any]:
+def level_text(level: str, lang: str) -> str:
+    """The level in words, for a child (no number: a greeting must not look alarming)."""
+    with i18n.language(lang):
+        return {
+            "none": _("No warning signs so far"),
+            "watch": _("Something to watch: one warning sign"),
+            "warning": _("Warning: several signs of grooming"),
+        }[level]
+
+
+def child_view(a: Assessment, lang: str, alerts: list[Alert] | None = None) -> dict[str, Any]:
     """What the child's side is told after a message: no other participant's data."""
     cues = default_cues()
     by_cue = {c.id: c for c in cues.cues}
     stages = [
         {
             "stage": sid,
-            "name": pick(cues.stages[sid].name, lang),
+            "name": pick(cues.stages[sid].child, lang),
             "explanation": pick(by_cue[evs[-1].cue].explain_child, lang),
         }
         for sid, evs in sorted(a.stages.items(), key=lambda kv: cues.stage_order(kv[0]))
     ]
-    alert = None
-    if a.alert is not None:
-        name = cues.stages[a.alert.stage].name if a.alert.stage in cues.stages else None
-        alert = {
-            "stage": a.alert.stage,
-            "stage_name": pick(name, lang) if name else _("The overall pattern of the conversation"),
-            "snippet": a.alert.snippet,
+
+    def alert_view(al: Alert) -> dict[str, Any]:
+        stage = cues.stages.get(al.stage)
+        return {
+            "stage": al.stage,
+            "stage_name": pick(stage.child, lang) if stage else _("The overall pattern of the conversation"),
+            "snippet": al.snippet,
             "advice": pick(cues.advice["child"], lang),
         }
+
     return {
         "index": a.index,
         "risk": round(a.risk, 3),
+        "level": a.level,
+        "level_text": level_text(a.level, lang),
         "warning": a.warning,
         "stages": stages,
-        "alert": alert,
+        "alert": alert_view(a.alert) if a.alert is not None else None,
+        # Every stage alerted while the warning is up, newest last: the box follows the chat.
+        "alerts": [alert_view(x) for x in (alerts or [])] if a.warning else [],
     }
 
 
@@ -128,7 +144,7 @@ class Rooms:
             "text": text,
             "index": assessment.index,
         }
-        view = child_view(assessment, lang) | {"type": "risk"}
+        view = child_view(assessment, lang, room.analyser.alerts) | {"type": "risk"}
         self._publish(room, "adult", chat)
         self._publish(room, "child", chat)
         self._publish(room, "child", view)

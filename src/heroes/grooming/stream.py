@@ -13,12 +13,12 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from heroes.chats.model import Message
 from heroes.grooming.cues import CueHit, CueSet, default_cues, fold
 from heroes.grooming.features import Featurizer
 from heroes.grooming.model import GroomingModel, WarningPolicy, default_model, sigmoid
+
+LEVELS = ("none", "watch", "warning")  # what people are shown, in words (see `level`)
 
 SNIPPET_CHARS = 80
 
@@ -98,6 +98,7 @@ class AuthorScorer:
         self._recent: deque[dict[int, int]] = deque()
         self.n = 0
         self.cue_last: dict[str, tuple[int, float]] = {}
+        self.cue_stage: dict[str, str] = {}
         self.stages: set[str] = set()
 
     def features(self, counts: dict[int, int], hits: list[CueHit]) -> list[float]:
@@ -111,6 +112,7 @@ class AuthorScorer:
             self._win.add(self._recent.popleft(), wt, sign=-1)
         for h in hits:
             self.cue_last[h.cue.id] = (self.n, h.cue.weight)
+            self.cue_stage[h.cue.id] = h.cue.stage
             self.stages.add(h.cue.stage)
         cue = sum(w * 0.5 ** ((self.n - at) / cfg.cue_half_life) for at, w in self.cue_last.values())
         length = min(math.log1p(self.n) / math.log1p(cfg.length_scale), 1.0)
@@ -126,7 +128,26 @@ class AuthorScorer:
 
     def risk(self, feats: list[float]) -> float:
         st = self.model.stacker
-        return sigmoid(float(np.dot(st.coef_, feats)) + st.intercept_)
+        z = st.intercept_
+        for c, f in zip(st.coef_.tolist(), feats, strict=True):
+            z += c * f  # in this order, as the browser scorer adds them
+        return sigmoid(z)
+
+    def stage_evidence(self) -> tuple[float, int]:
+        """(evidence summed over stages, number of stages counted). A stage counts its strongest
+        decayed cue in full and each further cue of it by half: two different questions about
+        who is around weigh more than one, but less than two different stages."""
+        rule = self.model.stage_rule
+        per: dict[str, list[float]] = {}
+        for cue_id, (at, weight) in self.cue_last.items():
+            stage = self.cue_stage[cue_id]
+            if stage != "access":
+                per.setdefault(stage, []).append(weight * 0.5 ** ((self.n - at) / rule.half_life))
+        values = []
+        for v in per.values():
+            v.sort(reverse=True)
+            values.append(v[0] + 0.5 * sum(v[1:]))
+        return sum(sorted(values)), len(values)
 
 
 @dataclass(frozen=True)
@@ -139,7 +160,10 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Alert:
-    """What a warning carries: the stage and a short snippet, never the conversation."""
+    """What a warning carries: the stage and a short snippet, never the conversation.
+
+    The first alert of a conversation is the warning being raised; while it stays raised, a
+    further alert follows each time the warned person shows a stage not alerted yet."""
 
     index: int
     stage: str
@@ -157,6 +181,22 @@ class Assessment:
     cues: list[str]
     stages: dict[str, list[Evidence]]
     alert: Alert | None = None
+    level: str = "none"  # one of LEVELS: what the pages show instead of a number
+    evidence: float = 0.0  # the stage evidence of the most concerning participant
+
+
+class StageHysteresis(Hysteresis):
+    """The stage rule's raise and clear, on the stage evidence of one person."""
+
+    def __init__(self, model: GroomingModel) -> None:
+        r = model.stage_rule
+        super().__init__(WarningPolicy(r.raise_at, r.clear_below, 1, r.clear_after))
+        self.min_stages = r.min_stages
+        self.min_risk = r.min_risk
+
+    def update_stages(self, evidence: float, stages: int, risk: float) -> bool:
+        counts = stages >= self.min_stages and risk >= self.min_risk
+        return self.update(evidence if counts else min(evidence, self.policy.clear_below - 1e-9))
 
 
 def snippet(text: str, hit: CueHit | None = None, limit: int = SNIPPET_CHARS) -> str:
@@ -176,7 +216,10 @@ def snippet(text: str, hit: CueHit | None = None, limit: int = SNIPPET_CHARS) ->
 class _Author:
     scorer: AuthorScorer
     hysteresis: Hysteresis
+    stage_hysteresis: StageHysteresis
     risk: float = 0.0
+    evidence: float = 0.0
+    warning: bool = False
     recent: deque[float] = field(default_factory=deque)
     peak: float = 0.0  # highest risk sustained over `raise_after` consecutive messages
     first_warning: int | None = None
@@ -203,7 +246,9 @@ class StreamAnalyser:
 
     def _author(self, name: str) -> _Author:
         if name not in self.authors:
-            self.authors[name] = _Author(AuthorScorer(self.model), Hysteresis(self.model.policy))
+            self.authors[name] = _Author(
+                AuthorScorer(self.model), Hysteresis(self.model.policy), StageHysteresis(self.model)
+            )
         return self.authors[name]
 
     def feed(self, message: Message) -> Assessment:
@@ -218,18 +263,24 @@ class StreamAnalyser:
         if len(a.recent) > k:
             a.recent.popleft()
         a.peak = max(a.peak, min(a.recent))
-        author_warns = a.hysteresis.update(a.risk)
-        if author_warns and a.first_warning is None:
+        a.evidence, n_stages = a.scorer.stage_evidence()
+        by_model = a.hysteresis.update(a.risk)
+        by_stages = a.stage_hysteresis.update_stages(a.evidence, n_stages, a.risk)
+        a.warning = by_model or by_stages
+        if a.warning and a.first_warning is None:
             a.first_warning = self.index
         for h in hits:
             ev = Evidence(self.index, message.author, h.cue.id, snippet(message.text, h))
             self.stages.setdefault(h.cue.stage, []).append(ev)
         was = self.warning
-        self.warning = any(x.hysteresis.warning for x in self.authors.values())
+        self.warning = any(x.warning for x in self.authors.values())
         alert = None
-        if self.warning and not was:
-            alert = self._alert(message, hits)
-            self.alerts.append(alert)
+        if self.warning and (not was or (a.warning and hits)):
+            alert = self._alert(message, hits, renew=was)
+            if alert is not None:
+                self.alerts.append(alert)
+        evidence = max(x.evidence for x in self.authors.values())
+        level = "warning" if self.warning else "watch" if evidence >= self.model.stage_rule.watch_at else "none"
         return Assessment(
             index=self.index,
             author=message.author,
@@ -240,14 +291,22 @@ class StreamAnalyser:
             cues=[h.cue.id for h in hits],
             stages={k: list(v) for k, v in self.stages.items()},  # a snapshot, not a live view
             alert=alert,
+            level=level,
+            evidence=evidence,
         )
 
-    def _alert(self, message: Message, hits: list[CueHit]) -> Alert:
-        """Point at the latest, furthest-advanced stage evidence of the warned author."""
+    def _alert(self, message: Message, hits: list[CueHit], renew: bool = False) -> Alert | None:
+        """Point at the latest, furthest-advanced stage evidence of the warned author; when the
+        warning is already up, only a stage not alerted yet makes a new alert."""
         ours = [e for evs in self.stages.values() for e in evs if e.author == message.author]
+        by_cue = {c.id: c.stage for c in self.cues.cues}
+        if renew:
+            done = {x.stage for x in self.alerts}
+            ours = [e for e in ours if e.index == self.index and by_cue[e.cue] not in done]
+            if not ours:
+                return None
         if ours:
             order = self.cues.stage_order
-            by_cue = {c.id: c.stage for c in self.cues.cues}
             best = max(ours, key=lambda e: (order(by_cue[e.cue]), e.index))
             return Alert(self.index, by_cue[best.cue], best.snippet)
         return Alert(self.index, "model", snippet(message.text))

@@ -28,8 +28,10 @@ from heroes.core.permissions import PUBLIC
 from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 from heroes.grooming.analysis import Report, analyse
+from heroes.grooming.cues import default_cues, pick
 from heroes.grooming.parsers import PARSERS, parse_bytes
 from heroes.grooming.rooms import ROOMS, RoomError
+from heroes.grooming.webmodel import bundle_json
 
 ANALYZE = "grooming:analyze"
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -196,6 +198,37 @@ async def room_events(
     )
 
 
+# --- the parents' check: analysed in the browser, never uploaded -----------------------------
+
+
+@router.get("/grooming/check", include_in_schema=False)
+def check_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+    """The page only carries the scorer; the chat is read and analysed by the browser."""
+    _, etag = bundle_json()
+    return render(request, "grooming/check.html", {"model_url": f"/grooming/check/model.json?v={etag}"})
+
+
+@router.get("/grooming/guide", include_in_schema=False)
+def guide_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+    lang = i18n.get_language()
+    cues = default_cues()
+    stages = [
+        {"parent": pick(s.parent, lang), "description": pick(s.description, lang)}
+        for s in sorted(cues.stages.values(), key=lambda s: s.order)
+    ]
+    return render(request, "grooming/guide.html", {"stages": stages})
+
+
+@router.get("/grooming/check/model.json", include_in_schema=False)
+def check_model(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+    """The model and the cues as static JSON for static/grooming/engine.js (cached by version)."""
+    data, etag = bundle_json()
+    headers = {"ETag": f'"{etag}"', "Cache-Control": "public, max-age=86400"}
+    if request.headers.get("if-none-match") == f'"{etag}"':
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type="application/json", headers=headers)
+
+
 # --- staff analysis -------------------------------------------------------------------------
 
 
@@ -214,10 +247,14 @@ def analyze_page(
 ) -> Response:
     convs, reports = _analyse_upload(file, fmt)
     _audit(db, user, convs, "page")
+    lang = i18n.get_language()
+    stages = default_cues().stages.values()
     return render(
         request,
         "grooming/report.html",
         {
+            "stage_names": {s.id: pick(s.name, lang) for s in stages},
+            "parent_names": {s.id: pick(s.parent, lang) for s in stages},
             "reports": reports,
             "export": json.dumps([r.to_dict() for r in reports], ensure_ascii=False, default=str),
         },

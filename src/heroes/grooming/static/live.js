@@ -31,8 +31,9 @@
 
   function showRisk(view) {
     var pane = document.getElementById("pane-child");
-    pane.querySelector(".g-meter").value = view.risk;
-    pane.querySelector(".g-risk").textContent = view.risk.toFixed(2);
+    var level = pane.querySelector(".g-level");
+    level.textContent = view.level_text;  // words, not a number: a greeting must not look alarming
+    level.dataset.level = view.level;
     var stages = pane.querySelector(".g-stages");
     stages.textContent = "";
     view.stages.forEach(function (s) {
@@ -44,10 +45,19 @@
       stages.appendChild(li);
     });
     var box = pane.querySelector(".g-warning");
-    if (view.alert) {
-      box.querySelector(".g-alert-stage").textContent = view.alert.stage_name;
-      box.querySelector(".g-alert-snippet").textContent = "\u201c" + view.alert.snippet + "\u201d";
-      box.querySelector(".g-alert-advice").textContent = view.alert.advice;
+    var list = box.querySelector(".g-alerts");
+    list.textContent = "";
+    // Every stage alerted while the warning is up, newest last: the box follows the chat.
+    (view.alerts || []).forEach(function (a) {
+      var li = document.createElement("li");
+      var b = document.createElement("strong");
+      b.textContent = a.stage_name + ": ";
+      li.appendChild(b);
+      li.appendChild(document.createTextNode("\u201c" + a.snippet + "\u201d"));
+      list.appendChild(li);
+    });
+    if (view.alerts && view.alerts.length) {
+      box.querySelector(".g-alert-advice").textContent = view.alerts[0].advice;
     }
     box.hidden = !view.warning;
   }
@@ -86,7 +96,7 @@
       if (!text || !room) { return; }
       input.value = "";  // cleared now, not on the reply: the next message may already be typed
       input.focus();
-      post("/api/grooming/demo/rooms/" + encodeURIComponent(room) + "/messages", { side: form.dataset.side, text: text })
+      post("/api/grooming/demo/rooms/" + encodeURIComponent(room) + "/messages?lang=" + encodeURIComponent(document.documentElement.lang || "en"), { side: form.dataset.side, text: text })
         .catch(function (err) {
           if (!input.value) { input.value = text; }
           window.alert(root.dataset.error + " " + err.message);

@@ -1,0 +1,66 @@
+"""The 1:1 development sets (English and Spanish, see make_devset.py): how many grooming chats
+warn and how early, how many ordinary chats warn, per language, beside the model-only warning
+(the stage rule switched off) measured in the same run.
+
+    python benchmarks/grooming/bench_devset.py [--details]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from heroes.grooming.analysis import analyse
+from heroes.grooming.model import GroomingModel, default_model
+from heroes.grooming.parsers import parse_file
+
+DEVSET = Path(__file__).parent / "devset"
+
+
+def run(model: GroomingModel, lang: str, details: bool) -> dict[str, object]:
+    import json
+
+    warned_g, pos, n_g, warned_o, n_o, false = 0, [], 0, 0, 0, []
+    levels: dict[tuple[str, str], int] = {}
+    for path in sorted((DEVSET / lang).glob("*.json")):
+        label = json.loads(path.read_text("utf-8"))["label"]
+        conv = parse_file(path)[0]
+        rep = analyse(conv, model=model)
+        levels[(label, rep.level)] = levels.get((label, rep.level), 0) + 1
+        if label == "grooming":
+            n_g += 1
+            if rep.alert_at is not None:
+                warned_g += 1
+                pos.append((rep.alert_at + 1) / rep.messages)
+            elif details:
+                print("  missed", path.name)
+        else:
+            n_o += 1
+            if rep.alert_at is not None:
+                warned_o += 1
+                false.append(path.stem)
+    return {
+        "grooming warned": f"{warned_g}/{n_g} ({warned_g / n_g:.0%})",
+        "median position of the warning": f"{statistics.median(pos):.0%}" if pos else "-",
+        "ordinary warned": f"{warned_o}/{n_o} ({warned_o / n_o:.1%})",
+        "false warnings": ", ".join(false) or "-",
+        "levels": ", ".join(f"{k[0]}:{k[1]}={v}" for k, v in sorted(levels.items())),
+    }
+
+
+def main() -> None:
+    details = "--details" in sys.argv
+    ours = default_model()
+    model_only = replace(ours, stage_rule=replace(ours.stage_rule, raise_at=1e9))
+    for lang in ("en", "es"):
+        print(f"## {lang}")
+        for name, m in (("ours (model + stage rule)", ours), ("baseline: model-only warning", model_only)):
+            print(f"  {name}")
+            for k, v in run(m, lang, details).items():
+                print(f"    {k}: {v}")
+
+
+if __name__ == "__main__":
+    main()
