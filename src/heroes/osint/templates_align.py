@@ -48,8 +48,10 @@ def template_of(members: Sequence[Sequence[str]], base: int = 0) -> Template:
             if op.tag == "equal":
                 for i in range(op.src_start, op.src_end):
                     kept[i] += 1
-            elif op.src_end > op.src_start:
-                replacements[op.src_start].append(" ".join(other[op.dest_start : op.dest_end]))
+            elif op.dest_end > op.dest_start and reference:
+                # Indel has no substitution: a changed word is a delete then an insert after it.
+                at = op.src_start if op.src_end > op.src_start else max(0, op.src_start - 1)
+                replacements[at].append(" ".join(other[op.dest_start : op.dest_end]))
     need = max(1, (len(others) + 1) // 2)
     parts: list[str | list[str]] = []
     for i, word in enumerate(reference):
