@@ -44,14 +44,19 @@ def template_of(members: Sequence[Sequence[str]], base: int = 0) -> Template:
     replacements: list[list[str]] = [[] for _ in reference]
     others = [list(m) for i, m in enumerate(members) if i != base]
     for other in others:
-        for op in Indel.opcodes(reference, other):
-            if op.tag == "equal":
-                for i in range(op.src_start, op.src_end):
-                    kept[i] += 1
-            elif op.dest_end > op.dest_start and reference:
-                # Indel has no substitution: a changed word is a delete then an insert after it.
-                at = op.src_start if op.src_end > op.src_start else max(0, op.src_start - 1)
-                replacements[at].append(" ".join(other[op.dest_start : op.dest_end]))
+        ops = list(Indel.opcodes(reference, other))
+        same = {i for op in ops if op.tag == "equal" for i in range(op.src_start, op.src_end)}
+        for i in same:
+            kept[i] += 1
+        for op in ops:
+            if op.tag == "equal" or op.dest_end == op.dest_start or not reference:
+                continue
+            # Indel has no substitution: a changed word is an insert next to a delete; file the
+            # inserted words under the reference word they stand in for.
+            at = op.src_start
+            if op.src_end == op.src_start and (at >= len(reference) or at in same):
+                at = max(0, at - 1)
+            replacements[at].append(" ".join(other[op.dest_start : op.dest_end]))
     need = max(1, (len(others) + 1) // 2)
     parts: list[str | list[str]] = []
     for i, word in enumerate(reference):
