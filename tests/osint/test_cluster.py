@@ -14,7 +14,10 @@ from heroes.osint.ads import Ad, BadInput, parse_jsonl
 from heroes.osint.cluster import ClusterParams, cluster_ads
 from heroes.osint.evaluate import pairwise, tfidf_components
 
-TEMPLATE = "Hello, my name is {name} and I cook and clean homes in {city}. I am {age} and honest. Ask me for a fair price today."
+TEMPLATE = (
+    "Hello, my name is {name} and I cook and clean homes in {city}. I am {age} and honest. "
+    "Ask me for a fair price today."
+)
 OTHER = [
     "Garden work on weekends with my own tools, call for a quote in spring or summer, thank you.",
     "Math lessons for school children by a retired teacher, every afternoon, small groups only.",
@@ -25,7 +28,9 @@ OTHER = [
 def make_ads() -> list[Ad]:
     ads = [
         Ad(f"t{i}", "Home help", city, 30 + i, TEMPLATE.format(name=name, city=city, age=30 + i))
-        for i, (name, city) in enumerate([("Ana", "Madrid"), ("Rosa", "Toledo"), ("Lucia", "Sevilla"), ("Eva", "Cadiz")])
+        for i, (name, city) in enumerate(
+            [("Ana", "Madrid"), ("Rosa", "Toledo"), ("Lucia", "Sevilla"), ("Eva", "Cadiz")]
+        )
     ]
     ads += [Ad(f"o{i}", "Offer", "Lugo", None, text) for i, text in enumerate(OTHER)]
     ads.append(Ad("p1", "Call", "Leon", None, "Short note. Call five five five two one two three four five six."))
@@ -100,9 +105,9 @@ def test_tfidf_baseline_links_near_copies() -> None:
 def test_malformed_lines_are_named() -> None:
     with pytest.raises(BadInput, match="line 2"):
         list(parse_jsonl(['{"id": "a"}', "{not json", '{"id": "b"}'], "ads.jsonl"))
-    with pytest.raises(BadInput, match="line 3.*already"):
+    with pytest.raises(BadInput, match=r"line 3.*already"):
         list(parse_jsonl(['{"id": "a"}', "", '{"id": "a"}'], "ads.jsonl"))
-    with pytest.raises(BadInput, match="line 1.*id"):
+    with pytest.raises(BadInput, match=r"line 1.*id"):
         list(parse_jsonl(['{"title": "no id"}'], "ads.jsonl"))
 
 

@@ -58,10 +58,10 @@ def ad_from_mapping(row: dict[str, Any], where: str) -> Ad:
         raise BadInput(_("%(w)s: expected a JSON object for one ad.", w=where))
     ad_id = row.get("id")
     if ad_id is None or str(ad_id).strip() == "":
-        raise BadInput(_("%(w)s: the ad has no \"id\".", w=where))
+        raise BadInput(_('%(w)s: the ad has no "id".', w=where))
     hashes = row.get("image_hashes") or ()
     if isinstance(hashes, str) or not all(isinstance(h, str) for h in hashes):
-        raise BadInput(_("%(w)s: \"image_hashes\" must be a list of hexadecimal strings.", w=where))
+        raise BadInput(_('%(w)s: "image_hashes" must be a list of hexadecimal strings.', w=where))
     return Ad(
         id=str(ad_id),
         title=str(row.get("title") or ""),

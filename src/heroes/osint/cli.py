@@ -48,7 +48,12 @@ def cluster_command(
     write_jsonl(result.rows(), output)
     if templates is not None:
         rows = [
-            {"cluster": name, "ads": [result.ids[i] for i in result.members[name]], "template": t.to_json(), "text": t.render()}
+            {
+                "cluster": name,
+                "ads": [result.ids[i] for i in result.members[name]],
+                "template": t.to_json(),
+                "text": t.render(),
+            }
             for name, t in result.templates.items()
         ]
         write_jsonl(rows, templates)
@@ -77,5 +82,3 @@ def indicators_command(
     flagged = sum(1 for r in results if r.hits)
     err.print(_("%(f)d of %(n)d ads show at least one indicator.", f=flagged, n=len(ads)))
     err.print(_("An indicator is a reason to look closer, not proof of trafficking."))
-
-

@@ -67,7 +67,9 @@ class Clustering:
     members: dict[str, list[int]] = field(default_factory=dict)
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"id": i, "cluster": c, "reasons": r} for i, c, r in zip(self.ids, self.cluster, self.reasons, strict=True)]
+        return [
+            {"id": i, "cluster": c, "reasons": r} for i, c, r in zip(self.ids, self.cluster, self.reasons, strict=True)
+        ]
 
 
 def tokenize(text: str, spans: Sequence[tuple[int, int]] = ()) -> list[str]:
@@ -196,7 +198,9 @@ def cluster_ads(
     def stage(name: str) -> Callable[[int, int], None] | None:
         return (lambda done, total: progress(name, done, total)) if progress else None
 
-    feats: list[AdFeatures] = fan.map_chunks(functools.partial(features_chunk, params=params), list(ads), progress=stage("features"))
+    feats: list[AdFeatures] = fan.map_chunks(
+        functools.partial(features_chunk, params=params), list(ads), progress=stage("features")
+    )
     union = UnionFind(n)
     reasons: list[set[str]] = [set() for _ in range(n)]
 
@@ -205,12 +209,12 @@ def cluster_ads(
         for i, f in enumerate(feats):
             for contact in f.contacts:
                 owners[contact].append(i)
-        for (kind, value), members in owners.items():
-            if len(members) < 2:
+        for (kind, value), holders in owners.items():
+            if len(holders) < 2:
                 continue
-            for i in members:
+            for i in holders:
                 reasons[i].add(f"{kind}:{value}")
-                union.union(members[0], i)
+                union.union(holders[0], i)
 
     if params.use_images:
         for a, b, h in image_pairs([ad.image_hashes for ad in ads], params.image_distance):

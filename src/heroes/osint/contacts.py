@@ -16,7 +16,22 @@ PLATFORM_HANDLE = re.compile(
 )
 # Values that name nobody: placeholders and the platforms' own pages.
 PLACEHOLDERS = {"none", "noinsta", "private", "nope", "null", "nada", "ninguno", "me", "only", "text", "call"}
-COMMON_WORDS = {"your", "home", "account", "home.php", "fake", "fakes", "this", "that", "them", "here", "only", "below", "above", "page"}
+COMMON_WORDS = {
+    "your",
+    "home",
+    "account",
+    "home.php",
+    "fake",
+    "fakes",
+    "this",
+    "that",
+    "them",
+    "here",
+    "only",
+    "below",
+    "above",
+    "page",
+}
 GENERIC_PATHS = {"", "profile.php", "login", "login.php", "home.php", "home", "account", "accounts/login", "explore"}
 GENERIC_HOSTS = {"instagram.com", "facebook.com", "twitter.com", "x.com", "snapchat.com", "tiktok.com", "backpage.com"}
 
@@ -43,7 +58,9 @@ def find_contacts(text: str, region: str = "US") -> list[entities.Entity]:
         # "snap me name" is a handle; "instagram pleasure" is prose: a plain word needs a ":" or "@" before it.
         marked = any(c in match.group(1) for c in ":@=") or any(c.isdigit() or c == "_" for c in value)
         if marked and value not in COMMON_WORDS:
-            found.append(entities.Entity("handle", value, match.group(2), match.start(2), match.end(2), entities.POSSIBLE, ""))
+            found.append(
+                entities.Entity("handle", value, match.group(2), match.start(2), match.end(2), entities.POSSIBLE, "")
+            )
     seen: set[tuple[str, str]] = set()
     out = []
     for entity in sorted(found, key=lambda e: (e.start, e.kind, e.value)):

@@ -37,7 +37,13 @@ class Hit:
     detail: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"indicator": self.indicator, "title": self.title, "words": self.words, "sources": self.sources, "detail": self.detail}
+        return {
+            "indicator": self.indicator,
+            "title": self.title,
+            "words": self.words,
+            "sources": self.sources,
+            "detail": self.detail,
+        }
 
 
 @dataclass
@@ -105,7 +111,9 @@ def find_indicators(ads: Sequence[Ad], lang: str = "en", region: str = "US") -> 
         cities = sorted({ads[i].location.strip() for i in members if ads[i].location.strip()})
         if len(cities) >= moving["min_cities"]:
             for i in members:
-                results[i].hits.append(Hit("moving", _title(moving, lang), [value], _sources(moving), "; ".join(cities)))
+                results[i].hits.append(
+                    Hit("moving", _title(moving, lang), [value], _sources(moving), "; ".join(cities))
+                )
 
     low = rules["low_price"]
     ad_prices = [prices(ad.body) for ad in ads]
@@ -116,5 +124,7 @@ def find_indicators(ads: Sequence[Ad], lang: str = "en", region: str = "US") -> 
             cheap = [p for p in ps if p < median * low["below_median"]]
             if cheap:
                 detail = f"{min(cheap)} < {low['below_median']} x {median:g}"
-                results[i].hits.append(Hit("low_price", _title(low, lang), [str(p) for p in cheap], _sources(low), detail))
+                results[i].hits.append(
+                    Hit("low_price", _title(low, lang), [str(p) for p in cheap], _sources(low), detail)
+                )
     return results
