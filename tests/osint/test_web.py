@@ -17,7 +17,10 @@ def _write_collection(name: str, ads: list[Ad]) -> None:
     path.write_text("".join(json.dumps(a.to_json()) + "\n" for a in ads), encoding="utf-8")
 
 
-TEXT = "Hello, my name is {} and I cook and clean homes in the city. I am honest, kind and careful. Ask me for a fair price."
+TEXT = (
+    "Hello, my name is {} and I cook and clean homes in the city. I am honest, kind and careful. "
+    "Ask me for a fair price."
+)
 
 
 def test_roles(client, login_as) -> None:  # type: ignore[no-untyped-def]
@@ -54,7 +57,7 @@ def test_templates_are_highlighted_and_graph_exports(client, login_as) -> None: 
     names = ["Ana", "Rosa", "Lucia"]
     ads = [
         Ad(f"w{i}", "Home help", city, None, TEXT.format(n))
-        for i, (n, city) in enumerate(zip(names, ["Lugo", "Vigo", "Leon"]))
+        for i, (n, city) in enumerate(zip(names, ["Lugo", "Vigo", "Leon"], strict=True))
     ]
     ads.append(Ad("x1", "Bike", "Lugo", None, "Selling a blue bicycle, call 612 345 678."))
     ads.append(Ad("x2", "Lamp", "Vigo", None, "Selling a lamp, call 612 345 678."))
