@@ -15,7 +15,7 @@ def listing(n: int, pages: int) -> str:
     ads = "".join(
         f'<article class="ad" data-id="site-{n}-{k}"><h2 class="title">Cleaner {n}-{k}</h2>'
         f'<span class="location">Toledo</span><span class="age">3{k}</span><span class="price">90 euros</span>'
-        f'<p class="body">Honest cleaner, new in town, call 612 345 67{k}.</p></article>'
+        f'<p class="body">Honest cleaner, new in town, call +34 612 345 67{k}.</p></article>'
         for k in range(2)
     )
     more = f'<a href="/list/{n + 1}">next</a>' if n < pages else ""
