@@ -47,3 +47,8 @@ def test_two_numbers_back_to_back() -> None:
 def test_contacts_skip_placeholders_and_platform_pages() -> None:
     found = find_contacts("IG: none. See https://www.instagram.com/?hl=en or snap: maria_ln8 or mail ana@example.org")
     assert [(e.kind, e.value) for e in found] == [("handle", "maria_ln8"), ("email", "ana@example.org")]
+
+
+def test_letters_that_change_length_in_lower_case_do_not_break_reading() -> None:
+    # "İ" lower-cases to two characters; next to a number it must neither crash nor count as a digit.
+    assert [e.value for e in hidden_phones("call 310 555 0123 İl now", region="US")] == ["+13105550123"]

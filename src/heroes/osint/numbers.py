@@ -97,8 +97,9 @@ def digit_runs(text: str) -> list[HiddenNumber]:
                 end = e
             continue
         chars = [_char_digit(c) for c in raw]
-        if all(d is not None for d in chars) or (digits and all(c in LOOKALIKE for c in word)):
-            value = "".join(d if d is not None else LOOKALIKE[c] for d, c in zip(chars, word, strict=True))
+        lower = raw.lower()
+        if all(d is not None for d in chars) or (digits and all(c in LOOKALIKE for c in lower)):
+            value = "".join(d if d is not None else LOOKALIKE[c] for d, c in zip(chars, lower, strict=True))
             if pending_tens is not None:
                 # "thirty 8" is 38; "thirty 0" or "thirty 55" keep the tens' zero.
                 value = pending_tens + value if len(value) == 1 and value != "0" else pending_tens + "0" + value
