@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ class Ad:
     price: str = ""
     posted: str = ""
     image_hashes: tuple[str, ...] = field(default_factory=tuple)  # PDQ, 64 hex digits each
+    images: tuple[str, ...] = field(default_factory=tuple)  # local picture files, hashed when linking
 
     @property
     def body(self) -> str:
@@ -41,6 +42,7 @@ class Ad:
             "price": self.price,
             "posted": self.posted,
             "image_hashes": list(self.image_hashes),
+            "images": list(self.images),
         }
 
 
@@ -62,6 +64,9 @@ def ad_from_mapping(row: dict[str, Any], where: str) -> Ad:
     hashes = row.get("image_hashes") or ()
     if isinstance(hashes, str) or not all(isinstance(h, str) for h in hashes):
         raise BadInput(_('%(w)s: "image_hashes" must be a list of hexadecimal strings.', w=where))
+    images = row.get("images") or ()
+    if isinstance(images, str) or not all(isinstance(i, str) for i in images):
+        raise BadInput(_('%(w)s: "images" must be a list of file paths.', w=where))
     return Ad(
         id=str(ad_id),
         title=str(row.get("title") or ""),
@@ -71,10 +76,12 @@ def ad_from_mapping(row: dict[str, Any], where: str) -> Ad:
         price=str(row.get("price") or ""),
         posted=str(row.get("posted") or ""),
         image_hashes=tuple(h.lower() for h in hashes),
+        images=tuple(images),
     )
 
 
-def parse_jsonl(lines: Iterable[str], source: str = "<input>") -> Iterator[Ad]:
+def parse_jsonl(lines: Iterable[str], source: str = "<input>", base: Path | None = None) -> Iterator[Ad]:
+    """Ads of a JSON Lines text; relative ``images`` paths are taken from ``base``."""
     seen: set[str] = set()
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -85,6 +92,8 @@ def parse_jsonl(lines: Iterable[str], source: str = "<input>") -> Iterator[Ad]:
         except json.JSONDecodeError as exc:
             raise BadInput(_("%(w)s: not valid JSON (%(e)s).", w=where, e=exc.msg)) from exc
         ad = ad_from_mapping(row, where)
+        if base is not None and ad.images:
+            ad = replace(ad, images=tuple(str(base / p) for p in ad.images))
         if ad.id in seen:
             raise BadInput(_("%(w)s: the id %(id)s was already used by an earlier ad.", w=where, id=ad.id))
         seen.add(ad.id)
@@ -95,7 +104,7 @@ def read_jsonl(path: Path) -> list[Ad]:
     if not path.is_file():
         raise BadInput(_("%(f)s does not exist.", f=str(path)))
     with path.open(encoding="utf-8", errors="replace") as handle:
-        return list(parse_jsonl(handle, str(path)))
+        return list(parse_jsonl(handle, str(path), path.parent))
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], path: Path) -> int:

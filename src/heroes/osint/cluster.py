@@ -56,6 +56,7 @@ class AdFeatures:
     contacts: tuple[tuple[str, str], ...]
     tokens: tuple[str, ...]
     signature: np.ndarray | None  # MinHash hash values; None for texts too short to template
+    images: tuple[str, ...] = ()  # PDQ hashes: given with the ad, or of its picture files
 
 
 @dataclass
@@ -95,6 +96,17 @@ def _signature(tokens: Sequence[str], params: ClusterParams) -> np.ndarray:
     return np.asarray(minhash.hashvalues, dtype=np.uint64)
 
 
+def _image_hashes(ad: Ad) -> tuple[str, ...]:
+    hashes = list(ad.image_hashes)
+    if ad.images:
+        from pathlib import Path
+
+        from heroes.osint.images import pdq_of_file
+
+        hashes += [h for h in (pdq_of_file(Path(p)) for p in ad.images) if h]
+    return tuple(dict.fromkeys(hashes))
+
+
 def features_chunk(chunk: Sequence[Ad], params: ClusterParams) -> list[AdFeatures]:
     out = []
     for ad in chunk:
@@ -107,6 +119,7 @@ def features_chunk(chunk: Sequence[Ad], params: ClusterParams) -> list[AdFeature
                 tuple((e.kind, e.value) for e in found),
                 tuple(tokens),
                 _signature(tokens, params) if long_enough else None,
+                _image_hashes(ad) if params.use_images else (),
             )
         )
     return out
@@ -217,7 +230,7 @@ def cluster_ads(
                 union.union(holders[0], i)
 
     if params.use_images:
-        for a, b, h in image_pairs([ad.image_hashes for ad in ads], params.image_distance):
+        for a, b, h in image_pairs([f.images for f in feats], params.image_distance):
             union.union(a, b)
             reasons[a].add(f"image:{h}")
             reasons[b].add(f"image:{h}")
