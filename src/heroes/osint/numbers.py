@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from heroes import entities
 
@@ -54,6 +55,16 @@ def _char_digit(ch: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=65536)
+def _token_info(raw: str) -> tuple[str, str | None, str | None]:
+    """(folded word, its digits when every character is one, its digits when every letter is a look-alike)."""
+    chars = [_char_digit(c) for c in raw]
+    as_digits = "".join(d for d in chars if d is not None) if all(d is not None for d in chars) else None
+    lower = raw.lower()
+    as_lookalike = "".join(LOOKALIKE[c] for c in lower) if all(c in LOOKALIKE for c in lower) else None
+    return _fold(raw), as_digits, as_lookalike
+
+
 @dataclass(frozen=True)
 class HiddenNumber:
     digits: str
@@ -91,15 +102,13 @@ def digit_runs(text: str) -> list[HiddenNumber]:
         gap = 0
 
     for raw, s, e in _tokens(text):
-        word = _fold(raw)
         if raw in ("\ufe0f", KEYCAP):  # the tail of a keycap emoji (1️⃣)
             if digits:
                 end = e
             continue
-        chars = [_char_digit(c) for c in raw]
-        lower = raw.lower()
-        if all(d is not None for d in chars) or (digits and all(c in LOOKALIKE for c in lower)):
-            value = "".join(d if d is not None else LOOKALIKE[c] for d, c in zip(chars, lower, strict=True))
+        word, as_digits, as_lookalike = _token_info(raw)
+        if as_digits is not None or (digits and as_lookalike is not None):
+            value = as_digits if as_digits is not None else str(as_lookalike)
             if pending_tens is not None:
                 # "thirty 8" is 38; "thirty 0" or "thirty 55" keep the tens' zero.
                 value = pending_tens + value if len(value) == 1 and value != "0" else pending_tens + "0" + value
