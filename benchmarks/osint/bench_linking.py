@@ -76,6 +76,22 @@ def linking(data: Path) -> None:
             report(f"{label}: TF-IDF cosine >= {threshold} + components", baseline, groups, time.perf_counter() - start)
 
 
+def indicator_rates(data: Path) -> None:
+    """How often each indicator fires on the dev ads (no labels for indicators: a rate, not a score)."""
+    from heroes.osint.indicators import find_indicators
+
+    ads = read_jsonl(data / "dev.jsonl")
+    start = time.perf_counter()
+    results = find_indicators(ads)
+    seconds = time.perf_counter() - start
+    counts = Counter(h.indicator for r in results for h in {h.indicator: h for h in r.hits}.values())
+    print(f"indicators over {len(ads)} ads in {seconds:.1f} s")
+    print("| indicator | ads | share |")
+    print("|---|---|---|")
+    for name, count in counts.most_common():
+        print(f"| {name} | {count} | {count / len(ads):.1%} |")
+
+
 def synthesise(ads: list[Ad], n: int, seed: int = 1) -> list[Ad]:
     """Templated variation of the dev ads: names, numbers and a few words swapped per copy."""
     rng = random.Random(seed)
@@ -118,6 +134,7 @@ def main() -> None:
         return
     if not args.skip_linking:
         linking(args.data)
+        indicator_rates(args.data)
     if args.sizes:
         scale(args.data, [int(s) for s in args.sizes.split(",")], args.runners.split(","))
 
