@@ -54,3 +54,10 @@ def test_collection_indicators() -> None:
 def test_titles_in_spanish() -> None:
     (result,) = find_indicators([Ad("a", "", "", None, "new in town")], lang="es")
     assert result.hits[0].title == "Recién llegada a la ciudad"
+
+
+def test_city_of_free_text_locations() -> None:
+    from heroes.osint.indicators import city_of
+
+    assert city_of("Downtown Toledo, TO (north)") == city_of("toledo") == "Toledo"
+    assert city_of("City of Lugo") == "Lugo"

@@ -88,6 +88,15 @@ def phrase_hits(text: str, lang: str = "en") -> list[Hit]:
     return hits
 
 
+CITY_PREFIX = re.compile(r"^(?:city of|ciudad de|downtown|centro de)\s+", re.IGNORECASE)
+
+
+def city_of(location: str) -> str:
+    """The city part of a free-text location: "Downtown Toledo, TO (north)" and "toledo" are one city."""
+    head = re.split(r"[,(/\-|]", location, maxsplit=1)[0]
+    return CITY_PREFIX.sub("", " ".join(head.split())).title()
+
+
 def prices(text: str) -> list[int]:
     return [int(next(g for g in m.groups() if g)) for m in PRICE.finditer(text)]
 
@@ -108,7 +117,7 @@ def find_indicators(ads: Sequence[Ad], lang: str = "en", region: str = "US") -> 
             for i in members:
                 detail = f"{value} ({len(members)})"
                 results[i].hits.append(Hit("shared_contact", _title(shared, lang), [value], _sources(shared), detail))
-        cities = sorted({ads[i].location.strip() for i in members if ads[i].location.strip()})
+        cities = sorted({c for c in (city_of(ads[i].location) for i in members) if c})
         if len(cities) >= moving["min_cities"]:
             for i in members:
                 results[i].hits.append(
