@@ -97,12 +97,14 @@ def synthesise(ads: list[Ad], n: int, seed: int = 1) -> list[Ad]:
     rng = random.Random(seed)
     out = []
     for k in range(n):
-        base = ads[rng.randrange(len(ads))]
+        index = rng.randrange(len(ads))
+        base = ads[index]
         words = base.text.split()
         for _ in range(max(1, len(words) // 15)):
             if words:
                 words[rng.randrange(len(words))] = rng.choice(["Ana", "Eva", "Lola", "Mia", "$80", "$120", "25", "31"])
-        phone = f"{rng.randrange(200, 999)}-555-01{rng.randrange(100):02d}"
+        # One number per source ad (its copies form one poster), never shared by two source ads.
+        phone = f"{200 + index // 100}-555-01{index % 100:02d}"
         out.append(Ad(f"s{k}", base.title, base.location, base.age, " ".join(words) + f" {phone}"))
     return out
 
