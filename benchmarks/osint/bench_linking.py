@@ -1,0 +1,145 @@
+"""Linking figures on the dev ads (pairwise P/R/F1 against `group`), with contacts in the text and with every
+contact removed, each beside a TF-IDF cosine + connected-components baseline; then clustering time and
+memory on ads synthesised from the dev ads by templated variation, inline and on a local Ray.
+
+    PYTHONPATH=src python benchmarks/osint/bench_linking.py [--data DIR] [--sizes 10000,100000] [--ray]
+
+Prints figures only (never ad text). The data is not part of the product; the benchmark skips without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import time
+from collections import Counter
+from pathlib import Path
+
+from heroes.core.fanout import get_fanout
+from heroes.osint.ads import Ad, read_jsonl
+from heroes.osint.cluster import ClusterParams, cluster_ads
+from heroes.osint.evaluate import pairwise, tfidf_components
+
+FAKES = re.compile(
+    r"\d{3}-555-01\d\d|555-01\d\d|user[_-]\d{4}|\S*example\.(?:org|com|net|edu|invalid)\S*|(?<=TER)\s*\d+|(?<=ID)\s*\d+",
+    re.IGNORECASE,
+)
+
+
+def strip_contacts(ad: Ad) -> Ad:
+    """The README's rehearsal of the held-back text-only copy: fakes become a space, a last link line goes."""
+    lines = ad.text.split("\n")
+    if lines and lines[-1].strip().startswith("http"):
+        lines = lines[:-1]
+    text = FAKES.sub(" ", "\n".join(lines))
+    return Ad(ad.id, FAKES.sub(" ", ad.title), ad.location, ad.age, text)
+
+
+def by_size(predicted: list[str], groups: list[str]) -> str:
+    sizes = Counter(groups)
+    parts = []
+    for name, low, high in (("2-5", 2, 5), ("6-20", 6, 20), (">20", 21, 10**9)):
+        keep = [i for i, g in enumerate(groups) if low <= sizes[g] <= high]
+        s = pairwise([predicted[i] for i in keep], [groups[i] for i in keep])
+        parts.append(f"{name}: R={s.recall:.3f}")
+    return "; ".join(parts)
+
+
+def report(name: str, predicted: list[str], groups: list[str], seconds: float) -> None:
+    s = pairwise(predicted, groups)
+    print(
+        f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.predicted_pairs} | {seconds:.1f} s | "
+        f"{by_size(predicted, groups)} |"
+    )
+
+
+def linking(data: Path) -> None:
+    path = data / "dev.jsonl"
+    ads = read_jsonl(path)
+    groups = [json.loads(line)["group"] for line in path.open(encoding="utf-8")]
+    print(f"{len(ads)} ads, {pairwise(groups, groups).true_pairs} same-group pairs")
+    print("| method | precision | recall | F1 | predicted pairs | time | recall within groups of size |")
+    print("|---|---|---|---|---|---|---|")
+    for label, items in (("contacts in text", ads), ("contacts removed", [strip_contacts(a) for a in ads])):
+        start = time.perf_counter()
+        result = cluster_ads(items)
+        report(f"{label}: heroes osint cluster", result.cluster, groups, time.perf_counter() - start)
+        start = time.perf_counter()
+        text_only = cluster_ads(items, ClusterParams(use_contacts=False))
+        report(f"{label}: templates only", text_only.cluster, groups, time.perf_counter() - start)
+        for threshold in (0.5, 0.7, 0.9):
+            start = time.perf_counter()
+            baseline = tfidf_components([a.body for a in items], threshold)
+            report(f"{label}: TF-IDF cosine >= {threshold} + components", baseline, groups, time.perf_counter() - start)
+
+
+def indicator_rates(data: Path) -> None:
+    """How often each indicator fires on the dev ads (no labels for indicators: a rate, not a score)."""
+    from heroes.osint.indicators import find_indicators
+
+    ads = read_jsonl(data / "dev.jsonl")
+    start = time.perf_counter()
+    results = find_indicators(ads)
+    seconds = time.perf_counter() - start
+    counts = Counter(h.indicator for r in results for h in {h.indicator: h for h in r.hits}.values())
+    print(f"indicators over {len(ads)} ads in {seconds:.1f} s")
+    print("| indicator | ads | share |")
+    print("|---|---|---|")
+    for name, count in counts.most_common():
+        print(f"| {name} | {count} | {count / len(ads):.1%} |")
+
+
+def synthesise(ads: list[Ad], n: int, seed: int = 1) -> list[Ad]:
+    """Templated variation of the dev ads: names, numbers and a few words swapped per copy."""
+    rng = random.Random(seed)
+    out = []
+    for k in range(n):
+        index = rng.randrange(len(ads))
+        base = ads[index]
+        words = base.text.split()
+        for _ in range(max(1, len(words) // 15)):
+            if words:
+                words[rng.randrange(len(words))] = rng.choice(["Ana", "Eva", "Lola", "Mia", "$80", "$120", "25", "31"])
+        # One number per source ad (its copies form one poster), never shared by two source ads.
+        phone = f"{200 + index // 100}-555-01{index % 100:02d}"
+        out.append(Ad(f"s{k}", base.title, base.location, base.age, " ".join(words) + f" {phone}"))
+    return out
+
+
+def scale(data: Path, sizes: list[int], runners: list[str]) -> None:
+    ads = read_jsonl(data / "dev.jsonl")
+    print("| ads | runner | time | clusters | peak RSS of this process |")
+    print("|---|---|---|---|---|")
+    for n in sizes:
+        items = synthesise(ads, n)
+        for runner in runners:
+            start = time.perf_counter()
+            with get_fanout(runner) as fan:
+                result = cluster_ads(items, ClusterParams(), fan)
+            seconds = time.perf_counter() - start
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"| {n} | {runner} | {seconds:.1f} s | {len(result.members)} | {rss:.0f} MiB |", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=Path("/work/shared/data/ads"))
+    parser.add_argument("--sizes", default="10000")
+    parser.add_argument("--runners", default="inline,ray")
+    parser.add_argument("--skip-linking", action="store_true")
+    args = parser.parse_args()
+    if not (args.data / "dev.jsonl").is_file():
+        print(f"no {args.data}/dev.jsonl: skipped")
+        return
+    if not args.skip_linking:
+        linking(args.data)
+        indicator_rates(args.data)
+    if args.sizes:
+        scale(args.data, [int(s) for s in args.sizes.split(",")], args.runners.split(","))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Background crawls: fetch into a WARC in the job's folder, record its hash and custody, then import
+the pages' ads into the collection named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from heroes.core.db import session_scope
+from heroes.core.evidence import hash_file, record_custody
+from heroes.core.jobs import Progress, job_handler
+from heroes.osint.crawl import CrawlConfig, Crawler
+from heroes.osint.store import import_files
+
+CAPTURE = "capture.warc.gz"
+
+
+@job_handler("osint.crawl")
+def run_crawl(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    config = CrawlConfig(
+        seeds=list(params["seeds"]),
+        domains=list(params["domains"]),
+        max_pages=int(params.get("max_pages", 100)),
+        depth=int(params.get("depth", 3)),
+        delay=float(params.get("delay", 1.0)),
+        legal_basis=str(params.get("legal_basis", "")),
+    )
+    out = progress.workdir / CAPTURE
+
+    def report(done: int, total: int) -> None:
+        progress.update(done, total, f"{done} pages fetched")
+
+    result = Crawler(config).run(out, report)
+    hashes = hash_file(out)
+    with session_scope() as session:
+        record_custody(
+            session,
+            str(params["actor"]),
+            "osint.capture",
+            f"{progress.job_id}/{CAPTURE}",
+            after=hashes,
+            details={"seeds": config.seeds, "domains": config.domains, "legal_basis": config.legal_basis},
+        )
+    summary = import_files([out], str(params["collection"]))
+    progress.update(len(result.fetched), len(result.fetched), f"{len(result.fetched)} pages fetched", force=True)
+    return {
+        "pages": len(result.fetched),
+        "failed": result.failed,
+        "refused_by_robots": result.refused_by_robots,
+        "sha256": hashes.sha256,
+        "collection": summary.collection,
+        "ads_added": summary.added,
+    }
