@@ -15,13 +15,17 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from heroes.media.hashers import decode_image, pdq_of_image
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the generated test pictures (tests/media/synthetic.py)
+
+from tests.media.synthetic import make_image, make_video
+
+from heroes.media.pdq import decode_image, pdq_of_image
 from heroes.media.scan import hash_file
-from heroes.media.synthetic import make_image, make_video
 
 
 def _rate(n: int, seconds: float) -> str:

@@ -12,15 +12,21 @@ from __future__ import annotations
 
 import argparse
 import io
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from heroes.media.hashers import HashValue, pdq_dihedral_of_image, pdq_of_image
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the generated test pictures (tests/media/synthetic.py)
+
+from tests.media.synthetic import VARIATIONS, make_image
+
+from heroes.media.hashers import HashValue
 from heroes.media.hashlists import HashEntry, HashList
 from heroes.media.matcher import Matcher
-from heroes.media.synthetic import VARIATIONS, make_image
+from heroes.media.pdq import pdq_dihedral_of_image, pdq_of_image
 
 SIZE = (640, 480)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from heroes.media.synthetic import flat_image, make_image
+from tests.media.synthetic import flat_image, make_image
 
 
 @pytest.fixture

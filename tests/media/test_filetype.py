@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from heroes.media.filetype import sniff
-from heroes.media.synthetic import make_image
+from tests.media.synthetic import make_image
 
 
 def _encoded(fmt: str) -> bytes:
@@ -42,7 +42,7 @@ def test_text_empty_and_archives() -> None:
 
 
 def test_video_container(tmp_path) -> None:
-    from heroes.media.synthetic import make_video
+    from tests.media.synthetic import make_video
 
     path = make_video(tmp_path / "clip.bin", seed=1, seconds=1)
     assert sniff(path.read_bytes()[:256]).kind == "video"

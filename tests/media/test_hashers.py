@@ -4,7 +4,7 @@ import pytest
 
 from heroes.media.hashers import HASHERS, HashError, get_hasher
 from heroes.media.scan import hash_file
-from heroes.media.synthetic import flat_image, make_image
+from tests.media.synthetic import flat_image, make_image
 
 
 def test_registry_holds_every_type_once() -> None:
@@ -63,3 +63,45 @@ def test_normalize_rejects_malformed_values(kind: str, value: str) -> None:
 
 def test_normalize_lowercases() -> None:
     assert HASHERS["md5"].normalize(" D41D8CD98F00B204E9800998ECF8427E ") == "d41d8cd98f00b204e9800998ecf8427e"
+
+
+def test_registries_refuse_a_second_entry_of_the_same_name() -> None:
+    from heroes.media.hashers import DuplicateHasher, Md5Hasher, register
+    from heroes.media.hashlists import DuplicateImporter, PlainCsvImporter
+    from heroes.media.hashlists import register as register_format
+
+    with pytest.raises(DuplicateHasher, match="'md5'"):
+        register(Md5Hasher)
+    with pytest.raises(DuplicateImporter, match="'csv'"):
+        register_format(PlainCsvImporter)
+
+
+def test_a_new_hash_type_is_one_class(tmp_path) -> None:
+    """A byte hash registered from outside: lists accept it, scans compute it, the matcher matches it."""
+    import hashlib
+
+    from heroes.media.engine import build_matcher, load_lists
+    from heroes.media.hashers import Digest, StreamingHasher, register
+    from heroes.media.scan import read_results, scan
+
+    @register
+    class Blake2Hasher(StreamingHasher):
+        name = "test-blake2s"
+        digest_size = 32
+
+        def start(self) -> Digest:
+            return hashlib.blake2s()
+
+    try:
+        target = tmp_path / "files" / "a.txt"
+        target.parent.mkdir()
+        target.write_bytes(b"some bytes")
+        listed = tmp_path / "list.csv"
+        listed.write_text(f"test-blake2s,{hashlib.blake2s(b'some bytes').hexdigest()},X\n", encoding="utf-8")
+        out = tmp_path / "r.jsonl"
+        scan([target.parent], out, build_matcher(load_lists([str(listed)])))
+        (row,) = read_results(out)
+        assert row["test-blake2s"] == hashlib.blake2s(b"some bytes").hexdigest()
+        assert [(m["hash_type"], m["distance"]) for m in row["matches"]] == [("test-blake2s", 0)]
+    finally:
+        HASHERS.remove("test-blake2s")  # type: ignore[attr-defined]

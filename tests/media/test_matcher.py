@@ -5,7 +5,7 @@ from heroes.media.hashers import HashValue
 from heroes.media.hashlists import HashEntry, HashList
 from heroes.media.matcher import Matcher
 from heroes.media.scan import hash_file
-from heroes.media.synthetic import make_image, mirror
+from tests.media.synthetic import make_image, mirror
 
 
 def _flip_bits(hex_value: str, n: int) -> str:
@@ -87,8 +87,8 @@ def test_save_and_load_round_trip_without_pickle(tmp_path) -> None:
     # A damaged file is refused, not trusted.
     data = np.load(path)
     arrays = {k: data[k] for k in data.files}
-    arrays["pdq_codes"] = arrays["pdq_codes"].copy()
-    arrays["pdq_codes"][0, 0] ^= 1
+    arrays["pdq/codes"] = arrays["pdq/codes"].copy()
+    arrays["pdq/codes"][0, 0] ^= 1
     np.savez(tmp_path / "bad.npz", **arrays)
     with pytest.raises(ValueError, match="checksum"):
         Matcher.load(tmp_path / "bad.npz")

@@ -6,8 +6,8 @@ from heroes.media.hashers import HashError
 from heroes.media.hashlists import HashEntry, HashList
 from heroes.media.matcher import Matcher
 from heroes.media.scan import hash_file
-from heroes.media.synthetic import make_video, reencode
 from heroes.media.vpdq import format_frames, hash_video, parse_frames
+from tests.media.synthetic import make_video, reencode
 
 
 def test_one_frame_per_second(tmp_path) -> None:

@@ -60,6 +60,9 @@ def test_upload_scan_results_export(client, login_as, intake: Path) -> None:
     summary = status["summary"]
     assert summary["files"] == 9 and summary["errors"] == 2
     assert summary["by_category"] == {"national / A": 2, "national / B": 2}
+    assert summary["too_flat"] == 1 and summary["min_quality"] == 50  # grey.png
+    page = client.get(f"/media/scans/{scan_id}")
+    assert 'data-testid="too-flat">1<' in page.text
 
     matched = client.get(f"/api/media/scans/{scan_id}/results").json()
     assert sorted(Path(r["path"]).name for r in matched) == ["copy-of-one.jpg", "holiday.txt", "one.jpg", "two.png"]
@@ -91,17 +94,31 @@ def test_pages_upload_delete_and_path_fence(client, login_as, intake: Path, tmp_
     assert page.status_code == 200 and "No hash list yet" in page.text
     up = client.post(
         "/media/lists",
-        files={"file": ("known.csv", _list_csv(intake), "text/csv")},
+        files={"file": ("known.csv", _list_csv(intake) + b"md5,not-a-hash,A\n", "text/csv")},
         data={"csrf_token": token, "ignore": ""},
         follow_redirects=False,
     )
-    assert up.status_code == 303
+    assert up.status_code == 200 and 'data-testid="imported"' in up.text
+    bad_line = len(_list_csv(intake).splitlines()) + 1
+    assert re.search(rf"line {bad_line}: not a md5 hash: .*not-a-hash", up.text)  # the malformed row, by its line
     page = client.get("/media")
     assert 'data-list="known"' in page.text
     list_id = re.search(r'action="/media/lists/(\d+)/delete"', page.text).group(1)
 
-    outside = client.post("/media/scans", data={"csrf_token": token, "path": "/etc"}, follow_redirects=False)
+    outside = client.post(
+        "/media/scans",
+        data={"csrf_token": token, "path": "/etc", "distance": "12", "lists": list_id},
+        follow_redirects=False,
+    )
     assert outside.status_code == 400 and "outside the folders" in outside.text
+    assert str(intake.parent) in outside.text or str(intake) in outside.text  # names the folders allowed
+    assert 'name="path" required value="/etc"' in outside.text and 'value="12"' in outside.text  # the form is kept
+    assert f'value="{list_id}" checked' in outside.text
+    refused = client.post(
+        "/media/lists/register", data={"csrf_token": token, "path": "/etc/passwd", "name": "x1"}, follow_redirects=False
+    )
+    assert refused.status_code == 400 and "outside the folders" in refused.text
+    assert 'value="/etc/passwd"' in refused.text and 'value="x1"' in refused.text
 
     started = client.post("/media/scans", data={"csrf_token": token, "path": str(intake)}, follow_redirects=False)
     assert started.status_code == 303

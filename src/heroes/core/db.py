@@ -13,7 +13,7 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from heroes.core.settings import get_settings
+from heroes.core.settings import get_settings, on_change
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -86,6 +86,7 @@ def get_engine() -> Engine:
     return _engine
 
 
+@on_change  # new settings may name another database
 def reset_engine() -> None:
     global _engine, _sessionmaker
     if _engine is not None:
@@ -126,13 +127,6 @@ DbSession = Annotated[Session, Depends(get_db, scope="function")]
 # Ids in paths and queries: bounded so an out-of-range number is a 422, not a database error.
 MAX_DB_ID = 2**31 - 1
 DbId = Annotated[int, Path(ge=1, le=MAX_DB_ID)]
-
-
-def is_postgresql() -> bool:
-    return get_engine().dialect.name == "postgresql"
-
-
-# --- migrations ----------------------------------------------------------------------------
 
 
 def alembic_config() -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -70,6 +71,16 @@ class Settings(BaseSettings):
 
 
 _override: Settings | None = None
+# Called after the settings change (the database module drops its engine): modules that cache
+# something derived from the settings register here, so this module imports none of them.
+_listeners: list[Callable[[], None]] = []
+
+
+def on_change(listener: Callable[[], None]) -> Callable[[], None]:
+    """Register a function to call whenever set_settings() replaces the settings."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +97,5 @@ def set_settings(settings: Settings | None) -> None:
     global _override
     _override = settings
     _from_environment.cache_clear()
-    from heroes.core import db
-
-    db.reset_engine()
+    for listener in _listeners:
+        listener()

@@ -9,13 +9,28 @@ downloaded at run time. Import is light: the weights load on first use.
     vectors = encode(["la empresa paga el visado", "the company pays the visa"])  # (2, 512) float32
 """
 
-from heroes.embeddings.encoder import (
-    DIMENSIONS,
-    Encoder,
-    UniversalSentenceEncoder,
-    encode,
-    get_encoder,
-    register_encoder,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from heroes.embeddings.encoder import (
+        DIMENSIONS,
+        Encoder,
+        UniversalSentenceEncoder,
+        encode,
+        get_encoder,
+        register_encoder,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    # numpy and the encoder module load when first used, not when the platform scans its packages
+    # for tools (which imports every package of heroes): `heroes --help` stays fast.
+    if name in __all__:
+        return getattr(importlib.import_module("heroes.embeddings.encoder"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["DIMENSIONS", "Encoder", "UniversalSentenceEncoder", "encode", "get_encoder", "register_encoder"]

@@ -296,9 +296,13 @@ class Ethereum(Wallet):
             return None
         digits = text[2:]
         canonical = eip55(digits)
-        if digits.islower() or digits.isupper() or digits.isdigit():
+        if digits.isdigit():
+            return canonical, POSSIBLE  # no letter: no checksum can be written
+        if canonical[2:] == digits:
+            return canonical, VALID
+        if digits.islower() or digits.isupper():
             return canonical, POSSIBLE  # written without a checksum: well-formed, nothing to check
-        return (canonical, VALID) if canonical[2:] == digits else None
+        return None  # mixed case with a wrong checksum: a typo or a forgery
 
 
 XMR_NETWORKS = {18: 69, 42: 69, 19: 77}  # standard, subaddress, integrated: bytes decoded

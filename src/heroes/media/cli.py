@@ -102,9 +102,12 @@ def hash_cmd(
     paths: list[Path] = typer.Argument(None, help="Files, folders or archives (zip, tar)."),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write one JSON line per file."),
     files_from: Path | None = typer.Option(None, "--files-from", help="A text file with one path per line."),
+    runner: str = typer.Option("inline", "--runner", help=RUNNER_HELP),
 ) -> None:
     """Hash files (MD5, SHA-1, SHA-256, PDQ for pictures, vPDQ for videos) without matching."""
-    summary = _run_scan(_paths(paths, files_from), output, None, resume=False)
+    if runner not in RUNNERS:
+        raise HeroesError(_("Unknown runner {name}: use inline, process or ray.").format(name=runner))
+    summary = _run_scan(_paths(paths, files_from), output, None, False, runner)
     _print_summary(summary, output)
 
 

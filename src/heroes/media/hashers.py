@@ -1,30 +1,34 @@
-"""Hash types: each one small class, registered here and nowhere else.
+"""Hash types: each one small class, registered once.
 
-A hasher says which files it applies to, how list values of its type are normalised, and
-how two values are compared (``exact``, ``hamming`` or ``vpdq``). The scanner, the list
-importers and the index only go through this registry, so a licensed hash (PhotoDNA, say)
-plugs in as one more class.
+A hasher says which files it applies to, how list values of its type are normalised, and owns
+the index of its type and the rule two values match by (``build_index``: exact equality for byte
+hashes, Hamming distance for PDQ, frame sets for vPDQ). The scanner, the list importers and the
+matcher only go through this registry, so a licensed hash (PhotoDNA, say) plugs in as one class.
+
+The byte hashes live here; PDQ (``media/pdq.py``) and vPDQ (``media/vpdq.py``) are registered
+when the registry is first read, so this module imports neither.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
+import importlib
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, ClassVar, Protocol
+from typing import IO, TYPE_CHECKING, ClassVar, Protocol
 
 import numpy as np
-import pdqhash  # type: ignore[import-untyped]
-from PIL import Image
 
-from heroes.media.filetype import IMAGE, VIDEO
+if TYPE_CHECKING:
+    from heroes.media.index import MatchSettings, TypeIndex
 
 # Meta's reference practice: PDQ hashes of quality below 50 are too flat to match on.
 PDQ_MIN_QUALITY = 50
-PDQ_BITS = 256
+# Modules whose hashers are registered on first use of the registry (perceptual hashes need
+# Pillow, pdqhash and PyAV: a list import or an exact-only scan does not pay for them up front).
+BUILTIN_MODULES = ("heroes.media.pdq", "heroes.media.vpdq")
 
 _HEX = re.compile(r"^[0-9a-f]+$")
 
@@ -49,6 +53,7 @@ class HashValue:
     value: str
     quality: int | None = None
     frames: list[VideoFrameHash] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)  # other forms to search too (rotations, flips)
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,8 @@ class Digest(Protocol):
 
 class Hasher(ABC):
     name: ClassVar[str]
-    # "exact": equal values match; "hamming": bit distance; "vpdq": frame sets.
-    match: ClassVar[str] = "exact"
+    # Near matches (a distance above 0 means "looks like"), not the very same bytes.
+    perceptual: ClassVar[bool] = False
     # File kinds this hasher applies to; empty means every file.
     kinds: ClassVar[frozenset[str]] = frozenset()
 
@@ -82,6 +87,14 @@ class Hasher(ABC):
     @abstractmethod
     def normalize(self, value: str) -> str:
         """Canonical text form of a list value; raises HashError if malformed."""
+
+    @abstractmethod
+    def build_index(self, values: Sequence[str], rows: np.ndarray, settings: MatchSettings) -> TypeIndex:
+        """The index of this type over list values (normalised), ``rows[i]`` being value i's entry row."""
+
+    @abstractmethod
+    def load_index(self, arrays: Mapping[str, np.ndarray], meta: Mapping[str, object]) -> TypeIndex:
+        """An index saved by ``TypeIndex.to_arrays``."""
 
 
 class StreamingHasher(Hasher):
@@ -98,19 +111,68 @@ class StreamingHasher(Hasher):
             raise HashError(f"not a {self.name} hash: {value[:80]!r}")
         return v
 
+    def build_index(self, values: Sequence[str], rows: np.ndarray, settings: MatchSettings) -> TypeIndex:
+        from heroes.media.index import ExactTypeIndex
+
+        return ExactTypeIndex.build(values, rows, self.digest_size, self.name)
+
+    def load_index(self, arrays: Mapping[str, np.ndarray], meta: Mapping[str, object]) -> TypeIndex:
+        from heroes.media.index import ExactTypeIndex
+
+        return ExactTypeIndex.from_arrays(arrays, meta, self.name)
+
 
 class ContentHasher(Hasher):
     """Hashes the decoded picture(s), not the bytes."""
 
     @abstractmethod
-    def hash_content(self, content: Content) -> HashValue: ...
+    def hash_content(self, content: Content, variants: bool = False) -> HashValue:
+        """``variants``: also the forms that find a rotated or mirrored copy, where the type has them."""
 
 
-HASHERS: dict[str, Hasher] = {}
+class DuplicateHasher(RuntimeError):
+    """Two hashers registered under one name: the second would silently replace the first."""
+
+
+class HasherRegistry(Mapping[str, Hasher]):
+    """Name -> hasher, in registration order; the built-in perceptual hashers load on first read."""
+
+    def __init__(self) -> None:
+        self._hashers: dict[str, Hasher] = {}
+        self._loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            for module in BUILTIN_MODULES:
+                importlib.import_module(module)
+
+    def add(self, hasher: Hasher) -> None:
+        if hasher.name in self._hashers:
+            raise DuplicateHasher(f"A hasher named {hasher.name!r} is already registered.")
+        self._hashers[hasher.name] = hasher
+
+    def remove(self, name: str) -> None:
+        self._hashers.pop(name, None)
+
+    def __getitem__(self, name: str) -> Hasher:
+        self._load()
+        return self._hashers[name]
+
+    def __iter__(self) -> Iterator[str]:
+        self._load()
+        return iter(list(self._hashers))
+
+    def __len__(self) -> int:
+        self._load()
+        return len(self._hashers)
+
+
+HASHERS = HasherRegistry()
 
 
 def register(cls: type[Hasher]) -> type[Hasher]:
-    HASHERS[cls.name] = cls()
+    HASHERS.add(cls())
     return cls
 
 
@@ -151,81 +213,3 @@ class Sha1Hasher(_HashlibHasher):
 class Sha256Hasher(_HashlibHasher):
     name = "sha256"
     digest_size = 32
-
-
-def pdq_bits_to_hex(bits: np.ndarray) -> str:
-    # Most significant bit first, lower-case: the form python-threatexchange writes.
-    return np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes().hex()
-
-
-def normalize_pdq(value: str) -> str:
-    v = value.strip().lower()
-    if len(v) != PDQ_BITS // 4 or not _HEX.match(v):
-        raise HashError(f"not a PDQ hash (64 hex digits): {value[:80]!r}")
-    return v
-
-
-def image_to_array(img: Image.Image) -> np.ndarray:
-    """RGB uint8 array as pdqhash expects it."""
-    if img.mode != "RGB":
-        img = img.convert("RGB")
-    return np.asarray(img)
-
-
-def decode_image(data: bytes) -> Image.Image:
-    # Full resolution, as python-threatexchange hashes: list hashes are made that way, and a
-    # reduced decode (JPEG draft) would drift 3-5 bits from them for a ~2x speed-up.
-    img = Image.open(io.BytesIO(data))
-    img.load()
-    return img
-
-
-def pdq_of_image(img: Image.Image) -> tuple[str, int]:
-    bits, quality = pdqhash.compute(image_to_array(img))
-    return pdq_bits_to_hex(bits), int(quality)
-
-
-def pdq_dihedral_of_image(img: Image.Image) -> tuple[list[str], int]:
-    """The 8 rotations/flips of an image's PDQ, computed in one pass."""
-    hashes, quality = pdqhash.compute_dihedral(image_to_array(img))
-    return [pdq_bits_to_hex(h) for h in hashes], int(quality)
-
-
-@register
-class PdqHasher(ContentHasher):
-    name = "pdq"
-    match = "hamming"
-    kinds = frozenset({IMAGE})
-
-    def normalize(self, value: str) -> str:
-        return normalize_pdq(value)
-
-    def hash_content(self, content: Content) -> HashValue:
-        if content.data is None:
-            raise HashError("image bytes missing")
-        try:
-            img = decode_image(content.data)
-        except Exception as exc:  # Pillow raises many types for broken files
-            # Pillow's messages name an in-memory buffer by its address: give the kind of error instead.
-            raise HashError(f"corrupt or unsupported image ({type(exc).__name__})") from exc
-        value, quality = pdq_of_image(img)
-        return HashValue(self.name, value, quality)
-
-
-@register
-class VpdqHasher(ContentHasher):
-    name = "vpdq"
-    match = "vpdq"
-    kinds = frozenset({VIDEO})
-
-    def normalize(self, value: str) -> str:
-        from heroes.media.vpdq import format_frames, parse_frames
-
-        return format_frames(parse_frames(value))
-
-    def hash_content(self, content: Content) -> HashValue:
-        from heroes.media.vpdq import format_frames, hash_video
-
-        with content.open() as stream:
-            frames = hash_video(stream)
-        return HashValue(self.name, format_frames(frames), frames=frames)

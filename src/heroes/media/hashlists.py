@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from heroes.media.hashers import HashError, get_hasher
+from heroes.media.hashers import HASHERS, HashError, get_hasher
 
 
 class ListFormatError(ValueError):
@@ -86,7 +86,13 @@ class Importer(ABC):
 IMPORTERS: dict[str, Importer] = {}
 
 
+class DuplicateImporter(RuntimeError):
+    """Two list formats registered under one name."""
+
+
 def register(cls: type[Importer]) -> type[Importer]:
+    if cls.name in IMPORTERS:
+        raise DuplicateImporter(f"A hash-list format named {cls.name!r} is already registered.")
     IMPORTERS[cls.name] = cls()
     return cls
 
@@ -120,7 +126,7 @@ class PlainCsvImporter(Importer):
         if first.startswith("hash_type"):
             return True
         kind = first.split(",", 1)[0].strip()
-        return kind in {"md5", "sha1", "sha256", "pdq", "vpdq"}
+        return kind in HASHERS
 
     def parse(self, text: str) -> Iterator[Row]:
         for line, cells in _csv_rows(text.lstrip("\ufeff")):

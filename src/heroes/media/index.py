@@ -1,4 +1,5 @@
-"""Indexes over hash lists: exact lookups and PDQ near lookups.
+"""Indexes over hash lists: exact lookups and PDQ near lookups, and the interface every hash
+type's index implements (``TypeIndex``: built by its hasher, searched in batches, saved as arrays).
 
 Exact hashes (md5, sha1, sha256, any ``match == "exact"`` hasher) live in sorted numpy byte
 arrays: 16-32 bytes per hash, binary search, no Python object per entry.
@@ -11,11 +12,63 @@ faster on large lists because every probed bucket is scanned contiguously.
 from __future__ import annotations
 
 import itertools
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import faiss
 import numpy as np
 
+if TYPE_CHECKING:
+    from heroes.media.hashers import HashValue
+
 PDQ_BYTES = 32
+
+
+def pin_threads(n: int = 1) -> None:
+    """faiss' OpenMP threads. A scan parallelises over files (fan-out workers), so each index
+    answers in one thread: left at its default, faiss starts a thread per core for every tiny
+    query batch, and under load one query fell to 7-32 per second."""
+    faiss.omp_set_num_threads(max(1, n))
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    distance: int = 31  # Hamming bits, inclusive, for perceptual hashes
+    min_quality: int = 50  # perceptual hashes (and video frames) of lower quality are not compared
+    vpdq_match_percent: float = 80.0
+
+
+@dataclass(frozen=True)
+class Query:
+    """One file's hashes, as the matcher hands them to every type's index."""
+
+    hashes: Mapping[str, HashValue]
+    variants: Sequence[str] = ()  # extra forms of the perceptual hash (rotations, flips)
+
+
+@dataclass(frozen=True)
+class Hit:
+    row: int  # the list entry row
+    value: str  # the list's hash (or a reference to it)
+    distance: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class TypeIndex(ABC):
+    """The index of one hash type: what it holds, how a file's hashes are looked up in it."""
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @abstractmethod
+    def search(self, queries: Sequence[Query], settings: MatchSettings) -> list[list[Hit]]:
+        """Hits of each query, in one batch."""
+
+    @abstractmethod
+    def to_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Arrays and JSON-able metadata that ``Hasher.load_index`` turns back into this index."""
 
 
 def hex_to_codes(values: list[str], nbytes: int) -> np.ndarray:
@@ -49,6 +102,44 @@ class ExactIndex:
         lo = int(np.searchsorted(self.keys, key, side="left")[0])
         hi = int(np.searchsorted(self.keys, key, side="right")[0])
         return [int(r) for r in self.rows[lo:hi]]
+
+
+class ExactTypeIndex(TypeIndex):
+    """Byte hashes: equal values match (distance 0)."""
+
+    name: ClassVar[str] = "exact"
+
+    def __init__(self, index: ExactIndex, hash_type: str) -> None:
+        self.index = index
+        self.hash_type = hash_type
+
+    @classmethod
+    def build(cls, values: Sequence[str], rows: np.ndarray, nbytes: int, hash_type: str = "") -> ExactTypeIndex:
+        return cls(ExactIndex.from_hex(list(values), np.asarray(rows), nbytes), hash_type)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def search(self, queries: Sequence[Query], settings: MatchSettings) -> list[list[Hit]]:
+        out: list[list[Hit]] = []
+        for query in queries:
+            hv = query.hashes.get(self.hash_type)
+            out.append([Hit(r, hv.value, 0) for r in self.index.lookup(hv.value)] if hv is not None else [])
+        return out
+
+    def to_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        keys = self.index.keys.view(np.uint8).reshape(len(self.index.keys), -1)
+        return {"keys": keys, "rows": self.index.rows}, {}
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: Mapping[str, np.ndarray], meta: Mapping[str, object], hash_type: str
+    ) -> ExactTypeIndex:
+        keys = arrays["keys"]
+        index = ExactIndex.__new__(ExactIndex)
+        index.keys = np.ascontiguousarray(keys).view(f"S{keys.shape[1]}").ravel()
+        index.rows = arrays["rows"]
+        return cls(index, hash_type)
 
 
 FLAT_BELOW = 250_000
@@ -118,12 +209,6 @@ class PdqIndex:
 
     def __len__(self) -> int:
         return len(self.codes)
-
-    def memory_bytes(self) -> int:
-        """Full codes plus, per table, 16 filter bytes and an int64 id per hash."""
-        if self.flat is not None:
-            return int(self.codes.nbytes * 2)
-        return int(self.codes.nbytes + len(self) * CHUNKS * (2 * FILTER_CHUNKS + 8))
 
     def search(self, queries: np.ndarray, threshold: int) -> list[list[tuple[int, int]]]:
         """For each query row, [(index row, distance)] of every code within ``threshold``."""

@@ -22,15 +22,14 @@ from typing import Any
 
 import numpy as np
 
-from heroes.media.hashers import HASHERS, PDQ_MIN_QUALITY, HashValue, StreamingHasher
+from heroes.media.hashers import HASHERS, PDQ_MIN_QUALITY, HashValue
 from heroes.media.hashlists import HashList
-from heroes.media.index import PDQ_BYTES, ExactIndex, PdqIndex, hex_to_codes
-from heroes.media.vpdq import parse_frames
+from heroes.media.index import MatchSettings, Query, TypeIndex
 
 DEFAULT_DISTANCE = 31
 VPDQ_QUERY_MATCH_PERCENT = 80.0  # python-threatexchange's default
 INDEX_FORMAT = "heroes.media.index"
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: one set of arrays per hash type, as its hasher saves them
 
 
 @dataclass
@@ -62,7 +61,7 @@ class Outcome:
 
 
 class Matcher:
-    """All lists of one scan, indexed once."""
+    """All lists of one scan, indexed once: one index per hash type, built by that type's hasher."""
 
     def __init__(
         self,
@@ -74,10 +73,8 @@ class Matcher:
     ) -> None:
         if not 0 <= distance <= 128:
             raise ValueError("PDQ distance must be between 0 and 128 bits")
-        self.distance = distance
         self.dihedral = dihedral
-        self.min_quality = min_quality
-        self.vpdq_match_percent = vpdq_match_percent
+        self.settings = MatchSettings(distance, min_quality, vpdq_match_percent)
         self.list_names: list[str] = []
         self.list_ignore: list[bool] = []
         self.categories: list[str] = []
@@ -99,30 +96,19 @@ class Matcher:
                 row_cat.append(cat_ids[e.category])
         self.row_list = np.array(row_list, dtype=np.int32)
         self.row_cat = np.array(row_cat, dtype=np.int32)
-        self._build(values, rows)
+        self.indexes: dict[str, TypeIndex] = {
+            name: hasher.build_index(values[name], np.array(rows[name], dtype=np.int64), self.settings)
+            for name, hasher in HASHERS.items()  # registry order: exact hashes first, as listed
+            if values.get(name)
+        }
 
-    # -- building ---------------------------------------------------------------------------
-    def _build(self, values: dict[str, list[str]], rows: dict[str, list[int]]) -> None:
-        self.exact: dict[str, ExactIndex] = {}
-        for name, hasher in HASHERS.items():
-            if isinstance(hasher, StreamingHasher) and values.get(name):
-                self.exact[name] = ExactIndex.from_hex(values[name], np.array(rows[name]), hasher.digest_size)
-        self.pdq_rows = np.array(rows.get("pdq", []), dtype=np.int64)
-        self.pdq = PdqIndex(hex_to_codes(values.get("pdq", []), PDQ_BYTES))
-        # vPDQ: every usable frame of every list video in one PDQ index.
-        frame_codes: list[str] = []
-        frame_row: list[int] = []
-        self.vpdq_frames: dict[int, int] = {}
-        self.vpdq_ref: dict[int, str] = {}
-        for value, row in zip(values.get("vpdq", []), rows.get("vpdq", []), strict=False):
-            unique = {f.pdq for f in parse_frames(value) if f.quality >= self.min_quality}
-            self.vpdq_frames[row] = len(unique)
-            self.vpdq_ref[row] = hashlib.sha256(value.encode()).hexdigest()
-            for pdq in sorted(unique):
-                frame_codes.append(pdq)
-                frame_row.append(row)
-        self.vpdq_frame_row = np.array(frame_row, dtype=np.int64)
-        self.vpdq = PdqIndex(hex_to_codes(frame_codes, PDQ_BYTES))
+    @property
+    def distance(self) -> int:
+        return self.settings.distance
+
+    @property
+    def min_quality(self) -> int:
+        return self.settings.min_quality
 
     def __len__(self) -> int:
         return len(self.row_list)
@@ -134,7 +120,7 @@ class Matcher:
             hash=value,
             category=self.categories[self.row_cat[row]],
             distance=distance,
-            perceptual=HASHERS[hash_type].match != "exact",
+            perceptual=HASHERS[hash_type].perceptual,
             extra=extra,
         )
 
@@ -142,81 +128,18 @@ class Matcher:
         return bool(self.list_ignore[int(self.row_list[row])])
 
     # -- matching ---------------------------------------------------------------------------
-    def match(self, hashes: dict[str, HashValue], pdq_variants: Iterable[str] = ()) -> Outcome:
-        return self.match_many([(hashes, list(pdq_variants))])[0]
+    def match(self, hashes: dict[str, HashValue], variants: Iterable[str] = ()) -> Outcome:
+        """``variants``: further forms of the file's perceptual hash (rotations, flips) to look up."""
+        return self.match_many([(hashes, list(variants))])[0]
 
     def match_many(self, files: Sequence[tuple[dict[str, HashValue], Sequence[str]]]) -> list[Outcome]:
-        """Match many files at once: their PDQ hashes go to the index in one query batch."""
+        """Match many files at once: each type's index answers for all of them in one batch."""
+        queries = [Query(hashes, tuple(variants)) for hashes, variants in files]
         found: list[list[tuple[int, Match]]] = [[] for _ in files]
-        for i, (hashes, _variants) in enumerate(files):
-            for name, index in self.exact.items():
-                hv = hashes.get(name)
-                if hv is not None:
-                    found[i].extend((r, self._describe(r, name, hv.value, 0)) for r in index.lookup(hv.value))
-        self._match_pdq_batch(files, found)
-        for i, (hashes, _variants) in enumerate(files):
-            vpdq = hashes.get("vpdq")
-            if vpdq is not None and len(self.vpdq):
-                found[i].extend(self._match_vpdq(vpdq))
+        for name, index in self.indexes.items():
+            for i, hits in enumerate(index.search(queries, self.settings)):
+                found[i].extend((h.row, self._describe(h.row, name, h.value, h.distance, **h.extra)) for h in hits)
         return [self._apply_ignore(f) for f in found]
-
-    def _match_pdq_batch(
-        self, files: Sequence[tuple[dict[str, HashValue], Sequence[str]]], found: list[list[tuple[int, Match]]]
-    ) -> None:
-        if not len(self.pdq):
-            return
-        queries: list[str] = []
-        owner: list[int] = []
-        for i, (hashes, variants) in enumerate(files):
-            pdq = hashes.get("pdq")
-            if pdq is None or (pdq.quality or 0) < self.min_quality:
-                continue
-            for value in dict.fromkeys([pdq.value, *variants]):
-                queries.append(value)
-                owner.append(i)
-        if not queries:
-            return
-        best: dict[int, dict[int, int]] = defaultdict(dict)
-        for i, hits in zip(owner, self.pdq.search(hex_to_codes(queries, PDQ_BYTES), self.distance), strict=True):
-            for row, d in hits:
-                best[i][row] = min(d, best[i].get(row, 10**6))
-        for i, rows in best.items():
-            for index_row, d in sorted(rows.items(), key=lambda kv: kv[1]):
-                row = int(self.pdq_rows[index_row])
-                value = self.pdq.codes[index_row].tobytes().hex()
-                found[i].append((row, self._describe(row, "pdq", value, int(d))))
-
-    def _match_vpdq(self, hv: HashValue) -> list[tuple[int, Match]]:
-        frames = hv.frames or parse_frames(hv.value)
-        query = sorted({f.pdq for f in frames if f.quality >= self.min_quality})
-        if not query:
-            return []
-        hits = self.vpdq.search(hex_to_codes(query, PDQ_BYTES), self.distance)
-        q_hit: dict[int, set[int]] = defaultdict(set)
-        t_hit: dict[int, set[int]] = defaultdict(set)
-        dists: dict[int, list[int]] = defaultdict(list)
-        for qi, frame_hits in enumerate(hits):
-            for fi, d in frame_hits:
-                row = int(self.vpdq_frame_row[fi])
-                q_hit[row].add(qi)
-                t_hit[row].add(fi)
-                dists[row].append(int(d))
-        out = []
-        for row, qs in q_hit.items():
-            q_pct = 100.0 * len(qs) / len(query)
-            if q_pct < self.vpdq_match_percent:
-                continue
-            c_pct = 100.0 * len(t_hit[row]) / max(1, self.vpdq_frames[row])
-            match = self._describe(
-                row,
-                "vpdq",
-                self.vpdq_ref[row],
-                round(sum(dists[row]) / len(dists[row])),
-                query_match_percent=round(q_pct, 1),
-                compared_match_percent=round(c_pct, 1),
-            )
-            out.append((row, match))
-        return out
 
     def _apply_ignore(self, found: list[tuple[int, Match]]) -> Outcome:
         exact_ignore = {m.list for r, m in found if self._ignored(r) and not m.perceptual}
@@ -228,31 +151,23 @@ class Matcher:
 
     # -- persistence (NPZ, no pickle) -------------------------------------------------------
     def save(self, path: str | Path) -> None:
-        arrays: dict[str, np.ndarray] = {
-            "row_list": self.row_list,
-            "row_cat": self.row_cat,
-            "pdq_codes": self.pdq.codes,
-            "pdq_rows": self.pdq_rows,
-            "vpdq_codes": self.vpdq.codes,
-            "vpdq_frame_row": self.vpdq_frame_row,
-            "vpdq_rows": np.array(sorted(self.vpdq_frames), dtype=np.int64),
-        }
-        vrows = arrays["vpdq_rows"].tolist()
-        arrays["vpdq_nframes"] = np.array([self.vpdq_frames[r] for r in vrows], dtype=np.int64)
-        for name, ex in self.exact.items():
-            arrays[f"exact_{name}_keys"] = ex.keys.view(np.uint8).reshape(len(ex.keys), -1)
-            arrays[f"exact_{name}_rows"] = ex.rows
-        meta = {
+        arrays: dict[str, np.ndarray] = {"row_list": self.row_list, "row_cat": self.row_cat}
+        index_meta: dict[str, Any] = {}
+        for name, index in self.indexes.items():
+            own, meta = index.to_arrays()
+            arrays.update({f"{name}/{key}": value for key, value in own.items()})
+            index_meta[name] = meta
+        meta_all = {
             "format": INDEX_FORMAT,
             "version": INDEX_VERSION,
             "lists": self.list_names,
             "ignore": self.list_ignore,
             "categories": self.categories,
-            "exact": sorted(self.exact),
-            "vpdq_ref": [self.vpdq_ref[r] for r in vrows],
+            "indexes": index_meta,
+            "min_quality_at_build": self.min_quality,
             "sha256": _checksum(arrays),
         }
-        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        arrays["meta"] = np.frombuffer(json.dumps(meta_all).encode(), dtype=np.uint8)
         with open(path, "wb") as fh:
             np.savez(fh, **arrays)  # type: ignore[arg-type]
 
@@ -268,29 +183,22 @@ class Matcher:
             arrays = {k: npz[k] for k in npz.files}
         meta = json.loads(arrays.pop("meta").tobytes())
         if meta.get("format") != INDEX_FORMAT or meta.get("version") != INDEX_VERSION:
-            raise ValueError(f"{path}: not a media index of version {INDEX_VERSION}")
+            raise ValueError(
+                f"{path}: not a media index of version {INDEX_VERSION}; build it again with `heroes media index`"
+            )
         if meta["sha256"] != _checksum(arrays):
             raise ValueError(f"{path}: checksum mismatch, the index file is damaged")
         self = cls.__new__(cls)
-        self.distance, self.dihedral, self.min_quality = distance, dihedral, min_quality
-        self.vpdq_match_percent = VPDQ_QUERY_MATCH_PERCENT
+        self.dihedral = dihedral
+        self.settings = MatchSettings(distance, min_quality, VPDQ_QUERY_MATCH_PERCENT)
         self.list_names, self.list_ignore = meta["lists"], meta["ignore"]
         self.categories = meta["categories"]
         self.row_list, self.row_cat = arrays["row_list"], arrays["row_cat"]
-        self.exact = {}
-        for name in meta["exact"]:
-            keys = arrays[f"exact_{name}_keys"]
-            ex = ExactIndex.__new__(ExactIndex)
-            ex.keys = np.ascontiguousarray(keys).view(f"S{keys.shape[1]}").ravel()
-            ex.rows = arrays[f"exact_{name}_rows"]
-            self.exact[name] = ex
-        self.pdq_rows = arrays["pdq_rows"]
-        self.pdq = PdqIndex(arrays["pdq_codes"])
-        self.vpdq = PdqIndex(arrays["vpdq_codes"])
-        self.vpdq_frame_row = arrays["vpdq_frame_row"]
-        vrows = arrays["vpdq_rows"].tolist()
-        self.vpdq_frames = dict(zip(vrows, arrays["vpdq_nframes"].tolist(), strict=False))
-        self.vpdq_ref = dict(zip(vrows, meta["vpdq_ref"], strict=False))
+        self.indexes = {}
+        for name, index_meta in meta["indexes"].items():
+            prefix = f"{name}/"
+            own = {k.removeprefix(prefix): v for k, v in arrays.items() if k.startswith(prefix)}
+            self.indexes[name] = HASHERS[name].load_index(own, index_meta)
         return self
 
 

@@ -26,10 +26,9 @@ from heroes.media.hashers import (
     HashError,
     HashValue,
     content_hashers,
-    decode_image,
-    pdq_dihedral_of_image,
     streaming_hashers,
 )
+from heroes.media.index import pin_threads
 from heroes.media.matcher import Matcher
 from heroes.media.sources import ARCHIVE_SEP, items_of, iter_files, iter_items
 
@@ -62,7 +61,7 @@ class FileResult:
     size: int | None = None
     type: str = "other"
     hashes: dict[str, HashValue] = field(default_factory=dict)
-    pdq_variants: list[str] = field(default_factory=list)
+    pdq_variants: list[str] = field(default_factory=list)  # rotations and flips of the perceptual hash
     matches: list[dict[str, Any]] = field(default_factory=list)
     ignored_by: list[str] = field(default_factory=list)
     error: str | None = None
@@ -147,17 +146,15 @@ def hash_stream(
         if ftype.kind == IMAGE and data is None:
             continue
         try:
-            result.hashes[hasher.name] = hasher.hash_content(content)
+            value = hasher.hash_content(content, variants=dihedral)
         except HashError as exc:
             result.error = f"{hasher.name}: {exc}"
+            continue
         except Exception as exc:
             result.error = f"{hasher.name}: {type(exc).__name__}: {exc}"
-    if dihedral and data is not None and "pdq" in result.hashes:
-        try:
-            variants, _ = pdq_dihedral_of_image(decode_image(data))
-            result.pdq_variants = variants[1:]
-        except Exception:  # noqa: S110 - the PDQ hasher already reported a broken image
-            pass
+            continue
+        result.hashes[hasher.name] = value
+        result.pdq_variants += value.variants
     return result
 
 
@@ -270,6 +267,8 @@ Unit = tuple[str, frozenset[str]]
 def scan_units(work: ScanWork, units: Sequence[Unit]) -> list[list[dict[str, Any]]]:
     """Hash every file of a chunk of units, then match them all with one batch of index queries."""
     matcher = work.load_matcher()
+    if matcher is not None:
+        pin_threads(1)  # the fan-out gives the parallelism; see heroes.media.index.pin_threads
     dihedral = bool(matcher and matcher.dihedral)
     per_unit: list[list[FileResult]] = []
     for path, skip in units:

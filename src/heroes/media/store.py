@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from heroes.core import audit
@@ -315,10 +315,6 @@ def errors(session: Session, scan: MediaScan, limit: int = 500) -> list[MediaSca
         .limit(limit)
     )
     return list(session.execute(query).scalars())
-
-
-def count_results(session: Session, scan: MediaScan) -> int:
-    return int(session.execute(select(func.count()).where(MediaScanResult.scan_id == scan.id)).scalar_one())
 
 
 def result_json(row: MediaScanResult) -> dict[str, Any]:

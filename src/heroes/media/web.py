@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from heroes.core import audit, jobs
 from heroes.core.auth import Principal, Require
@@ -22,13 +23,14 @@ from heroes.core.models import Job
 from heroes.core.web.templating import render
 from heroes.media import store
 from heroes.media.export import to_vics
-from heroes.media.hashlists import IMPORTERS, ListFormatError
+from heroes.media.hashlists import IMPORTERS, HashList, ListFormatError
 from heroes.media.matcher import DEFAULT_DISTANCE
 from heroes.media.models import MediaHashList, MediaScan
 
 USE = "media:use"
 MAX_UPLOAD = 200 * 1024 * 1024
 NO_STORE = {"Cache-Control": "no-store"}
+MAX_ROW_ERRORS_SHOWN = 100
 
 router = APIRouter()
 api = APIRouter(prefix="/api/media", tags=["media"])
@@ -114,10 +116,16 @@ def _scan_json(db: Any, scan: MediaScan, user: Principal) -> dict[str, Any]:
 # --- pages ---------------------------------------------------------------------------------
 
 
-@router.get("/media", include_in_schema=False)
-def index(
-    request: Request, user: Annotated[Principal, Depends(Require(USE))], db: DbSession, message: str | None = None
+def _index_page(
+    request: Request,
+    user: Principal,
+    db: Any,
+    message: str | None = None,
+    error: str | None = None,
+    form: dict[str, Any] | None = None,
+    imported: dict[str, Any] | None = None,
 ) -> Response:
+    """The media page; after a refused form it shows why and keeps what was typed (``form``)."""
     context = {
         "lists": store.lists(db),
         "scans": store.recent_scans(db, user.actor, _see_all(user)),
@@ -125,12 +133,33 @@ def index(
         "roots": store.scan_roots(),
         "distance": DEFAULT_DISTANCE,
         "message": message,
+        "error": error,
+        "form": form or {},
+        "imported": imported,
     }
-    return render(request, "media/index.html", context)
+    return render(request, "media/index.html", context, status_code=400 if error else 200)
+
+
+def _imported(row: MediaHashList, parsed: HashList) -> dict[str, Any]:
+    """What an import page shows: the list, and each malformed row by its line."""
+    return {
+        "name": row.name,
+        "entries": row.entry_count,
+        "errors": parsed.errors[:MAX_ROW_ERRORS_SHOWN],
+        "error_count": len(parsed.errors),
+    }
+
+
+@router.get("/media", include_in_schema=False)
+def index(
+    request: Request, user: Annotated[Principal, Depends(Require(USE))], db: DbSession, message: str | None = None
+) -> Response:
+    return _index_page(request, user, db, message)
 
 
 @router.post("/media/lists", include_in_schema=False)
 async def upload_list(
+    request: Request,
     user: Annotated[Principal, Depends(Require(USE))],
     db: DbSession,
     file: Annotated[UploadFile, File()],
@@ -138,21 +167,27 @@ async def upload_list(
     list_format: Annotated[str, Form(alias="format")] = "",
     ignore: Annotated[str, Form()] = "",
 ) -> Response:
-    text = await _read_upload(file)
-    row, _parsed = store.import_list(
-        db,
-        user.actor,
-        text,
-        name or (file.filename or "list").rsplit(".", 1)[0],
-        list_format or None,
-        ignore == "yes",
-        source=file.filename or "",
-    )
-    return RedirectResponse(f"/media?message=imported-{row.id}", status_code=303)
+    form = {"form": "upload", "name": name, "format": list_format, "ignore": ignore == "yes"}
+    try:
+        text = await _read_upload(file)
+        row, parsed = await run_in_threadpool(
+            store.import_list,
+            db,
+            user.actor,
+            text,
+            name or (file.filename or "list").rsplit(".", 1)[0],
+            list_format or None,
+            ignore == "yes",
+            source=file.filename or "",
+        )
+    except HeroesError as exc:
+        return await run_in_threadpool(_index_page, request, user, db, None, exc.message, form)
+    return await run_in_threadpool(_index_page, request, user, db, "imported", None, None, _imported(row, parsed))
 
 
 @router.post("/media/lists/register", include_in_schema=False)
 def register_list(
+    request: Request,
     user: Annotated[Principal, Depends(Require(USE))],
     db: DbSession,
     path: Annotated[str, Form()],
@@ -160,9 +195,13 @@ def register_list(
     list_format: Annotated[str, Form(alias="format")] = "",
     ignore: Annotated[str, Form()] = "",
 ) -> Response:
-    source = store.check_server_path(path)
-    row, _parsed = store.import_list_file(db, user.actor, source, name or None, list_format or None, ignore == "yes")
-    return RedirectResponse(f"/media?message=imported-{row.id}", status_code=303)
+    form = {"form": "register", "path": path, "name": name, "format": list_format, "ignore": ignore == "yes"}
+    try:
+        source = store.check_server_path(path)
+        row, parsed = store.import_list_file(db, user.actor, source, name or None, list_format or None, ignore == "yes")
+    except HeroesError as exc:
+        return _index_page(request, user, db, error=exc.message, form=form)
+    return _index_page(request, user, db, "imported", imported=_imported(row, parsed))
 
 
 @router.post("/media/lists/{list_id}/delete", include_in_schema=False)
@@ -173,6 +212,7 @@ def delete_list(user: Annotated[Principal, Depends(Require(USE))], db: DbSession
 
 @router.post("/media/scans", include_in_schema=False)
 def start_scan(
+    request: Request,
     user: Annotated[Principal, Depends(Require(USE))],
     db: DbSession,
     path: Annotated[str, Form()],
@@ -180,7 +220,17 @@ def start_scan(
     distance: Annotated[int, Form()] = DEFAULT_DISTANCE,
     rotations: Annotated[str, Form()] = "",
 ) -> Response:
-    scan = _start_scan(db, user, path, lists or [], distance, rotations == "yes")
+    try:
+        scan = _start_scan(db, user, path, lists or [], distance, rotations == "yes")
+    except HeroesError as exc:
+        form = {
+            "form": "scan",
+            "path": path,
+            "lists": lists or [],
+            "distance": distance,
+            "rotations": rotations == "yes",
+        }
+        return _index_page(request, user, db, error=exc.message, form=form)
     return RedirectResponse(f"/media/scans/{scan.id}", status_code=303)
 
 
