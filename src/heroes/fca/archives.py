@@ -11,6 +11,7 @@ import tarfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import IO, Any
 
 from heroes.fca.sources import Entry
 
@@ -41,7 +42,7 @@ def _is_office(data: bytes) -> bool:
     return b"[Content_Types].xml" in head or b"mimetypeapplication/vnd.oasis" in head
 
 
-def _read_limited(stream: io.BufferedIOBase | io.RawIOBase | zipfile.ZipExtFile, limit: int) -> bytes | None:
+def _read_limited(stream: IO[bytes], limit: int) -> bytes | None:
     out = bytearray()
     while len(out) <= limit:
         chunk = stream.read(min(1024 * 1024, limit + 1 - len(out)))
@@ -83,7 +84,7 @@ def expand(entry: Entry, data: bytes, budget: Budget) -> Iterator[tuple[Entry, b
         budget.problems.append(f"{entry.path}: archive could not be read ({exc})")
 
 
-def _zip_members(data: bytes) -> Iterator[tuple[str, zipfile.ZipExtFile, dict]]:  # type: ignore[type-arg]
+def _zip_members(data: bytes) -> Iterator[tuple[str, IO[bytes], dict[str, Any]]]:
     from datetime import UTC, datetime
 
     try:
@@ -101,7 +102,7 @@ def _zip_members(data: bytes) -> Iterator[tuple[str, zipfile.ZipExtFile, dict]]:
             yield info.filename, stream, {"mtime": when}
 
 
-def _tar_members(data: bytes) -> Iterator[tuple[str, io.BufferedReader, dict]]:  # type: ignore[type-arg]
+def _tar_members(data: bytes) -> Iterator[tuple[str, IO[bytes], dict[str, Any]]]:
     from datetime import UTC, datetime
 
     try:

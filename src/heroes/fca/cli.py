@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from heroes.core.auth import cli_principal
@@ -41,7 +41,7 @@ def ingest_cmd(
         for source in sources:
             task = bar.add_task(str(source), total=None)
 
-            def report_progress(done: int, current: str, task: int = task, source: Path = source) -> None:
+            def report_progress(done: int, current: str, task: TaskID = task, source: Path = source) -> None:
                 bar.update(task, description=f"{source.name}: {done} " + _("items"))
 
             result = engine.ingest(source, case, actor=user.actor, region=region, ocr=ocr, workers=workers,

@@ -17,6 +17,16 @@ EQUIVALENT = {
     "gz": {"gz", "tgz"},
     "mbox": {"mbox", "mbx"},
 }
+CANONICAL = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/tiff": "tif",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+    "application/gzip": "gz",
+    "application/x-gzip": "gz",
+}
 TEXT_EXTENSIONS = {"txt", "csv", "json", "log", "md", "xml", "html", "htm", "eml", "mbox", "tsv", "ini", "cfg", "yaml"}
 
 
@@ -62,7 +72,12 @@ def detect(name: str, data: bytes) -> tuple[str, str, bool]:
         # must not beat the text itself.
         if found and not (_text_kind(data) and found[0].confidence < 0.9):
             best = found[0]
-            kind, mime = best.extension.lstrip(".").lower(), best.mime_type or ""
+            mime = best.mime_type or ""
+            kind = CANONICAL.get(mime, best.extension.lstrip(".").lower())
+            # Every extension the equally likely readings allow (.jpg, .jpeg, .jfif for a JPEG).
+            alike = {f.extension.lstrip(".").lower() for f in found if f.confidence >= best.confidence}
+            allowed = EQUIVALENT.get(kind, {kind}) | alike
+            return kind, mime, bool(ext) and ext not in allowed
     if not kind:
         text = _text_kind(data)
         if text:

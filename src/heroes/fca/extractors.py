@@ -123,7 +123,7 @@ class Pdf(Extractor):
         out = Extracted()
         try:
             reader = PdfReader(io.BytesIO(data))
-            info = reader.metadata or {}
+            info: dict[str, Any] = dict(reader.metadata or {})
             out.meta = {k.lstrip("/").lower(): str(v) for k, v in info.items() if isinstance(v, str | int | float)}
             out.meta["pages"] = len(reader.pages)
             out.text = "\n".join((page.extract_text() or "") for page in reader.pages)
@@ -175,7 +175,9 @@ def _natural(name: str) -> list[Any]:
 
 
 def _message_text(msg: email.message.Message) -> tuple[str, dict[str, Any]]:
-    meta = {k.lower(): str(msg.get(k, "")) for k in ("From", "To", "Cc", "Subject", "Date") if msg.get(k)}
+    meta: dict[str, Any] = {
+        k.lower(): str(msg.get(k, "")) for k in ("From", "To", "Cc", "Subject", "Date") if msg.get(k)
+    }
     bodies = []
     for part in msg.walk() if msg.is_multipart() else [msg]:
         ctype = part.get_content_type()

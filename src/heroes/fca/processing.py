@@ -35,6 +35,32 @@ def ocr(data: bytes) -> str:
     return done.stdout.decode("utf-8", "replace").strip()
 
 
+def chat_text(path: str, data: bytes) -> tuple[str, dict[str, Any]] | None:
+    """A messaging database handed to the shared chat parsers (heroes.chats): its messages as text."""
+    import tempfile
+    from pathlib import Path, PurePosixPath
+
+    from heroes.chats.model import Conversation, Message
+    from heroes.chats.registry import find_parser
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / PurePosixPath(path).name
+        copy.write_bytes(data)
+        try:
+            parser = find_parser(copy, data[:4096])
+            if parser is None:
+                return None
+            problems: list[str] = []
+            items = list(parser.stream(copy, problems))
+        except Exception as exc:  # a damaged database: noted, never fatal
+            return "", {"chat_error": f"{type(exc).__name__}: {exc}"}
+    messages = [m for m in items if isinstance(m, Message) and m.text]
+    lines = [f"{m.author}: {m.text}" for m in messages]
+    apps = {c.app for c in items if isinstance(c, Conversation) and c.app}
+    meta = {"chat_app": ",".join(sorted(apps)) or parser.app, "chat_parser": parser.name, "chat_messages": len(lines)}
+    return "\n".join(lines), meta
+
+
 def find_entities(text: str, region: str | None) -> list[dict[str, Any]]:
     return [
         {"kind": e.kind, "value": e.value, "status": e.status, "start": e.start, "end": e.end}
@@ -49,6 +75,11 @@ def process(unit: tuple[str, bytes, dict[str, Any]]) -> dict[str, Any]:
     out.update(kind=kind, mime=mime, extension_mismatch=mismatch)
     extracted = extract(kind, data)
     text = extracted.text
+    if kind == "sqlite":
+        chats = chat_text(path, data)
+        if chats is not None:
+            extracted.meta.update(chats[1])
+            text = chats[0] or text
     if options.get("ocr") and kind in IMAGE_KINDS:
         text = ocr(data)
         if text:

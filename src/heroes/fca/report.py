@@ -20,7 +20,8 @@ def _lines(session: Session, case: str) -> tuple[str, list[tuple[str, list[str]]
         (_("Case"), [_("{items} items ({deleted} deleted), {entities} entities").format(**summary)]),
     ]
     for src in engine.sources(session, case):
-        sha = next(iter(src["hashes_intake"].values()), {}).get("sha256", "-") if src["hashes_intake"] else "-"
+        intake: dict[str, Any] = src["hashes_intake"] or {}
+        sha = next(iter(intake.values()))["sha256"] if intake else "-"
         blocks.append((_("Source"), [src["path"], f"{src['kind']} {src['status']} sha256 {sha}"]))
     for item, tags in engine.tagged(session, case):
         lines = [f"{_('Path')}: {item['path']}", f"MD5 {item['md5']}", f"SHA-256 {item['sha256']}",

@@ -141,7 +141,7 @@ def _split_segments(path: Path) -> list[Path]:
 def _raw_image(segments: list[Path]) -> Any:
     pytsk3 = _tsk()
 
-    class SplitRaw(pytsk3.Img_Info):  # type: ignore[misc]
+    class SplitRaw(pytsk3.Img_Info):  # type: ignore[misc,name-defined]
         def __init__(self) -> None:
             self.files = [open(p, "rb") for p in segments]  # noqa: SIM115 - closed with the image
             self.sizes = [os.fstat(f.fileno()).st_size for f in self.files]
@@ -185,7 +185,7 @@ def _ewf_image(path: Path) -> Any:
     except (OSError, RuntimeError, ValueError) as exc:
         raise SourceError(f"{path.name} is not a readable E01 image ({exc}).") from exc
 
-    class Ewf(pytsk3.Img_Info):  # type: ignore[misc]
+    class Ewf(pytsk3.Img_Info):  # type: ignore[misc,name-defined]
         def __init__(self) -> None:
             self.handle = handle
             super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
