@@ -477,5 +477,19 @@ def case_summary(session: Session, case_name: str) -> dict[str, Any]:
     return {"case": case.name, "region": case.region, "items": n_items, "deleted": n_deleted, "entities": n_entities}
 
 
+def case_name(session: Session, case_id: int) -> str:
+    case = session.get(FcaCase, case_id)
+    if case is None:
+        raise HeroesError(f"No case {case_id}.", status_code=404)
+    return case.name
+
+
+def case_rows(session: Session) -> list[dict[str, Any]]:
+    return [
+        {"id": c.id, "name": c.name, "region": c.region, "owner": c.owner, "created_at": c.created_at.isoformat()}
+        for c in session.execute(select(FcaCase).order_by(FcaCase.name)).scalars()
+    ]
+
+
 def list_cases(session: Session) -> list[str]:
     return list(session.execute(select(FcaCase.name).order_by(FcaCase.name)).scalars())
