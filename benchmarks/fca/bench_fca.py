@@ -27,10 +27,38 @@ import time
 import zipfile
 from pathlib import Path
 
-WORDS = (
-    "the payment was sent to the account before the trip el pago se envió a la cuenta antes del viaje "
-    "meeting hotel border passport transfer invoice travel work offer contract"
-).split()
+WORDS = [
+    "the",
+    "payment",
+    "was",
+    "sent",
+    "to",
+    "the",
+    "account",
+    "before",
+    "the",
+    "trip",
+    "el",
+    "pago",
+    "se",
+    "envió",
+    "a",
+    "la",
+    "cuenta",
+    "antes",
+    "del",
+    "viaje",
+    "meeting",
+    "hotel",
+    "border",
+    "passport",
+    "transfer",
+    "invoice",
+    "travel",
+    "work",
+    "offer",
+    "contract",
+]
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 

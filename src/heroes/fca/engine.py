@@ -118,7 +118,7 @@ def ingest(
         options = {"region": case_region, "ocr": ocr}
         batch: list[tuple[Entry, bytes, str | None]] = []
         size = 0
-        fan = get_fanout(runner or ("process" if workers > 1 else "inline"), workers)
+        fan = get_fanout(runner or _runner_for(workers), workers)
         try:
             for entry, data, problem in _entries(opener.entries(), budget):
                 if (entry.path, entry.inode) in done_keys:
@@ -151,6 +151,15 @@ def ingest(
         raise SourceError(reason) from exc
     return {"source_id": source_id, "items": count, "status": "done", "resumed": resumed,
             "problems": budget.problems}  # fmt: skip
+
+
+def _runner_for(workers: int) -> str:
+    """Ray when the platform runs jobs on Ray, else a local process pool for more than one worker."""
+    from heroes.core.settings import get_settings
+
+    if get_settings().job_runner == "ray":
+        return "ray"
+    return "process" if workers > 1 else "inline"
 
 
 def _fail(source_id: int, actor: str, path: str, reason: str) -> None:
