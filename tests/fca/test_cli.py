@@ -24,8 +24,10 @@ def _run(user: str, *args: str) -> str:
 
 def test_cli_contract(heroes_db, make_user, ext4_image: Path, tmp_path: Path) -> None:
     user = make_user("investigator")
-    out = _run(user, "ingest", str(ext4_image), "--case", "op", "--region", "ES")
-    assert "Ingest summary" in out and "1 deleted" in out
+    empty_list = tmp_path / "empty.csv"
+    empty_list.write_text(f"hash_type,hash,category\nsha256,{'1' * 64},other\n", encoding="utf-8")
+    out = _run(user, "ingest", str(ext4_image), "--case", "op", "--region", "ES", "--hashlist", str(empty_list))
+    assert "Ingest summary" in out and "1 deleted" in out and "0 items match" in out
 
     files = json.loads(_run(user, "files", "op", "--json"))
     keys = {"path", "size", "type", "extension_mismatch", "deleted", "md5", "sha256", "matches"}
@@ -36,6 +38,7 @@ def test_cli_contract(heroes_db, make_user, ext4_image: Path, tmp_path: Path) ->
     entities = json.loads(_run(user, "entities", "op", "--json"))
     phone = next(e for e in entities if e["kind"] == "phone")
     assert phone["value"] == "+34612345678" and phone["count"] == 1 and phone["paths"] == ["docs/note.txt"]
+    assert phone["status"] == "valid"
 
     hits = json.loads(_run(user, "search", "op", '"across the border"', "--json"))
     assert {h["path"] for h in hits} == {"docs/page.html", "docs/invoice.pdf"}

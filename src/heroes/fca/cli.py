@@ -31,6 +31,7 @@ def ingest_cmd(
     workers: int = typer.Option(1, "--workers", help="Worker processes (the Ray runner when configured)."),
     max_depth: int = typer.Option(DEFAULT_DEPTH, "--max-depth", help="How deep nested archives are opened."),
     max_bytes: int = typer.Option(DEFAULT_BUDGET, "--max-archive-bytes", help="Uncompressed bytes per archive tree."),
+    hashlist: list[Path] = typer.Option([], "--hashlist", help="Match against these hash lists when done."),
 ) -> None:
     """Open each source read-only, hash it, process every file and store the results in the case."""
     user = cli_principal(INGEST)
@@ -54,6 +55,9 @@ def ingest_cmd(
         table.add_row(str(source), str(r["items"]), r["status"], str(len(r.get("problems", []))))
     Console().print(table)
     with session_scope() as s:
+        if hashlist:
+            matched = engine.match(s, case, hashlist, user.actor)
+            typer.echo(_("{n} items match a hash list").format(n=len(matched)))
         summary = engine.case_summary(s, case)
     typer.echo(_("{items} items ({deleted} deleted), {entities} entities in case {case}").format(**summary))
 

@@ -243,7 +243,7 @@ def entity_view(session: Session, case_name: str, kind: str | None = None) -> li
     """Each entity with its count, the files it occurs in, and the other cases that hold it too."""
     case = get_case(session, case_name)
     query = (
-        select(FcaEntity.kind, FcaEntity.value, FcaItem.path)
+        select(FcaEntity.kind, FcaEntity.value, FcaItem.path, FcaEntity.status)
         .join(FcaItem, FcaItem.id == FcaEntity.item_id)
         .where(FcaEntity.case_id == case.id)
     )
@@ -251,9 +251,12 @@ def entity_view(session: Session, case_name: str, kind: str | None = None) -> li
         query = query.where(FcaEntity.kind == kind)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     paths: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for k, v, p in session.execute(query):
+    valid: set[tuple[str, str]] = set()
+    for k, v, p, status in session.execute(query):
         counts[(k, v)] += 1
         paths[(k, v)].add(p)
+        if status == "valid":
+            valid.add((k, v))
     others: dict[str, set[str]] = defaultdict(set)
     if counts:
         values = list({v for _, v in counts})
@@ -264,7 +267,14 @@ def entity_view(session: Session, case_name: str, kind: str | None = None) -> li
         ):
             others[value].add(other)
     rows = [
-        {"kind": k, "value": v, "count": n, "paths": sorted(paths[(k, v)]), "other_cases": sorted(others.get(v, ()))}
+        {
+            "kind": k,
+            "value": v,
+            "count": n,
+            "paths": sorted(paths[(k, v)]),
+            "other_cases": sorted(others.get(v, ())),
+            "status": "valid" if (k, v) in valid else "possible",
+        }
         for (k, v), n in counts.items()
     ]
     return sorted(rows, key=lambda r: (-r["count"], r["kind"], r["value"]))
