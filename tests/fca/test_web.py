@@ -65,3 +65,19 @@ def test_pages(client, login_as, intake: Path) -> None:
     assert "docs/note.txt" in found.text
     report = client.get(f"/fca/cases/{case_id}/report", params={"fmt": "pdf"})
     assert report.content.startswith(b"%PDF")
+
+
+def test_corrupt_image_fails_the_job_with_the_reason(client, login_as, intake: Path) -> None:
+    (intake / "broken.E01").write_bytes(b"EVF\x09\x0d\x0a\xff\x00" + b"\x00" * 500)
+    login_as("investigator")
+    answer = client.post(
+        "/api/fca/ingest",
+        json={"paths": [str(intake / "broken.E01")], "case": "bad"},
+        headers={"X-CSRF-Token": csrf_of(client)},
+    )
+    job = client.get(f"/api/jobs/{answer.json()['job_id']}").json()
+    assert job["state"] == "failed" and "broken.E01" in job["error"]
+    (case,) = client.get("/api/fca/cases").json()
+    (source,) = client.get(f"/api/fca/cases/{case['id']}/sources").json()
+    assert source["status"] == "failed" and source["error"]
+    assert client.get(f"/api/fca/cases/{case['id']}/files").json() == []
