@@ -30,8 +30,15 @@ def test_api_ingest_job_search_entities_tag_report(client, login_as, intake: Pat
     (case,) = client.get("/api/fca/cases").json()
     files = client.get(f"/api/fca/cases/{case['id']}/files").json()
     assert {f["path"] for f in files} >= {"docs/note.txt", "photo.jpg", "gone.txt"}
-    hits = client.get(f"/api/fca/cases/{case['id']}/search", params={"q": '"across the border"'}).json()
+    search = f"/api/fca/cases/{case['id']}/search"
+    hits = client.get(search, params={"q": '"across the border"'}).json()
     assert hits and "[" in hits[0]["snippet"]
+    assert [h["path"] for h in client.get(search, params={"q": "border", "path": "page"}).json()] == ["docs/page.html"]
+    by_entity = client.get(search, params={"q": "cuenta", "entity": "+34612345678"}).json()
+    assert [h["path"] for h in by_entity] == ["docs/note.txt"]
+    assert client.get(search, params={"q": "cuenta", "entity": "+34600000000"}).json() == []
+    assert client.get(search, params={"q": "cuenta", "since": "2001-01-01T00:00:00"}).json()
+    assert client.get(search, params={"q": "cuenta", "until": "2001-01-01T00:00:00"}).json() == []
     entities = client.get(f"/api/fca/cases/{case['id']}/entities", params={"kind": "iban"}).json()
     assert [e["value"] for e in entities] == ["ES9121000418450200051332"]
     note = next(f for f in files if f["path"] == "docs/note.txt")

@@ -322,9 +322,23 @@ def search(
     kind: str | None = None,
     path_contains: str | None = None,
     matched_only: bool = False,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    entity: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Full-text search: words, "phrases" and prefix* terms, with highlighted snippets ([...])."""
+    """Full-text search: words, "phrases" and prefix* terms, with highlighted snippets ([...]).
+
+    Filters: content type, part of the path, only hash-matched items, modification time between
+    ``since`` and ``until``, items holding an entity (its normalised value).
+    """
     case = get_case(session, case_name)
+    holding: set[int] | None = None
+    if entity:
+        holding = set(
+            session.execute(
+                select(FcaEntity.item_id).where(FcaEntity.case_id == case.id, FcaEntity.value == entity)
+            ).scalars()
+        )
     if session.get_bind().dialect.name == "postgresql":
         tsq = _pg_tsquery(query)
         if not tsq:
@@ -355,6 +369,12 @@ def search(
         if path_contains and path_contains not in item.path:
             continue
         if matched_only and not item.matches:
+            continue
+        if holding is not None and item.id not in holding:
+            continue
+        if (since or until) and (
+            item.mtime is None or (since and item.mtime < since) or (until and item.mtime > until)
+        ):
             continue
         if item.matches:
             snippet = ""  # matched material: hash and path only, never its content

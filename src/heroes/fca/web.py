@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -199,13 +200,27 @@ def api_search(
     semantic: bool = False,
     kind: str | None = None,
     matched: bool = False,
+    path: str | None = None,
+    entity: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
-    """Full-text ("phrases", prefix*) or semantic search; snippets mark hits with [ ]."""
+    """Full-text ("phrases", prefix*) or semantic search; snippets mark hits with [ ].
+
+    Filters: type, part of the path, an entity value, hash-matched only, modification time range.
+    """
     name = engine.case_name(db, case_id)
     if semantic:
         return engine.semantic_search(db, name, q, limit)
-    return engine.search(db, name, q, limit, kind=kind, matched_only=matched)
+    return engine.search(db, name, q, limit, kind=kind, path_contains=path, matched_only=matched,
+                         since=_utc(since), until=_utc(until), entity=entity)  # fmt: skip
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 @router.get("/api/fca/cases/{case_id}/timeline", tags=["fca"])
