@@ -10,6 +10,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,26 @@ def ingest(
         batch: list[tuple[Entry, bytes, str | None]] = []
         size = 0
         fan = get_fanout(runner or _runner_for(workers), workers)
+        # Pipeline: the workers process batch k while this process reads batch k+1 and stores batch k-1.
+        background = ThreadPoolExecutor(max_workers=1)
+        pending: tuple[list[tuple[Entry, bytes, str | None]], Future[list[dict[str, Any]]]] | None = None
+
+        def flush() -> None:
+            nonlocal count, pending
+            if pending is None:
+                return
+            done_batch, future = pending
+            pending = None
+            count += _store(done_batch, future.result(), case_id, source_id)
+            if progress:
+                progress(count, done_batch[-1][0].path)
+
+        def submit(units: list[tuple[Entry, bytes, str | None]]) -> None:
+            nonlocal pending
+            future = background.submit(fan.map, process, [(e.path, data, options) for e, data, _ in units])
+            flush()
+            pending = (units, future)
+
         try:
             for entry, data, problem in _entries(opener.entries(), budget):
                 if (entry.path, entry.inode) in done_keys:
@@ -126,13 +147,13 @@ def ingest(
                 batch.append((entry, data or b"", problem))
                 size += len(data or b"")
                 if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
-                    count += _store(fan, batch, case_id, source_id, options)
+                    submit(batch)
                     batch, size = [], 0
-                    if progress:
-                        progress(count, entry.path)
             if batch:
-                count += _store(fan, batch, case_id, source_id, options)
+                submit(batch)
+            flush()
         finally:
+            background.shutdown(wait=True, cancel_futures=True)
             fan.close()
         end = _hash_segments(opener.segments())
         with session_scope() as s:
@@ -176,9 +197,8 @@ def _fail(source_id: int, actor: str, path: str, reason: str) -> None:
 
 
 def _store(
-    fan: Any, batch: list[tuple[Entry, bytes, str | None]], case_id: int, source_id: int, options: dict[str, Any]
+    batch: list[tuple[Entry, bytes, str | None]], results: list[dict[str, Any]], case_id: int, source_id: int
 ) -> int:
-    results = fan.map(process, [(e.path, data, options) for e, data, _ in batch])
     with session_scope() as s:
         for (entry, _data, problem), r in zip(batch, results, strict=True):
             meta = r["meta"]
