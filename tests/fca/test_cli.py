@@ -62,6 +62,14 @@ def test_cli_contract(heroes_db, make_user, ext4_image: Path, tmp_path: Path) ->
     files = {f["path"]: f for f in json.loads(_run(user, "files", "op", "--json"))}
     assert files["photo.jpg"]["matches"][0]["list"] == "known"
 
+    exported = tmp_path / "items.csv"
+    _run(user, "export", "op", "-o", str(exported))
+    exported_rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    assert {r["path"] for r in exported_rows} == set(files) and exported_rows[0]["sha256"]
+    ents = tmp_path / "entities.jsonl"
+    _run(user, "export", "op", "-o", str(ents), "--what", "entities")
+    assert len(ents.read_text(encoding="utf-8").splitlines()) == len(entities)
+
     timeline = tmp_path / "timeline.csv"
     _run(user, "timeline", "op", "-o", str(timeline))
     rows = list(csv.DictReader(timeline.open(encoding="utf-8")))

@@ -148,6 +148,23 @@ def timeline_cmd(
     typer.echo(_("{n} events written to {path}").format(n=n, path=output))
 
 
+@app.command("export")
+def export_cmd(
+    case: str,
+    output: Path = typer.Option(..., "-o", "--output", help="FILE.csv or FILE.jsonl"),
+    what: str = typer.Option("items", "--what", help="items or entities"),
+) -> None:
+    """Export the case's items or entities as CSV or JSON lines."""
+    cli_principal(READ)
+    with session_scope() as s:
+        rows = engine.entity_view(s, case) if what == "entities" else engine.files(s, case)
+        for row in rows:
+            if what != "entities":
+                row["matches"] = [m["list"] for m in row["matches"]]
+    n = engine.export_rows(rows, output)
+    typer.echo(_("{n} rows written to {path}").format(n=n, path=output))
+
+
 @app.command("tag")
 def tag_cmd(case: str, item_id: int, label: str = typer.Option("relevant", "--tag")) -> None:
     """Tag an item (by its id from `files --json`) for the report."""

@@ -524,6 +524,23 @@ def write_timeline(events: list[dict[str, Any]], out: Path) -> int:
     return len(events)
 
 
+def export_rows(rows: list[dict[str, Any]], out: Path) -> int:
+    """Items or entities as JSON lines (.jsonl) or CSV (lists joined with '|')."""
+    if out.suffix.lower() in (".jsonl", ".json"):
+        with out.open("w", encoding="utf-8") as f:
+            for row in rows:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return len(rows)
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        keys = list(rows[0]) if rows else []
+        writer.writerow(keys)
+        for row in rows:
+            writer.writerow(["|".join(map(str, v)) if isinstance(v, list) else
+                             json.dumps(v) if isinstance(v, dict) else v for v in row.values()])  # fmt: skip
+    return len(rows)
+
+
 def case_summary(session: Session, case_name: str) -> dict[str, Any]:
     case = get_case(session, case_name)
     n_items = session.execute(select(func.count()).select_from(FcaItem).where(FcaItem.case_id == case.id)).scalar_one()
