@@ -61,7 +61,11 @@ def test_ext4_image_with_deleted_file_archives_and_budgets(heroes_db, ext4_image
     assert not any(k == "btc" for k, _ in found)  # the planted address has a broken checksum
 
 
-@pytest.mark.parametrize("name", ["dfvfs/ext2.E01", "dfvfs/ext2.split.E01", "dfvfs/iso9660.raw", "dfvfs/hfsplus.raw"])
+@pytest.mark.parametrize(
+    "name",
+    ["dfvfs/ext2.E01", "dfvfs/ext2.split.E01", "dfvfs/iso9660.raw", "dfvfs/hfsplus.raw", "dfvfs/ext2.vmdk",
+     "dfvfs/ext2.vhd", "dfvfs/ext2.qcow2"],
+)  # fmt: skip
 def test_shared_images(heroes_db, shared_data: Path, name: str) -> None:
     engine.ingest(shared_data / IMAGES / name, "dfvfs", actor="tester")
     items = _items("dfvfs")

@@ -316,6 +316,57 @@ class EwfOpener(ImageOpener):
             return [self.path]
 
 
+def _handle_image(handle: Any, name: str) -> Any:
+    """A libyal handle (pyvmdk, pyvhdi, pyqcow: open/seek/read/get_media_size) as a TSK image."""
+    pytsk3 = _tsk()
+
+    class Handle(pytsk3.Img_Info):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            self.handle = handle
+            super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
+
+        def close(self) -> None:
+            self.handle.close()
+
+        def read(self, offset: int, size: int) -> bytes:
+            self.handle.seek(offset)
+            return bytes(self.handle.read(size))
+
+        def get_size(self) -> int:
+            return int(self.handle.get_media_size())
+
+    return Handle()
+
+
+@register
+class VirtualDiskOpener(ImageOpener):
+    """VMDK (libvmdk), VHD (libvhdi) and QCOW2 (libqcow) virtual disks."""
+
+    kind = "virtual-disk"
+    MODULES: ClassVar[dict[str, str]] = {".vmdk": "pyvmdk", ".vhd": "pyvhdi", ".vhdx": "pyvhdi", ".qcow2": "pyqcow"}
+
+    @classmethod
+    def claims(cls, path: Path) -> bool:
+        return path.is_file() and path.suffix.lower() in cls.MODULES
+
+    def open_image(self) -> Any:
+        import importlib
+
+        name = self.MODULES[self.path.suffix.lower()]
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            raise SourceError(f"{self.path.name} needs the {name} module (libyal Python bindings).") from exc
+        try:
+            handle = module.handle() if hasattr(module, "handle") else module.file()
+            handle.open(str(self.path))
+            if name == "pyvmdk":
+                handle.open_extent_data_files()
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise SourceError(f"{self.path.name} is not a readable virtual disk ({exc}).") from exc
+        return _handle_image(handle, self.path.name)
+
+
 @register
 class ArchiveFileOpener(Opener):
     """A ZIP/TAR given as the source itself: one entry, expanded like any archive found inside."""
