@@ -129,3 +129,18 @@ def test_folder_source_and_two_workers(heroes_db, tmp_path: Path) -> None:
     with session_scope() as s:
         shared = {e["value"]: e["other_cases"] for e in engine.entity_view(s, "a")}
     assert shared["+34612345678"] == ["b"]  # linked across cases
+
+
+def test_files_over_the_read_limit_are_hashed_in_full(heroes_db, tmp_path: Path, monkeypatch) -> None:
+    import hashlib
+
+    from heroes.fca import sources
+
+    monkeypatch.setattr(sources, "MAX_READ", 1000)
+    folder = tmp_path / "big"
+    folder.mkdir()
+    data = b"0123456789" * 500
+    (folder / "big.txt").write_bytes(data)
+    engine.ingest(folder, "big", actor="tester")
+    (item,) = _items("big").values()
+    assert item["sha256"] == hashlib.sha256(data).hexdigest() and item["size"] == len(data)

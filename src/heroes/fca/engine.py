@@ -23,6 +23,7 @@ from heroes.core.db import session_scope
 from heroes.core.errors import HeroesError
 from heroes.core.evidence import FileHashes, hash_file, record_custody
 from heroes.core.fanout import get_fanout
+from heroes.fca import sources as _sources
 from heroes.fca.archives import Budget, expand
 from heroes.fca.models import FcaCase, FcaEntity, FcaItem, FcaSource, FcaTag
 from heroes.fca.processing import process
@@ -174,6 +175,17 @@ def ingest(
             "problems": budget.problems}  # fmt: skip
 
 
+def _full_hashes(entry: Entry) -> dict[str, str]:
+    import hashlib
+
+    digests = {name: hashlib.new(name) for name in ("md5", "sha1", "sha256")}
+    assert entry.chunks is not None
+    for chunk in entry.chunks():
+        for d in digests.values():
+            d.update(chunk)
+    return {name: d.hexdigest() for name, d in digests.items()}
+
+
 def _runner_for(workers: int) -> str:
     """Ray when the platform runs jobs on Ray, else a local process pool for more than one worker."""
     from heroes.core.settings import get_settings
@@ -201,6 +213,10 @@ def _store(
 ) -> int:
     with session_scope() as s:
         for (entry, _data, problem), r in zip(batch, results, strict=True):
+            if entry.chunks is not None and entry.size > _sources.MAX_READ:
+                # Only the first MAX_READ bytes were processed; the hashes cover the whole file.
+                r["hashes"] = _full_hashes(entry)
+                r["problems"].append(f"larger than {_sources.MAX_READ} bytes: content read in part, hashes in full")
             meta = r["meta"]
             if "pdq" in r["hashes"]:
                 meta["pdq"] = r["hashes"]["pdq"]

@@ -42,6 +42,7 @@ class Entry:
     deleted: bool = False
     times: dict[str, datetime | None] = field(default_factory=dict)  # mtime, atime, ctime, crtime
     depth: int = 0  # archive nesting level
+    chunks: Callable[[], Iterator[bytes]] | None = None  # the whole content, for files over MAX_READ
 
 
 class SourceError(HeroesError):
@@ -102,9 +103,19 @@ class FolderOpener(Opener):
                     path=full.relative_to(self.path).as_posix(),
                     size=st.st_size,
                     read=_file_reader(full),
+                    chunks=_file_chunks(full),
                     inode=str(st.st_ino),
                     times={"mtime": _time(st.st_mtime), "atime": _time(st.st_atime), "ctime": _time(st.st_ctime)},
                 )
+
+
+def _file_chunks(path: Path) -> Callable[[], Iterator[bytes]]:
+    def chunks() -> Iterator[bytes]:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1024 * 1024):
+                yield chunk
+
+    return chunks
 
 
 def _file_reader(path: Path) -> Callable[[], bytes]:
@@ -268,6 +279,7 @@ class ImageOpener(Opener):
                 path=path,
                 size=int(meta.size),
                 read=_tsk_reader(f, int(meta.size)),
+                chunks=_tsk_chunks(f, int(meta.size)),
                 inode=str(meta.addr),
                 deleted=deleted,
                 times={
@@ -277,6 +289,19 @@ class ImageOpener(Opener):
                     "crtime": _time(getattr(meta, "crtime", 0)),
                 },
             )
+
+
+def _tsk_chunks(f: Any, size: int) -> Callable[[], Iterator[bytes]]:
+    def chunks() -> Iterator[bytes]:
+        offset = 0
+        while offset < size:
+            chunk = f.read_random(offset, min(1024 * 1024, size - offset))
+            if not chunk:
+                return
+            yield chunk
+            offset += len(chunk)
+
+    return chunks
 
 
 def _tsk_reader(f: Any, size: int) -> Callable[[], bytes]:
