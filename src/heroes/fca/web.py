@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -26,6 +27,8 @@ ROOTS_ENV = "HEROES_FCA_ROOTS"
 NO_STORE = {"Cache-Control": "no-store"}
 
 router = APIRouter()
+# Row ids are 32-bit integers on PostgreSQL: larger values are a 422, not a database error.
+RowId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 
 
 def intake_roots() -> list[Path]:
@@ -82,7 +85,7 @@ def case_page(
     request: Request,
     user: Annotated[Principal, Depends(Require(READ))],
     db: DbSession,
-    case_id: int,
+    case_id: RowId,
     q: str = "",
     semantic: bool = False,
     kind: str = "",
@@ -120,8 +123,8 @@ def case_page(
 def tag_page(
     user: Annotated[Principal, Depends(Require(READ))],
     db: DbSession,
-    case_id: int,
-    item_id: Annotated[int, Form()],
+    case_id: RowId,
+    item_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
     tag: Annotated[str, Form()] = "relevant",
 ) -> Response:
     engine.case_name(db, case_id)
@@ -133,7 +136,7 @@ def tag_page(
 def report_download(
     user: Annotated[Principal, Depends(Require(READ))],
     db: DbSession,
-    case_id: int,
+    case_id: RowId,
     fmt: Annotated[str, Query(pattern="^(html|pdf)$")] = "pdf",
 ) -> Response:
     name = engine.case_name(db, case_id)
@@ -171,21 +174,23 @@ def api_ingest(user: Annotated[Principal, Depends(Require(INGEST))], body: Inges
 
 @router.get("/api/fca/cases/{case_id}/sources", tags=["fca"])
 def api_sources(
-    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: int
+    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: RowId
 ) -> list[dict[str, Any]]:
     """The case's sources with their status, the reason of a failure and their hashes at intake and end."""
     return engine.sources(db, engine.case_name(db, case_id))
 
 
 @router.get("/api/fca/cases/{case_id}/files", tags=["fca"])
-def api_files(user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: int) -> list[dict[str, Any]]:
+def api_files(
+    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: RowId
+) -> list[dict[str, Any]]:
     """Every item: path, size, type, flags (deleted, extension mismatch), hashes, times, matches."""
     return engine.files(db, engine.case_name(db, case_id))
 
 
 @router.get("/api/fca/cases/{case_id}/entities", tags=["fca"])
 def api_entities(
-    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: int, kind: str | None = None
+    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: RowId, kind: str | None = None
 ) -> list[dict[str, Any]]:
     """Entities with their counts, files and the other cases that hold them."""
     return engine.entity_view(db, engine.case_name(db, case_id), kind)
@@ -195,7 +200,7 @@ def api_entities(
 def api_search(
     user: Annotated[Principal, Depends(Require(READ))],
     db: DbSession,
-    case_id: int,
+    case_id: RowId,
     q: Annotated[str, Query(min_length=1, max_length=500)],
     semantic: bool = False,
     kind: str | None = None,
@@ -225,7 +230,7 @@ def _utc(value: datetime | None) -> datetime | None:
 
 @router.get("/api/fca/cases/{case_id}/timeline", tags=["fca"])
 def api_timeline(
-    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: int
+    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: RowId
 ) -> list[dict[str, Any]]:
     """File system (MACB) and EXIF times of every item, in time order."""
     return engine.timeline(db, engine.case_name(db, case_id))
@@ -233,7 +238,7 @@ def api_timeline(
 
 @router.post("/api/fca/items/{item_id}/tags", tags=["fca"])
 def api_tag(
-    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, item_id: int, body: TagRequest
+    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, item_id: RowId, body: TagRequest
 ) -> dict[str, str]:
     """Tag an item for the case report."""
     engine.tag(db, item_id, body.tag, user.actor)
