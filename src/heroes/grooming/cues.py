@@ -123,16 +123,21 @@ class CueSet:
             else:
                 for w in set().union(*(anchors or () for _, anchors in steps)):
                     self._woken.setdefault(w, []).append(pi)
-        # One search tells whether any anchor occurs at all (the usual answer is no); only then
-        # are the anchors tested one by one (a single alternation would miss overlapping ones).
-        self._any_anchor = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        # Anchors by their first two characters: only those whose pair occurs in the text are
+        # tested (one-character anchors always are).
+        self._short_anchors = [w for w in self._anchor_words if len(w) < 2]
+        self._by_pair: dict[str, list[str]] = {}
+        for w in self._anchor_words:
+            if len(w) >= 2:
+                self._by_pair.setdefault(w[:2], []).append(w)
+        self._pairs = frozenset(self._by_pair)
 
     def find(self, text: str, languages: list[str] | None = None) -> list[CueHit]:
         """Every cue whose pattern occurs in `text` (each cue at most once)."""
         folded = fold(text)
-        present = (
-            {w for w in self._anchor_words if w in folded} if self._any_anchor.search(folded) else frozenset[str]()
-        )
+        present = {w for w in self._short_anchors if w in folded}
+        for pair in self._pairs.intersection([folded[i : i + 2] for i in range(len(folded) - 1)]):
+            present.update(w for w in self._by_pair[pair] if w in folded)
         hits: list[CueHit] = []
         done: set[str] = set()
         if present:

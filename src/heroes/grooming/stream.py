@@ -141,7 +141,7 @@ class AuthorScorer:
         # The window: message j is added at step j and taken out at step j + window.
         out = flat.msg + window < len(counts)
         keys = np.concatenate([flat.msg * 2, (flat.msg[out] + window) * 2 + 1])
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys * len(keys) + np.arange(len(keys)))  # stable, as a quicksort
         feat = np.concatenate([flat.feat, flat.feat[out]])[order]
         sk = np.concatenate([flat.k, -flat.k[out]])[order]
         per_step = flat.lens.copy()
@@ -459,7 +459,7 @@ def _running_z(feat: np.ndarray, sk: np.ndarray, per_step: np.ndarray, wt: _Weig
     n = len(per_step)
     if not len(feat):
         return np.full(n, float(wt.b)), np.zeros(0), np.zeros(0)
-    order = np.argsort(feat, kind="stable")
+    order = np.argsort(feat * len(feat) + np.arange(len(feat)))  # by feature, then event order
     fs, ks = feat[order], sk[order]
     cs = np.cumsum(ks)
     first = np.ones(len(fs), dtype=bool)
