@@ -16,6 +16,7 @@ import argparse
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,12 +24,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_large_chat import make_chat  # noqa: E402
+from tests.grooming.reference_stream import RefStreamAnalyser  # noqa: E402
 
 from heroes.chats import parse_file  # noqa: E402
+from heroes.chats.model import Message  # noqa: E402
 from heroes.grooming.analysis import analyse  # noqa: E402
 from heroes.grooming.cues import default_cues  # noqa: E402
 from heroes.grooming.model import default_model  # noqa: E402
-from tests.grooming.reference_stream import RefStreamAnalyser  # noqa: E402
 
 
 def _timed(fn):  # type: ignore[no-untyped-def]
@@ -37,38 +39,42 @@ def _timed(fn):  # type: ignore[no-untyped-def]
     return out, time.process_time() - c, time.perf_counter() - w
 
 
+def _old(ref: RefStreamAnalyser, messages: list[Message]) -> list[float]:
+    return [ref.feed(m).risk for m in messages]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=float, nargs="+", default=[1, 5, 19])
     parser.add_argument("--old-max-mb", type=float, default=5)
     args = parser.parse_args()
     model, cues = default_model(), default_cues()
-    print("| Size | Messages | Parse s (CPU) | New s (CPU / wall) | New msg/s | Old s (CPU / wall) | Old msg/s | Speed-up |")
-    print("|---|---|---|---|---|---|---|---|")
+    cols = ["Size", "Messages", "Parse s (CPU)", "New s (CPU / wall)", "New msg/s"]
+    cols += ["Old s (CPU / wall)", "Old msg/s", "Speed-up"]
+    print("| " + " | ".join(cols) + " |")
+    print("|---" * len(cols) + "|")
     for mb in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "chat.txt"
             path.write_bytes(make_chat(int(mb * 1_000_000)))
-            convs, parse_cpu, _ = _timed(lambda: parse_file(path, "whatsapp"))
+            convs, parse_cpu, _ = _timed(partial(parse_file, path, "whatsapp"))
         conv = convs[0]
         n = len(conv.messages)
-        rep, new_cpu, new_wall = _timed(lambda: analyse(conv, model=model, cues=cues))
+        rep, new_cpu, new_wall = _timed(partial(analyse, conv, model=model, cues=cues))
         old = "not run"
         old_rate = "—"
         speed = "—"
         if mb <= args.old_max_mb:
             ref = RefStreamAnalyser(model, cues)
-            curve, old_cpu, old_wall = _timed(
-                lambda: [ref.feed(m).risk for m in conv.messages if m.text.strip()]  # noqa: B023
-            )
+            readable = [m for m in conv.messages if m.text.strip()]
+            curve, old_cpu, old_wall = _timed(partial(_old, ref, readable))
             assert all(abs(round(a, 4) - b) <= 1e-9 for a, b in zip(curve, rep.risk_over_time, strict=True))
             old = f"{old_cpu:.1f} / {old_wall:.1f}"
             old_rate = f"{n / old_cpu:,.0f}"
             speed = f"{old_cpu / new_cpu:.1f}x"
-        print(
-            f"| {mb:g} MB | {n:,} | {parse_cpu:.2f} | {new_cpu:.1f} / {new_wall:.1f} | {n / new_cpu:,.0f} | {old} | {old_rate} | {speed} |",
-            flush=True,
-        )
+        row = [f"{mb:g} MB", f"{n:,}", f"{parse_cpu:.2f}", f"{new_cpu:.1f} / {new_wall:.1f}", f"{n / new_cpu:,.0f}"]
+        row += [old, old_rate, speed]
+        print("| " + " | ".join(row) + " |", flush=True)
 
 
 if __name__ == "__main__":
