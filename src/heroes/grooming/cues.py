@@ -135,9 +135,10 @@ class CueSet:
     def find(self, text: str, languages: list[str] | None = None) -> list[CueHit]:
         """Every cue whose pattern occurs in `text` (each cue at most once)."""
         folded = fold(text)
-        present = {w for w in self._short_anchors if w in folded}
+        has = folded.__contains__
+        present = set(filter(has, self._short_anchors))
         for pair in self._pairs.intersection([folded[i : i + 2] for i in range(len(folded) - 1)]):
-            present.update(w for w in self._by_pair[pair] if w in folded)
+            present.update(filter(has, self._by_pair[pair]))
         hits: list[CueHit] = []
         done: set[str] = set()
         if present:

@@ -24,7 +24,7 @@ _REPEAT = re.compile(r"(.)\1{2,}")
 def normalise(text: str) -> str:
     """Lower-case, fold compatibility forms and squeeze letter runs ("sooooo" -> "soo")."""
     text = unicodedata.normalize("NFKC", text).lower()
-    return _REPEAT.sub(r"\1\1", text)
+    return _REPEAT.sub(r"\1\1", text) if _REPEAT.search(text) else text  # most texts have no runs
 
 
 def tokens(text: str) -> list[str]:
