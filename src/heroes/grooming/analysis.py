@@ -77,16 +77,11 @@ def analyse(
     model = model or default_model()
     cues = cues or default_cues()
     an = StreamAnalyser(model, cues)
-    curve = []
-    skipped = 0
-    seen = "none"
-    for msg in conv.messages:
-        if not msg.text.strip():
-            skipped += 1  # attachments only: nothing to read
-            continue
-        step = an.feed(msg)
-        curve.append(round(step.risk, 4))
-        seen = max(seen, step.level, key=STEP_LEVELS.index)
+    readable = [msg for msg in conv.messages if msg.text.strip()]
+    skipped = len(conv.messages) - len(readable)  # attachments only: nothing to read
+    steps = an.feed_many(readable)
+    curve = [round(step.risk, 4) for step in steps]
+    seen = max((step.level for step in steps), key=STEP_LEVELS.index, default="none")
     k = model.policy.raise_after
     authors = [
         AuthorSummary(
@@ -231,8 +226,7 @@ def identify(
         if not flagged:
             continue
         an = StreamAnalyser(model, cues)
-        for i, msg in enumerate(conv.messages):
-            a = an.feed(msg)
+        for i, (msg, a) in enumerate(zip(conv.messages, an.feed_many(conv.messages), strict=True)):
             if msg.author in flagged and (a.cues or a.message_risk >= 0.5):
                 lines.append((conv.id, msg.ref or str(i + 1)))
     return list(suspects), lines

@@ -49,7 +49,10 @@ def fold(text: str) -> str:
 
     Drops non-spacing marks (category Mn), as the browser scorer does with /\\p{Mn}/gu, so
     both see the same text."""
-    decomposed = unicodedata.normalize("NFKD", normalise(text))
+    text = normalise(text)
+    if text.isascii():  # NFKD leaves ASCII as it is and it has no marks to drop
+        return text.translate(_LINE_BREAKS)
+    decomposed = unicodedata.normalize("NFKD", text)
     folded = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     # JavaScript's "." also stops at these: make them line breaks for both.
     return folded.translate(_LINE_BREAKS)
@@ -111,14 +114,41 @@ class CueSet:
                     words.update(a or ())
                 self._plan.append((c, lang, steps))
         self._anchor_words = sorted(words)
+        # Which plan entries an anchor can wake up; entries with an anchorless pattern always run.
+        self._always: list[int] = []
+        self._woken: dict[str, list[int]] = {}
+        for pi, (_, _, steps) in enumerate(self._plan):
+            if any(anchors is None for _, anchors in steps):
+                self._always.append(pi)
+            else:
+                for w in set().union(*(anchors or () for _, anchors in steps)):
+                    self._woken.setdefault(w, []).append(pi)
+        # Anchors by their first two characters: only those whose pair occurs in the text are
+        # tested (one-character anchors always are).
+        self._short_anchors = [w for w in self._anchor_words if len(w) < 2]
+        self._by_pair: dict[str, list[str]] = {}
+        for w in self._anchor_words:
+            if len(w) >= 2:
+                self._by_pair.setdefault(w[:2], []).append(w)
+        self._pairs = frozenset(self._by_pair)
 
     def find(self, text: str, languages: list[str] | None = None) -> list[CueHit]:
         """Every cue whose pattern occurs in `text` (each cue at most once)."""
         folded = fold(text)
-        present = {w for w in self._anchor_words if w in folded}
+        has = folded.__contains__
+        present = set(filter(has, self._short_anchors))
+        for pair in self._pairs.intersection([folded[i : i + 2] for i in range(len(folded) - 1)]):
+            present.update(filter(has, self._by_pair[pair]))
         hits: list[CueHit] = []
         done: set[str] = set()
-        for cue, lang, steps in self._plan:
+        if present:
+            todo = set(self._always)
+            for w in present:
+                todo.update(self._woken.get(w, ()))
+            plan = [self._plan[pi] for pi in sorted(todo)]
+        else:
+            plan = [self._plan[pi] for pi in self._always]
+        for cue, lang, steps in plan:
             if cue.id in done or (languages is not None and lang not in languages):
                 continue
             for pattern, anchors in steps:

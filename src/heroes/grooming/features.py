@@ -14,6 +14,7 @@ from collections import Counter
 from itertools import pairwise
 
 DEFAULT_N_FEATURES = 2**18
+_CACHE_MAX = 200_000  # cached tokens (and token pairs) per featurizer before starting afresh
 
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _LONG_HEX = re.compile(r"^[0-9a-f]{16,}$")
@@ -23,7 +24,7 @@ _REPEAT = re.compile(r"(.)\1{2,}")
 def normalise(text: str) -> str:
     """Lower-case, fold compatibility forms and squeeze letter runs ("sooooo" -> "soo")."""
     text = unicodedata.normalize("NFKC", text).lower()
-    return _REPEAT.sub(r"\1\1", text)
+    return _REPEAT.sub(r"\1\1", text) if _REPEAT.search(text) else text  # most texts have no runs
 
 
 def tokens(text: str) -> list[str]:
@@ -50,14 +51,40 @@ class Featurizer:
             raise ValueError("n_features must be a power of two")
         self.n_features = n_features
         self._mask = n_features - 1
+        # token -> (word id, its character 3-gram ids) and (token, token) -> bigram id: chats
+        # repeat their words, so each is hashed once. Ids come out in feature_strings' order.
+        self._words: dict[str, tuple[int, list[int]]] = {}
+        self._pairs: dict[tuple[str, str], int] = {}
 
     def index(self, feature: str) -> int:
         return zlib.crc32(feature.encode("utf-8")) & self._mask
 
     def counts(self, text: str) -> dict[int, int]:
-        mask = self._mask
-        crc = zlib.crc32
-        return dict(Counter(crc(f.encode("utf-8")) & mask for f in feature_strings(text)))
+        """The same as counting `index(f) for f in feature_strings(text)`, with cached hashes."""
+        toks = tokens(text)
+        words, pairs = self._words, self._pairs
+        if len(words) > _CACHE_MAX or len(pairs) > _CACHE_MAX:
+            words.clear()
+            pairs.clear()
+        entries = []
+        for t in toks:
+            e = words.get(t)
+            if e is None:
+                e = words[t] = self._word(t)
+            entries.append(e)
+        ids = [e[0] for e in entries]
+        for pair in pairwise(toks):
+            b = pairs.get(pair)
+            if b is None:
+                b = pairs[pair] = self.index("b " + pair[0] + " " + pair[1])
+            ids.append(b)
+        for e in entries:
+            ids.extend(e[1])
+        return dict(Counter(ids))
+
+    def _word(self, t: str) -> tuple[int, list[int]]:
+        padded = " " + t + " "
+        return self.index("w " + t), [self.index("c " + padded[i : i + 3]) for i in range(len(padded) - 2)]
 
     def readable(self, text: str) -> dict[int, str]:
         """Feature id -> a human-readable word or pair, to explain what drove a score."""

@@ -10,8 +10,12 @@ score is updated in O(features of the new message) instead of re-reading the con
 from __future__ import annotations
 
 import math
-from collections import deque
+from collections import Counter, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+
+import numpy as np
 
 from heroes.chats.model import Message
 from heroes.grooming.cues import CueHit, CueSet, default_cues, fold
@@ -30,6 +34,8 @@ class _Weights:
         self.w = (model.text.coef_ * model.text.idf_).tolist()
         self.v = (model.text.idf_**2).tolist()
         self.b = model.text.intercept_
+        self.w_arr = np.asarray(self.w, dtype=np.float64)
+        self.v_arr = np.asarray(self.v, dtype=np.float64)
 
 
 def _weights(model: GroomingModel) -> _Weights:
@@ -104,22 +110,70 @@ class AuthorScorer:
     def features(self, counts: dict[int, int], hits: list[CueHit]) -> list[float]:
         """Add one message and return the stacker's features after it."""
         cfg, wt = self.model.stream, self._wt
-        self.n += 1
         self._cum.add(counts, wt)
         self._win.add(counts, wt)
         self._recent.append(counts)
         if len(self._recent) > cfg.window:
             self._win.add(self._recent.popleft(), wt, sign=-1)
+        return self.features_from(self._cum.z(wt.b), self._win.z(wt.b), hits)
+
+    def bulk_bags(self, counts: Sequence[dict[int, int]]) -> tuple[list[float], list[float]]:
+        """Add these messages to both bags; the whole-stream and window z after each.
+
+        On a fresh scorer this runs in numpy (the same sums in the same order as `_Bag.add`);
+        otherwise message by message."""
+        wt, window = self._wt, self.model.stream.window
+        if self.n or self._cum.counts or self._recent:
+            zc, zw = [], []
+            for c in counts:
+                self._cum.add(c, wt)
+                self._win.add(c, wt)
+                self._recent.append(c)
+                if len(self._recent) > window:
+                    self._win.add(self._recent.popleft(), wt, sign=-1)
+                zc.append(self._cum.z(wt.b))
+                zw.append(self._win.z(wt.b))
+            return zc, zw
+        if not counts:
+            return [], []
+        flat = _Flat(counts)
+        z_cum, S, Q = _running_z(flat.feat, flat.k, flat.lens, wt)
+        # The window: message j is added at step j and taken out at step j + window.
+        out = flat.msg + window < len(counts)
+        keys = np.concatenate([flat.msg * 2, (flat.msg[out] + window) * 2 + 1])
+        order = np.argsort(keys * len(keys) + np.arange(len(keys)))  # stable, as a quicksort
+        feat = np.concatenate([flat.feat, flat.feat[out]])[order]
+        sk = np.concatenate([flat.k, -flat.k[out]])[order]
+        per_step = flat.lens.copy()
+        per_step[window:] += flat.lens[: max(len(counts) - window, 0)]
+        z_win, S_w, Q_w = _running_z(feat, sk, per_step, wt)
+        # Leave the bags as message-by-message feeding would have.
+        ids, inv = np.unique(flat.feat, return_inverse=True)
+        totals = np.bincount(inv, weights=flat.k).astype(np.int64)
+        keep = totals != 0
+        self._cum.counts = dict(zip(ids[keep].tolist(), totals[keep].tolist(), strict=True))
+        self._cum.S, self._cum.Q = float(S[-1]), float(Q[-1])
+        self._recent = deque(counts[-window:])
+        win: Counter[int] = Counter()
+        for c in self._recent:
+            win.update(c)
+        self._win.counts = {i: k for i, k in win.items() if k}
+        self._win.S, self._win.Q = float(S_w[-1]), float(Q_w[-1])
+        return z_cum.tolist(), z_win.tolist()
+
+    def features_from(self, z_cum: float, z_win: float, hits: list[CueHit]) -> list[float]:
+        """The stacker's features after one message whose bag scores are already known."""
+        cfg = self.model.stream
+        self.n += 1
         for h in hits:
             self.cue_last[h.cue.id] = (self.n, h.cue.weight)
             self.cue_stage[h.cue.id] = h.cue.stage
             self.stages.add(h.cue.stage)
         cue = sum(w * 0.5 ** ((self.n - at) / cfg.cue_half_life) for at, w in self.cue_last.values())
         length = min(math.log1p(self.n) / math.log1p(cfg.length_scale), 1.0)
-        z_cum = self._cum.z(wt.b)
         return [
             z_cum,
-            self._win.z(wt.b),
+            z_win,
             z_cum * length,
             cue,
             float(len(self.stages)),
@@ -243,20 +297,59 @@ class StreamAnalyser:
         self.index = -1
         self.warning = False
         self._wt = _weights(self.model)
+        self._by_cue = {c.id: c.stage for c in self.cues.cues}
+        self._best: dict[str, Evidence] = {}  # each author's furthest-advanced, latest evidence
 
     def _author(self, name: str) -> _Author:
         if name not in self.authors:
-            self.authors[name] = _Author(
-                AuthorScorer(self.model), Hysteresis(self.model.policy), StageHysteresis(self.model)
-            )
+            self.authors[name] = self._new_author()
         return self.authors[name]
 
+    def _new_author(self) -> _Author:
+        return _Author(AuthorScorer(self.model), Hysteresis(self.model.policy), StageHysteresis(self.model))
+
     def feed(self, message: Message) -> Assessment:
-        self.index += 1
         counts = self.featurizer.counts(message.text)
         hits = self.cues.find(message.text)
         a = self._author(message.author)
         feats = a.scorer.features(counts, hits)
+        return self._step(message, a, hits, feats, _message_z(counts, self._wt), snapshot=True)
+
+    def feed_many(self, messages: Sequence[Message]) -> list[Assessment]:
+        """Feed messages in order: the same scores as `feed` on each, computed in bulk.
+
+        The text model's running scores of every participant are computed with numpy over
+        the whole batch, adding the same terms in the same order as `feed` (so the numbers are
+        the same); only the light per-message bookkeeping stays in Python. To keep this
+        linear, the assessments carry no `stages` snapshot: read `self.stages` at the end."""
+        wt = self._wt
+        counts = [self.featurizer.counts(m.text) for m in messages]
+        hits = [self.cues.find(m.text) for m in messages]
+        flat = _Flat(counts)
+        mz = _bulk_message_z(flat, wt).tolist()
+        by_author: dict[str, list[int]] = {}
+        for i, m in enumerate(messages):
+            by_author.setdefault(m.author, []).append(i)
+        z_cum = [0.0] * len(messages)
+        z_win = [0.0] * len(messages)
+        fresh: dict[str, _Author] = {}  # joins self.authors at its first message, as in feed
+        for name, idx in by_author.items():
+            scorer = (self.authors.get(name) or fresh.setdefault(name, self._new_author())).scorer
+            zc, zw = scorer.bulk_bags([counts[i] for i in idx])
+            for i, c, w in zip(idx, zc, zw, strict=True):
+                z_cum[i] = c
+                z_win[i] = w
+        out = []
+        for i, m in enumerate(messages):
+            a = self.authors.get(m.author) or self.authors.setdefault(m.author, fresh[m.author])
+            feats = a.scorer.features_from(z_cum[i], z_win[i], hits[i])
+            out.append(self._step(m, a, hits[i], feats, mz[i], snapshot=False))
+        return out
+
+    def _step(
+        self, message: Message, a: _Author, hits: list[CueHit], feats: list[float], message_z: float, snapshot: bool
+    ) -> Assessment:
+        self.index += 1
         a.risk = a.scorer.risk(feats)
         a.recent.append(a.risk)
         k = self.model.policy.raise_after
@@ -269,14 +362,19 @@ class StreamAnalyser:
         a.warning = by_model or by_stages
         if a.warning and a.first_warning is None:
             a.first_warning = self.index
+        new: list[Evidence] = []
         for h in hits:
             ev = Evidence(self.index, message.author, h.cue.id, snippet(message.text, h))
             self.stages.setdefault(h.cue.stage, []).append(ev)
+            new.append(ev)
+            best = self._best.get(message.author)
+            if best is None or self._rank(ev) > self._rank(best):
+                self._best[message.author] = ev
         was = self.warning
-        self.warning = any(x.warning for x in self.authors.values())
+        self.warning = a.warning or (was and any(x.warning for x in self.authors.values()))
         alert = None
         if self.warning and (not was or (a.warning and hits)):
-            alert = self._alert(message, hits, renew=was)
+            alert = self._alert(message, new, renew=was)
             if alert is not None:
                 self.alerts.append(alert)
         evidence = max(x.evidence for x in self.authors.values())
@@ -284,30 +382,34 @@ class StreamAnalyser:
         return Assessment(
             index=self.index,
             author=message.author,
-            message_risk=sigmoid(_message_z(counts, self._wt)),
+            message_risk=sigmoid(message_z),
             risk=self.risk,
             author_risk={n: x.risk for n, x in self.authors.items()},
             warning=self.warning,
             cues=[h.cue.id for h in hits],
-            stages={k: list(v) for k, v in self.stages.items()},  # a snapshot, not a live view
+            # a snapshot, not a live view (none in bulk: copying it each message is quadratic)
+            stages={k: list(v) for k, v in self.stages.items()} if snapshot else {},
             alert=alert,
             level=level,
             evidence=evidence,
         )
 
-    def _alert(self, message: Message, hits: list[CueHit], renew: bool = False) -> Alert | None:
+    def _rank(self, e: Evidence) -> tuple[int, int]:
+        return (self.cues.stage_order(self._by_cue[e.cue]), e.index)
+
+    def _alert(self, message: Message, new: list[Evidence], renew: bool = False) -> Alert | None:
         """Point at the latest, furthest-advanced stage evidence of the warned author; when the
         warning is already up, only a stage not alerted yet makes a new alert."""
-        ours = [e for evs in self.stages.values() for e in evs if e.author == message.author]
-        by_cue = {c.id: c.stage for c in self.cues.cues}
+        by_cue = self._by_cue
         if renew:
             done = {x.stage for x in self.alerts}
-            ours = [e for e in ours if e.index == self.index and by_cue[e.cue] not in done]
+            ours = [e for e in new if by_cue[e.cue] not in done]
             if not ours:
                 return None
-        if ours:
-            order = self.cues.stage_order
-            best = max(ours, key=lambda e: (order(by_cue[e.cue]), e.index))
+            top = max(ours, key=self._rank)
+            return Alert(self.index, by_cue[top.cue], top.snippet)
+        best = self._best.get(message.author)
+        if best is not None:
             return Alert(self.index, by_cue[best.cue], best.snippet)
         return Alert(self.index, "model", snippet(message.text))
 
@@ -325,3 +427,52 @@ def _message_z(counts: dict[int, int], wt: _Weights) -> float:
     S = sum(wt.w[i] * k for i, k in counts.items())
     Q = sum(wt.v[i] * k * k for i, k in counts.items())
     return S / math.sqrt(Q) + wt.b if Q > 1e-12 else wt.b
+
+
+class _Flat:
+    """Count dicts laid out flat: feature ids and counts in dict order, and message offsets."""
+
+    def __init__(self, counts: Sequence[dict[int, int]]) -> None:
+        self.lens = np.fromiter((len(c) for c in counts), dtype=np.int64, count=len(counts))
+        total = int(self.lens.sum())
+        self.feat = np.fromiter(chain.from_iterable(counts), dtype=np.int64, count=total)
+        self.k = np.fromiter(chain.from_iterable(c.values() for c in counts), dtype=np.int64, count=total)
+        self.msg = np.repeat(np.arange(len(counts)), self.lens)
+
+
+def _bulk_message_z(flat: _Flat, wt: _Weights) -> np.ndarray:
+    """`_message_z` of every message (bincount adds in input order, as `sum` does)."""
+    n = len(flat.lens)
+    S = np.bincount(flat.msg, weights=wt.w_arr[flat.feat] * flat.k, minlength=n)
+    Q = np.bincount(flat.msg, weights=wt.v_arr[flat.feat] * flat.k * flat.k, minlength=n)
+    return _z(S, Q, wt.b)
+
+
+def _z(s: np.ndarray, q: np.ndarray, b: float) -> np.ndarray:
+    ok = q > 1e-12
+    return np.where(ok, s / np.sqrt(np.where(ok, q, 1.0)) + b, b)
+
+
+def _running_z(feat: np.ndarray, sk: np.ndarray, per_step: np.ndarray, wt: _Weights) -> tuple[np.ndarray, ...]:
+    """The bag's z after each step, for events (feature, signed count) in the order `_Bag.add`
+    sees them; per_step = events per step. Returns (z, final S, final Q) as `_Bag` has them."""
+    n = len(per_step)
+    if not len(feat):
+        return np.full(n, float(wt.b)), np.zeros(0), np.zeros(0)
+    order = np.argsort(feat * len(feat) + np.arange(len(feat)))  # by feature, then event order
+    fs, ks = feat[order], sk[order]
+    cs = np.cumsum(ks)
+    first = np.ones(len(fs), dtype=bool)
+    first[1:] = fs[1:] != fs[:-1]
+    base = (cs - ks)[np.maximum.accumulate(np.where(first, np.arange(len(fs)), 0))]
+    new = np.empty_like(sk)
+    new[order] = cs - base
+    old = new - sk
+    S = np.cumsum(wt.w_arr[feat] * sk)
+    Q = np.cumsum(wt.v_arr[feat] * (new * new - old * old))
+    ends = np.cumsum(per_step)
+    at = np.maximum(ends - 1, 0)
+    started = ends > 0
+    S_t = np.where(started, S[at], 0.0)
+    Q_t = np.where(started, Q[at], 0.0)
+    return _z(S_t, Q_t, wt.b), S_t, Q_t

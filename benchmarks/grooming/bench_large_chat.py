@@ -1,0 +1,81 @@
+"""Speed of `heroes grooming analyze` on large WhatsApp exports, beside the previous engine.
+
+.venv/bin/python benchmarks/grooming/bench_large_chat.py [--sizes 1 5 19] [--old-max-mb 5]
+
+For each size a benign export is generated (make_large_chat.py), parsed, and analysed by the
+current engine (`analyse`, which feeds messages in bulk) and by the previous message-by-message
+engine (tests/grooming/reference_stream.py, the test's reference), in the same run. Prints
+seconds (CPU time of this process, and wall time: the machine may be shared) and messages/s.
+The previous engine costs about 1 ms per message, so by default it only runs up to 5 MB.
+Both curves are checked to agree to 1e-9 where both ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_large_chat import make_chat  # noqa: E402
+from tests.grooming.reference_stream import RefStreamAnalyser  # noqa: E402
+
+from heroes.chats import parse_file  # noqa: E402
+from heroes.chats.model import Message  # noqa: E402
+from heroes.grooming.analysis import analyse  # noqa: E402
+from heroes.grooming.cues import default_cues  # noqa: E402
+from heroes.grooming.model import default_model  # noqa: E402
+
+
+def _timed(fn):  # type: ignore[no-untyped-def]
+    c, w = time.process_time(), time.perf_counter()
+    out = fn()
+    return out, time.process_time() - c, time.perf_counter() - w
+
+
+def _old(ref: RefStreamAnalyser, messages: list[Message]) -> list[float]:
+    return [ref.feed(m).risk for m in messages]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 5, 19])
+    parser.add_argument("--old-max-mb", type=float, default=5)
+    args = parser.parse_args()
+    model, cues = default_model(), default_cues()
+    cols = ["Size", "Messages", "Parse s (CPU)", "New s (CPU / wall)", "New msg/s"]
+    cols += ["Old s (CPU / wall)", "Old msg/s", "Speed-up"]
+    print("| " + " | ".join(cols) + " |")
+    print("|---" * len(cols) + "|")
+    for mb in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "chat.txt"
+            path.write_bytes(make_chat(int(mb * 1_000_000)))
+            convs, parse_cpu, _ = _timed(partial(parse_file, path, "whatsapp"))
+        conv = convs[0]
+        n = len(conv.messages)
+        rep, new_cpu, new_wall = _timed(partial(analyse, conv, model=model, cues=cues))
+        old = "not run"
+        old_rate = "—"
+        speed = "—"
+        if mb <= args.old_max_mb:
+            ref = RefStreamAnalyser(model, cues)
+            readable = [m for m in conv.messages if m.text.strip()]
+            curve, old_cpu, old_wall = _timed(partial(_old, ref, readable))
+            assert all(abs(round(a, 4) - b) <= 1e-9 for a, b in zip(curve, rep.risk_over_time, strict=True))
+            old = f"{old_cpu:.1f} / {old_wall:.1f}"
+            old_rate = f"{n / old_cpu:,.0f}"
+            speed = f"{old_cpu / new_cpu:.1f}x"
+        row = [f"{mb:g} MB", f"{n:,}", f"{parse_cpu:.2f}", f"{new_cpu:.1f} / {new_wall:.1f}", f"{n / new_cpu:,.0f}"]
+        row += [old, old_rate, speed]
+        print("| " + " | ".join(row) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
