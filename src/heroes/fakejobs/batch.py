@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from heroes.fakejobs.ad import Ad
 from heroes.fakejobs.engine import AdError, Checker, as_ad, default_checker
+from heroes.text import iter_jsonl
 
 FORMATS = (".jsonl", ".csv")
 CHUNK = 500
@@ -61,15 +62,8 @@ def _row(line: int, record: Any) -> Row:
 
 
 def read_jsonl(handle: IO[str]) -> Iterator[Row]:
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Row(number, None, error=f"not valid JSON ({exc.msg})")
-            continue
-        yield _row(number, record)
+    for row in iter_jsonl(handle):
+        yield Row(row.line, None, error=row.error) if row.error is not None else _row(row.line, row.value)
 
 
 def read_csv(handle: IO[str]) -> Iterator[Row]:
