@@ -7,7 +7,7 @@ as a background job; the uploaded file is deleted once scored and only the score
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -21,9 +21,11 @@ from heroes.core.permissions import PUBLIC
 from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 from heroes.fakejobs.batch import FORMATS
-from heroes.fakejobs.engine import AdError, Verdict, check
 from heroes.fakejobs.jobs import KIND
 from heroes.fakejobs.numbers import DECIMAL_COMMA, format_number, format_percent
+
+if TYPE_CHECKING:
+    from heroes.fakejobs.engine import Verdict
 
 BATCH = "fakejobs:batch"
 MAX_AD = 200_000  # a whole posting with its company profile; longer input is refused with a message
@@ -124,6 +126,8 @@ class VerdictOut(BaseModel):
 
 
 def _run(ad: Any, lang: str | None) -> Verdict:
+    from heroes.fakejobs.engine import AdError, check  # scikit-learn loads on the first check, not at start-up
+
     try:
         return check(ad, lang=lang or i18n.get_language())
     except AdError as exc:

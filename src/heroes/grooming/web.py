@@ -11,7 +11,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
@@ -27,11 +27,12 @@ from heroes.core.i18n import gettext as _
 from heroes.core.permissions import PUBLIC
 from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
-from heroes.grooming.analysis import Report, analyse
 from heroes.grooming.cues import default_cues, pick
 from heroes.grooming.parsers import PARSERS, parse_bytes
-from heroes.grooming.rooms import ROOMS, RoomError
-from heroes.grooming.webmodel import bundle_json
+
+if TYPE_CHECKING:  # the analysis and the demo rooms (the model, scipy) load on first use, not at start-up
+    from heroes.grooming.analysis import Report
+    from heroes.grooming.rooms import RoomError
 
 ANALYZE = "grooming:analyze"
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -102,6 +103,8 @@ def _parse_and_analyse(
     data: bytes, filename: str, fmt: str | None, lang: str
 ) -> tuple[list[Conversation], list[Report]]:
     """Runs in a worker process (heroes.core.workers): parsing and analysis are CPU-heavy."""
+    from heroes.grooming.analysis import analyse
+
     token = i18n.set_language(lang)
     try:
         convs = parse_bytes(data, filename, fmt)
@@ -130,6 +133,8 @@ def demo_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLI
 @router.post("/api/grooming/demo/rooms", tags=["grooming"], response_model=RoomOut)
 async def create_room(user: Annotated[Principal, Depends(Require(PUBLIC))]) -> RoomOut:
     """Open a demo room (in memory, expires after 30 idle minutes; nothing is stored)."""
+    from heroes.grooming.rooms import ROOMS
+
     return RoomOut(room=ROOMS.create().id)
 
 
@@ -144,6 +149,8 @@ async def post_message(
     user: Annotated[Principal, Depends(Require(PUBLIC))],
 ) -> PostedOut:
     """Post a message from one side; both sides receive it through their event streams."""
+    from heroes.grooming.rooms import ROOMS, RoomError
+
     try:
         posted = ROOMS.post(room_id, body.side, body.text, i18n.get_language())
     except RoomError as exc:
@@ -169,6 +176,8 @@ async def room_events(
     message: the current risk, whether to warn, the stages seen so far explained for a child,
     and on the message that raises the warning an `alert` with the stage and a short snippet.
     """
+    from heroes.grooming.rooms import ROOMS, RoomError
+
     try:
         queue = ROOMS.listen(room_id, side)
     except RoomError as exc:
@@ -204,6 +213,8 @@ async def room_events(
 @router.get("/grooming/check", include_in_schema=False)
 def check_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
     """The page only carries the scorer; the chat is read and analysed by the browser."""
+    from heroes.grooming.webmodel import bundle_json  # the model (scipy) loads on first use
+
     _, etag = bundle_json()
     return render(request, "grooming/check.html", {"model_url": f"/grooming/check/model.json?v={etag}"})
 
@@ -222,6 +233,8 @@ def guide_page(request: Request, user: Annotated[Principal, Depends(Require(PUBL
 @router.get("/grooming/check/model.json", include_in_schema=False)
 def check_model(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
     """The model and the cues as static JSON for static/grooming/engine.js (cached by version)."""
+    from heroes.grooming.webmodel import bundle_json
+
     data, etag = bundle_json()
     headers = {"ETag": f'"{etag}"', "Cache-Control": "public, max-age=86400"}
     if request.headers.get("if-none-match") == f'"{etag}"':
@@ -278,6 +291,8 @@ def analyze_api(
         source_format="api",
     )
     _audit(db, user, [conv], "api")
+    from heroes.grooming.analysis import analyse
+
     return _report_json([analyse(conv, lang=i18n.get_language())])
 
 

@@ -8,7 +8,7 @@ rebuilt from the posted answers each time it is asked for.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -26,7 +26,9 @@ from heroes.core.web.templating import render
 from . import engine, store
 from .content import Phone, Service, get_content, guide_as_dict, text
 from .hsds import from_hsds, to_hsds
-from .note import NoteExtras, build_note, render_pdf
+
+if TYPE_CHECKING:
+    from .note import NoteExtras
 
 EDIT = "referral:edit"
 router = APIRouter()
@@ -131,6 +133,8 @@ async def result_page(
 
 
 def _extras(person: str, notes: str) -> NoteExtras:
+    from .note import NoteExtras
+
     return NoteExtras(person=person, notes=notes)
 
 
@@ -145,6 +149,8 @@ async def note_page(
 ) -> Response:
     answers = await _posted_answers(request)
     assessment = engine.assess(answers, _lang(note_lang), services=_directory_services(db))
+    from .note import build_note  # fpdf loads on the first note, not at start-up
+
     note = build_note(assessment, _extras(person, notes))
     response = render(
         request, "screening/note.html", {"note": note, "answers": answers, "person": person, "notes": notes}
@@ -164,6 +170,8 @@ async def note_pdf(
 ) -> Response:
     answers = await _posted_answers(request)
     assessment = engine.assess(answers, _lang(note_lang), services=_directory_services(db))
+    from .note import build_note, render_pdf  # fpdf loads on the first note, not at start-up
+
     pdf = render_pdf(build_note(assessment, _extras(person, notes)))
     return Response(pdf, media_type="application/pdf", headers=PDF_HEADERS)
 
@@ -333,6 +341,8 @@ def api_note_pdf(
 ) -> Response:
     """The referral note as a PDF, in the chosen language. Nothing is stored."""
     assessment = engine.assess(_answers(body), _lang(lang), services=_directory_services(db))
+    from .note import build_note, render_pdf  # fpdf loads on the first note, not at start-up
+
     return Response(
         render_pdf(build_note(assessment, _extras(body.person, body.notes))),
         media_type="application/pdf",

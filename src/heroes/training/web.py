@@ -29,7 +29,6 @@ from heroes.core.permissions import PUBLIC
 from heroes.core.web.templating import render
 
 from . import engine, lrs
-from .certificate import render_pdf
 from .content import Course, block_html, get_content, text_for
 from .settings import DEFAULT_PUBLIC_URL, training_settings
 from .xapi_rules import SUPPORTED_VERSIONS, major, parse_timestamp
@@ -303,6 +302,8 @@ def certificate_pdf(
     base = training_settings().public_url
     if base == DEFAULT_PUBLIC_URL:
         base = str(request.base_url)  # without a configured address, the QR points at the address in use
+    from .certificate import render_pdf  # fpdf loads on the first certificate
+
     pdf = render_pdf(certificate, course, _lang(), base)
     headers = {"Content-Disposition": f'attachment; filename="certificate-{certificate.code}.pdf"', **NO_STORE}
     return Response(pdf, media_type="application/pdf", headers=headers)
