@@ -1,12 +1,14 @@
 """Pages and API of citizen reports: thin routes over heroes.reports.service.
 
-Public (no account, no JavaScript): the guided form, the receipt page, the public API.
+Public (no account; the form works without JavaScript, which only keeps a draft and copies the
+receipt): the guided form, the receipt page, the public API.
 Staff (reports:read / reports:manage): the ranked queue, the report page, exports, the staff API.
 Nothing here reads or stores the client's address or user agent.
 
-Every route that writes (and every read, which writes its audit entry) commits before it answers:
-the dependency's own commit runs only after the response has gone out, so a client's next request
-could otherwise miss what it was just told had been done.
+Routes that write (and reads, which write their audit entry) use DbSession, which commits when the
+route returns and before the answer leaves (heroes.core.db), so a client's next request sees what it
+was just told had been done. A new report commits early, before its answer is built, to free
+SQLite's write lock sooner.
 """
 
 from __future__ import annotations
