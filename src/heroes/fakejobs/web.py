@@ -14,10 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from heroes.core import i18n, jobs
-from heroes.core.auth import Principal, Require
+from heroes.core.auth import Principal, Public, Require
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
-from heroes.core.permissions import PUBLIC
 from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 from heroes.fakejobs.batch import FORMATS
@@ -33,7 +32,6 @@ MAX_UPLOAD = 50 * 1024 * 1024
 body_limit("/fakejobs/batch", MAX_UPLOAD + 1024 * 1024)
 
 router = APIRouter()
-Public = Annotated[Principal, Depends(Require(PUBLIC))]
 Staff = Annotated[Principal, Depends(Require(BATCH))]
 
 

@@ -20,11 +20,10 @@ from pydantic import BaseModel, Field
 from heroes.chats.model import Conversation, Message
 from heroes.core import i18n, workers
 from heroes.core.audit import record
-from heroes.core.auth import Principal, Require
+from heroes.core.auth import Principal, Public, Require
 from heroes.core.db import DbSession
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
-from heroes.core.permissions import PUBLIC
 from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 from heroes.grooming.cues import default_cues, pick
@@ -39,6 +38,9 @@ MAX_UPLOAD = 20 * 1024 * 1024
 body_limit("/grooming/analyze", MAX_UPLOAD + 1024 * 1024)
 body_limit("/api/grooming/analyze", MAX_UPLOAD + 1024 * 1024)
 KEEPALIVE_SECONDS = 2.0  # also how soon a closed tab frees its queue
+
+# Route guards, one per permission (heroes.core.auth.Public for public pages).
+CanAnalyze = Annotated[Principal, Depends(Require(ANALYZE))]
 
 router = APIRouter()
 
@@ -126,12 +128,12 @@ def _analyse_upload(upload: UploadFile, fmt: str | None) -> tuple[list[Conversat
 
 
 @router.get("/grooming", include_in_schema=False)
-def demo_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def demo_page(request: Request, user: Public) -> Response:
     return render(request, "grooming/demo.html", {"room": request.query_params.get("room", "")})
 
 
 @router.post("/api/grooming/demo/rooms", tags=["grooming"], response_model=RoomOut)
-async def create_room(user: Annotated[Principal, Depends(Require(PUBLIC))]) -> RoomOut:
+async def create_room(user: Public) -> RoomOut:
     """Open a demo room (in memory, expires after 30 idle minutes; nothing is stored)."""
     from heroes.grooming.rooms import ROOMS
 
@@ -146,7 +148,7 @@ async def create_room(user: Annotated[Principal, Depends(Require(PUBLIC))]) -> R
 async def post_message(
     room_id: str,
     body: DemoMessageIn,
-    user: Annotated[Principal, Depends(Require(PUBLIC))],
+    user: Public,
 ) -> PostedOut:
     """Post a message from one side; both sides receive it through their event streams."""
     from heroes.grooming.rooms import ROOMS, RoomError
@@ -168,7 +170,7 @@ async def room_events(
     request: Request,
     room_id: str,
     side: Literal["adult", "child"],
-    user: Annotated[Principal, Depends(Require(PUBLIC))],
+    user: Public,
 ) -> StreamingResponse:
     """The streaming endpoint: server-sent events for one side of a demo room.
 
@@ -211,7 +213,7 @@ async def room_events(
 
 
 @router.get("/grooming/check", include_in_schema=False)
-def check_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def check_page(request: Request, user: Public) -> Response:
     """The page only carries the scorer; the chat is read and analysed by the browser."""
     from heroes.grooming.webmodel import bundle_json  # the model (scipy) loads on first use
 
@@ -220,7 +222,7 @@ def check_page(request: Request, user: Annotated[Principal, Depends(Require(PUBL
 
 
 @router.get("/grooming/guide", include_in_schema=False)
-def guide_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def guide_page(request: Request, user: Public) -> Response:
     lang = i18n.get_language()
     cues = default_cues()
     stages = [
@@ -231,7 +233,7 @@ def guide_page(request: Request, user: Annotated[Principal, Depends(Require(PUBL
 
 
 @router.get("/grooming/check/model.json", include_in_schema=False)
-def check_model(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def check_model(request: Request, user: Public) -> Response:
     """The model and the cues as static JSON for static/grooming/engine.js (cached by version)."""
     from heroes.grooming.webmodel import bundle_json
 
@@ -246,14 +248,14 @@ def check_model(request: Request, user: Annotated[Principal, Depends(Require(PUB
 
 
 @router.get("/grooming/analyze", include_in_schema=False)
-def analyze_form(request: Request, user: Annotated[Principal, Depends(Require(ANALYZE))]) -> Response:
+def analyze_form(request: Request, user: CanAnalyze) -> Response:
     return render(request, "grooming/analyze.html", {"formats": list(PARSERS)})
 
 
 @router.post("/grooming/analyze", include_in_schema=False)
 def analyze_page(
     request: Request,
-    user: Annotated[Principal, Depends(Require(ANALYZE))],
+    user: CanAnalyze,
     db: DbSession,
     file: Annotated[UploadFile, File()],
     fmt: Annotated[str, Form(alias="format")] = "",
@@ -281,7 +283,7 @@ def _report_json(reports: list[Report]) -> dict[str, Any]:
 @router.post("/api/grooming/analyze", tags=["grooming"])
 def analyze_api(
     body: ConversationIn,
-    user: Annotated[Principal, Depends(Require(ANALYZE))],
+    user: CanAnalyze,
     db: DbSession,
 ) -> dict[str, Any]:
     """Analyse one conversation in the HEROES format: score, stages with evidence, who, advice."""
@@ -298,7 +300,7 @@ def analyze_api(
 
 @router.post("/api/grooming/analyze/file", tags=["grooming"])
 def analyze_file_api(
-    user: Annotated[Principal, Depends(Require(ANALYZE))],
+    user: CanAnalyze,
     db: DbSession,
     file: Annotated[UploadFile, File(description="A chat export")],
     fmt: Annotated[

@@ -23,11 +23,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from heroes.core import i18n
-from heroes.core.auth import Principal, Require
+from heroes.core.auth import Principal, Public, Require
 from heroes.core.db import DbSession
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.i18n import gettext as _
-from heroes.core.permissions import PUBLIC
 from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 from heroes.reports import service
@@ -40,7 +39,6 @@ from heroes.reports.rules import category_rules, urgency_rules
 from heroes.reports.triage import ReportInput, category_label, disagreement_why, reason_message
 
 router = APIRouter()
-Public = Annotated[Principal, Depends(Require(PUBLIC))]
 Reader = Annotated[Principal, Depends(Require(service.READ))]
 Manager = Annotated[Principal, Depends(Require(service.MANAGE))]
 DbId = Annotated[int, Path(ge=1, le=service.MAX_ID)]
