@@ -28,6 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", type=Path, help="the src folder of the code to compare with")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-bytecode-cache", action="store_true", help="compile the sources on every launch")
     args = parser.parse_args()
     trees = {"this checkout": ROOT / "src"}
     if args.baseline:
@@ -39,8 +40,11 @@ def main() -> None:
         for round_ in range(args.repeat + 1):  # round 0 writes the bytecode caches and is not counted
             for name, src in trees.items():
                 env = {**os.environ, "PYTHONPATH": str(src), "HEROES_DATA_DIR": str(workdir / name)}
-                env.pop("PYTHONDONTWRITEBYTECODE", None)
-                env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache" / name)
+                if args.no_bytecode_cache:
+                    env["PYTHONDONTWRITEBYTECODE"] = "1"
+                else:
+                    env.pop("PYTHONDONTWRITEBYTECODE", None)
+                    env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache" / name)
                 row = best[name] if round_ else {}
                 app = _first_answer(env, workdir)
                 row["app"] = min(row.get("app", app), app)
