@@ -159,3 +159,22 @@ def test_job_reads_are_audited(client: Any, login_as: Any) -> None:
     with session_scope() as session:
         assert audit.count(session, "job.read", f"job:{job_id}") == 2
         assert audit.count(session, "job.list") == 1
+
+
+def test_a_second_handler_for_a_job_kind_is_refused() -> None:
+    from heroes.core import jobs
+    from heroes.core.tools import DuplicateName
+
+    def first(params, progress):  # type: ignore[no-untyped-def]
+        return {}
+
+    def second(params, progress):  # type: ignore[no-untyped-def]
+        return {}
+
+    try:
+        jobs.job_handler("tests.duplicate")(first)
+        jobs.job_handler("tests.duplicate")(first)  # the same function again (a reload) is fine
+        with pytest.raises(DuplicateName, match=r"tests\.duplicate"):
+            jobs.job_handler("tests.duplicate")(second)
+    finally:
+        jobs._handlers.pop("tests.duplicate", None)

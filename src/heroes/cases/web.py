@@ -25,7 +25,7 @@ from heroes.core.i18n import gettext as _
 from heroes.core.models import Organisation
 from heroes.core.web.templating import render
 
-from . import duplicates, engine, exchange, fhir, labels, pdf, records
+from . import duplicates, engine, exchange, labels, records
 from .access import SHAREABLE, AccessDenied, Viewer, viewer_for
 from .models import (
     CONSENT_GIVERS,
@@ -493,6 +493,8 @@ def _pdf_lang(lang: str) -> str:
 def summary_pdf(case_id: DbId, user: Reader, db: DbSession, lang: str = "") -> Response:
     viewer = _viewer(db, user)
     view = _guard(db, lambda: engine.case_view(db, case_id, viewer, "casework"))
+    from . import pdf  # fpdf loads on the first PDF, not at start-up
+
     return _pdf(pdf.case_summary_pdf(view, _pdf_lang(lang)), f"case-{case_id}.pdf")
 
 
@@ -510,6 +512,8 @@ def _referral_and_view(db: Session, referral_id: int, viewer: Viewer) -> tuple[d
 def letter_pdf(referral_id: DbId, user: Reader, db: DbSession, lang: str = "") -> Response:
     viewer = _viewer(db, user)
     referral, view = _referral_and_view(db, referral_id, viewer)
+    from . import pdf  # fpdf loads on the first PDF, not at start-up
+
     return _pdf(pdf.referral_letter_pdf(view, referral, _pdf_lang(lang)), f"referral-{referral_id}.pdf")
 
 
@@ -641,6 +645,8 @@ def api_withdraw_referral(referral_id: DbId, user: Editor, db: DbSession) -> dic
 def api_fhir(referral_id: DbId, user: Reader, db: DbSession) -> JSONResponse:
     """The referral as an HL7 FHIR R5 Bundle (ServiceRequest, Consent, Patient, Organizations)."""
     viewer = _viewer(db, user)
+    from . import fhir  # fhir.resources loads on the first export, not at start-up
+
     bundle = _guard(db, lambda: fhir.referral_bundle(db, referral_id, viewer))
     return JSONResponse(bundle, media_type="application/fhir+json", headers=NO_STORE)
 

@@ -20,6 +20,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, NullTranslations, Translations
 
+from heroes.text import localized as text_localized
+
 SOURCE_LANGUAGE = "en"
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("heroes_language", default=SOURCE_LANGUAGE)
 
@@ -126,11 +128,8 @@ def lazy_gettext(message: str) -> Any:
 
 
 def localized(value: Any, lang: str | None = None) -> str:
-    """Pick a language from an inline {"en": ..., "es": ...} value, falling back to English."""
-    if isinstance(value, dict):
-        lang = lang or get_language()
-        for key in (lang, SOURCE_LANGUAGE):
-            if value.get(key):
-                return str(value[key])
-        return str(next(iter(value.values()), ""))
-    return "" if value is None else str(value)
+    """Pick a language from an inline {"en": ..., "es": ...} value, by default the request's.
+
+    The rule itself is heroes.text.localized (a leaf library the core may use); this only supplies
+    the current language and the source language as fallback."""
+    return text_localized(value, lang or get_language(), SOURCE_LANGUAGE)

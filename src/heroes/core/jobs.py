@@ -6,7 +6,6 @@ runner without touching the tools).
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 import traceback
@@ -38,9 +37,19 @@ _handlers: dict[str, Handler] = {}
 
 
 def job_handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register a function as the handler of one kind of job."""
+    """Register a function as the handler of one kind of job; a second handler for a kind is refused."""
 
     def register(function: Handler) -> Handler:
+        known = _handlers.get(kind)
+
+        def name(f: Handler) -> str:
+            return f"{f.__module__}.{f.__qualname__}"
+
+        # the same function again (a module reloaded) is not a clash
+        if known is not None and name(known) != name(function):
+            from heroes.core.tools import DuplicateName
+
+            raise DuplicateName(f"The job kind {kind!r} already has a handler ({name(known)}).")
         _handlers[kind] = function
         return function
 
@@ -438,10 +447,6 @@ def wait(job_id: str, principal: Any, timeout: float = 60.0, poll: float = 0.1) 
         if view.finished or time.monotonic() > deadline:
             return view
         time.sleep(poll)
-
-
-def purge_workdir(job_id: str) -> None:
-    shutil.rmtree(get_settings().data_dir / "jobs" / job_id, ignore_errors=True)
 
 
 @job_handler("core.selftest")

@@ -115,8 +115,14 @@ def normalize_url(url: str) -> str | None:
     if parts is None:
         return None
     host, port, path, query_text = parts
-    for prefix in HOST_PREFIXES:
-        host = host.removeprefix(prefix)
+    # "www.", "m." ... come off while a registrable name stays ("m.m.com" -> "m.com", never "com"), so
+    # normalising twice gives the same value.
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in HOST_PREFIXES:
+            if host.startswith(prefix) and "." in host[len(prefix) :]:
+                host, stripped = host[len(prefix) :], True
     if port and port not in (80, 443):
         host = f"{host}:{port}"
     path = re.sub(r"/+", "/", path).rstrip("/" + TRAILING)  # "a.ac/." and "a.ac" are one page

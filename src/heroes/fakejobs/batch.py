@@ -13,10 +13,13 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from heroes.fakejobs.ad import Ad
-from heroes.fakejobs.engine import AdError, Checker, as_ad, default_checker
+from heroes.text import iter_jsonl
+
+if TYPE_CHECKING:  # the engine (and scikit-learn) load when a batch is scored, not at start-up
+    from heroes.fakejobs.engine import Checker
 
 FORMATS = (".jsonl", ".csv")
 CHUNK = 500
@@ -44,11 +47,15 @@ class Summary:
 
 
 def _ad_from_fields(record: dict[str, Any]) -> Ad:
+    from heroes.fakejobs.engine import as_ad
+
     record = {k: v for k, v in record.items() if k is not None and k != "id"}
     return as_ad(record)
 
 
 def _row(line: int, record: Any) -> Row:
+    from heroes.fakejobs.engine import AdError
+
     if not isinstance(record, dict):
         return Row(line, None, error="expected an object with an id and the ad's text or fields")
     ident = record.get("id")
@@ -61,15 +68,8 @@ def _row(line: int, record: Any) -> Row:
 
 
 def read_jsonl(handle: IO[str]) -> Iterator[Row]:
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Row(number, None, error=f"not valid JSON ({exc.msg})")
-            continue
-        yield _row(number, record)
+    for row in iter_jsonl(handle):
+        yield Row(row.line, None, error=row.error) if row.error is not None else _row(row.line, row.value)
 
 
 def read_csv(handle: IO[str]) -> Iterator[Row]:
@@ -129,6 +129,8 @@ def score_file(
     checker: Checker | None = None,
     progress: ProgressCallback | None = None,
 ) -> Summary:
+    from heroes.fakejobs.engine import default_checker
+
     check_source(source)
     checker = checker or default_checker()
     total = count_rows(source)

@@ -28,6 +28,7 @@ from heroes.fakejobs.lang import SUPPORTED, detect_language
 from heroes.fakejobs.model import Decision, SavedModel, brevity, load, logit, to_base_rate
 from heroes.fakejobs.semantic import embed, sentences
 from heroes.fakejobs.text import normalise, words
+from heroes.text import localized
 
 ADVICE = Path(__file__).parent / "data" / "advice.yaml"
 LEVELS = ("low", "medium", "high")
@@ -84,10 +85,6 @@ class Verdict:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _localized(value: dict[str, str], lang: str) -> str:
-    return value.get(lang) or value["en"]
 
 
 @cache
@@ -233,9 +230,9 @@ class Checker:
                     id=h.indicator.id,
                     category=h.indicator.category,
                     weight=h.indicator.weight,
-                    title=_localized(h.indicator.title, ui),
-                    explanation=_localized(h.indicator.explanation, ui),
-                    why=_localized(h.indicator.why, ui),
+                    title=localized(h.indicator.title, ui),
+                    explanation=localized(h.indicator.explanation, ui),
+                    why=localized(h.indicator.why, ui),
                     source=h.indicator.source,
                     matches=[Match(s.start, s.end, s.text) for s in h.spans],
                 )
@@ -251,7 +248,7 @@ class Checker:
             advice=steps,
             helplines=helplines,
             report_url=report_link(report, text, hits),
-            report_label=_localized(report["label"], ui),
+            report_label=localized(report["label"], ui),
             text=text,
             highlights=merge_highlights(hits),
         )

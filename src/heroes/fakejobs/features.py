@@ -164,10 +164,6 @@ class FeatureSpace:
         self.char = char
         self.char_weight = char_weight
 
-    @property
-    def n_word(self) -> int:
-        return len(self.word.terms)
-
     def fit(self, documents: Sequence[str]) -> FeatureSpace:
         self.word.fit(documents)
         self.char.fit(documents)

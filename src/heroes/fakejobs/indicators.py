@@ -20,7 +20,6 @@ from heroes.fakejobs.contacts import CHECKS, Span
 from heroes.fakejobs.gate import Gate, finditer, gate_for, tokens_of
 
 DATA = Path(__file__).parent / "data" / "indicators.yaml"
-CATEGORIES = ("scam", "trafficking", "contact")
 
 
 @dataclass(frozen=True)

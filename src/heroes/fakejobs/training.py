@@ -9,7 +9,6 @@ out-of-fold scores too: inside each training fold when measuring, never on the f
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -39,6 +38,7 @@ from heroes.fakejobs.model import (
     save,
 )
 from heroes.fakejobs.semantic import EMBED_CHARS, embed
+from heroes.text import iter_jsonl
 
 SEED = 13
 SHOWN_BASE_RATE = 0.05  # share of fraudulent ads on an ordinary job portal, for the page's probability
@@ -64,15 +64,14 @@ def load_dataset(path: Path) -> Dataset:
         raise DataError(f"{path} does not exist; give the path of a .jsonl file with 'text' and 'label'.")
     payload = path.read_bytes()
     texts, labels = [], []
-    for number, line in enumerate(payload.decode("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for row in iter_jsonl(payload):
         try:
-            row = json.loads(line)
-            texts.append(str(row["text"]))
-            labels.append(int(row["label"]))
+            if row.error is not None:
+                raise ValueError(row.error)
+            texts.append(str(row.value["text"]))
+            labels.append(int(row.value["label"]))
         except (ValueError, KeyError, TypeError) as exc:
-            raise DataError(f"{path}:{number}: expected a JSON object with 'text' and 'label' ({exc}).") from exc
+            raise DataError(f"{path}:{row.line}: expected a JSON object with 'text' and 'label' ({exc}).") from exc
     if len(set(labels)) < 2:
         raise DataError(f"{path}: needs both labels 0 and 1.")
     return Dataset(texts, np.array(labels), hashlib.sha256(payload).hexdigest())

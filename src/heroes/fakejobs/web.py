@@ -7,23 +7,24 @@ as a background job; the uploaded file is deleted once scored and only the score
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from heroes.core import i18n, jobs
-from heroes.core.auth import Principal, Require
+from heroes.core.auth import Principal, Public, Require
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
-from heroes.core.permissions import PUBLIC
 from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 from heroes.fakejobs.batch import FORMATS
-from heroes.fakejobs.engine import AdError, Verdict, check
 from heroes.fakejobs.jobs import KIND
 from heroes.fakejobs.numbers import DECIMAL_COMMA, format_number, format_percent
+
+if TYPE_CHECKING:
+    from heroes.fakejobs.engine import Verdict
 
 BATCH = "fakejobs:batch"
 MAX_AD = 200_000  # a whole posting with its company profile; longer input is refused with a message
@@ -31,7 +32,6 @@ MAX_UPLOAD = 50 * 1024 * 1024
 body_limit("/fakejobs/batch", MAX_UPLOAD + 1024 * 1024)
 
 router = APIRouter()
-Public = Annotated[Principal, Depends(Require(PUBLIC))]
 Staff = Annotated[Principal, Depends(Require(BATCH))]
 
 
@@ -124,6 +124,8 @@ class VerdictOut(BaseModel):
 
 
 def _run(ad: Any, lang: str | None) -> Verdict:
+    from heroes.fakejobs.engine import AdError, check  # scikit-learn loads on the first check, not at start-up
+
     try:
         return check(ad, lang=lang or i18n.get_language())
     except AdError as exc:

@@ -11,7 +11,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
@@ -20,24 +20,27 @@ from pydantic import BaseModel, Field
 from heroes.chats.model import Conversation, Message
 from heroes.core import i18n, workers
 from heroes.core.audit import record
-from heroes.core.auth import Principal, Require
+from heroes.core.auth import Principal, Public, Require
 from heroes.core.db import DbSession
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
-from heroes.core.permissions import PUBLIC
 from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
-from heroes.grooming.analysis import Report, analyse
 from heroes.grooming.cues import default_cues, pick
 from heroes.grooming.parsers import PARSERS, parse_bytes
-from heroes.grooming.rooms import ROOMS, RoomError
-from heroes.grooming.webmodel import bundle_json
+
+if TYPE_CHECKING:  # the analysis and the demo rooms (the model, scipy) load on first use, not at start-up
+    from heroes.grooming.analysis import Report
+    from heroes.grooming.rooms import RoomError
 
 ANALYZE = "grooming:analyze"
 MAX_UPLOAD = 20 * 1024 * 1024
 body_limit("/grooming/analyze", MAX_UPLOAD + 1024 * 1024)
 body_limit("/api/grooming/analyze", MAX_UPLOAD + 1024 * 1024)
 KEEPALIVE_SECONDS = 2.0  # also how soon a closed tab frees its queue
+
+# Route guards, one per permission (heroes.core.auth.Public for public pages).
+CanAnalyze = Annotated[Principal, Depends(Require(ANALYZE))]
 
 router = APIRouter()
 
@@ -102,6 +105,8 @@ def _parse_and_analyse(
     data: bytes, filename: str, fmt: str | None, lang: str
 ) -> tuple[list[Conversation], list[Report]]:
     """Runs in a worker process (heroes.core.workers): parsing and analysis are CPU-heavy."""
+    from heroes.grooming.analysis import analyse
+
     token = i18n.set_language(lang)
     try:
         convs = parse_bytes(data, filename, fmt)
@@ -123,13 +128,15 @@ def _analyse_upload(upload: UploadFile, fmt: str | None) -> tuple[list[Conversat
 
 
 @router.get("/grooming", include_in_schema=False)
-def demo_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def demo_page(request: Request, user: Public) -> Response:
     return render(request, "grooming/demo.html", {"room": request.query_params.get("room", "")})
 
 
 @router.post("/api/grooming/demo/rooms", tags=["grooming"], response_model=RoomOut)
-async def create_room(user: Annotated[Principal, Depends(Require(PUBLIC))]) -> RoomOut:
+async def create_room(user: Public) -> RoomOut:
     """Open a demo room (in memory, expires after 30 idle minutes; nothing is stored)."""
+    from heroes.grooming.rooms import ROOMS
+
     return RoomOut(room=ROOMS.create().id)
 
 
@@ -141,9 +148,11 @@ async def create_room(user: Annotated[Principal, Depends(Require(PUBLIC))]) -> R
 async def post_message(
     room_id: str,
     body: DemoMessageIn,
-    user: Annotated[Principal, Depends(Require(PUBLIC))],
+    user: Public,
 ) -> PostedOut:
     """Post a message from one side; both sides receive it through their event streams."""
+    from heroes.grooming.rooms import ROOMS, RoomError
+
     try:
         posted = ROOMS.post(room_id, body.side, body.text, i18n.get_language())
     except RoomError as exc:
@@ -161,7 +170,7 @@ async def room_events(
     request: Request,
     room_id: str,
     side: Literal["adult", "child"],
-    user: Annotated[Principal, Depends(Require(PUBLIC))],
+    user: Public,
 ) -> StreamingResponse:
     """The streaming endpoint: server-sent events for one side of a demo room.
 
@@ -169,6 +178,8 @@ async def room_events(
     message: the current risk, whether to warn, the stages seen so far explained for a child,
     and on the message that raises the warning an `alert` with the stage and a short snippet.
     """
+    from heroes.grooming.rooms import ROOMS, RoomError
+
     try:
         queue = ROOMS.listen(room_id, side)
     except RoomError as exc:
@@ -202,14 +213,16 @@ async def room_events(
 
 
 @router.get("/grooming/check", include_in_schema=False)
-def check_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def check_page(request: Request, user: Public) -> Response:
     """The page only carries the scorer; the chat is read and analysed by the browser."""
+    from heroes.grooming.webmodel import bundle_json  # the model (scipy) loads on first use
+
     _, etag = bundle_json()
     return render(request, "grooming/check.html", {"model_url": f"/grooming/check/model.json?v={etag}"})
 
 
 @router.get("/grooming/guide", include_in_schema=False)
-def guide_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def guide_page(request: Request, user: Public) -> Response:
     lang = i18n.get_language()
     cues = default_cues()
     stages = [
@@ -220,8 +233,10 @@ def guide_page(request: Request, user: Annotated[Principal, Depends(Require(PUBL
 
 
 @router.get("/grooming/check/model.json", include_in_schema=False)
-def check_model(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def check_model(request: Request, user: Public) -> Response:
     """The model and the cues as static JSON for static/grooming/engine.js (cached by version)."""
+    from heroes.grooming.webmodel import bundle_json
+
     data, etag = bundle_json()
     headers = {"ETag": f'"{etag}"', "Cache-Control": "public, max-age=86400"}
     if request.headers.get("if-none-match") == f'"{etag}"':
@@ -233,14 +248,14 @@ def check_model(request: Request, user: Annotated[Principal, Depends(Require(PUB
 
 
 @router.get("/grooming/analyze", include_in_schema=False)
-def analyze_form(request: Request, user: Annotated[Principal, Depends(Require(ANALYZE))]) -> Response:
+def analyze_form(request: Request, user: CanAnalyze) -> Response:
     return render(request, "grooming/analyze.html", {"formats": list(PARSERS)})
 
 
 @router.post("/grooming/analyze", include_in_schema=False)
 def analyze_page(
     request: Request,
-    user: Annotated[Principal, Depends(Require(ANALYZE))],
+    user: CanAnalyze,
     db: DbSession,
     file: Annotated[UploadFile, File()],
     fmt: Annotated[str, Form(alias="format")] = "",
@@ -268,7 +283,7 @@ def _report_json(reports: list[Report]) -> dict[str, Any]:
 @router.post("/api/grooming/analyze", tags=["grooming"])
 def analyze_api(
     body: ConversationIn,
-    user: Annotated[Principal, Depends(Require(ANALYZE))],
+    user: CanAnalyze,
     db: DbSession,
 ) -> dict[str, Any]:
     """Analyse one conversation in the HEROES format: score, stages with evidence, who, advice."""
@@ -278,12 +293,14 @@ def analyze_api(
         source_format="api",
     )
     _audit(db, user, [conv], "api")
+    from heroes.grooming.analysis import analyse
+
     return _report_json([analyse(conv, lang=i18n.get_language())])
 
 
 @router.post("/api/grooming/analyze/file", tags=["grooming"])
 def analyze_file_api(
-    user: Annotated[Principal, Depends(Require(ANALYZE))],
+    user: CanAnalyze,
     db: DbSession,
     file: Annotated[UploadFile, File(description="A chat export")],
     fmt: Annotated[

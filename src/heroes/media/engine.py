@@ -1,4 +1,6 @@
-"""The media tool's library API: what the CLI, the web routes and the jobs call.
+"""The media tool's library API, for the CLI and for code that uses the tool as a library
+(docs/media.md). The web routes and the scan job use the modules underneath directly (store,
+hashlists, matcher, scan, export).
 
 Hash files, load hash lists, scan paths against them, export the results. Nothing here ever
 shows, copies or thumbnails a file: only hashes, sizes, types and paths come out.

@@ -34,6 +34,9 @@ body_limit("/api/media/lists", MAX_UPLOAD + 1024 * 1024)
 NO_STORE = {"Cache-Control": "no-store"}
 MAX_ROW_ERRORS_SHOWN = 100
 
+# Route guards, one per permission (heroes.core.auth.Public for public pages).
+CanUse = Annotated[Principal, Depends(Require(USE))]
+
 router = APIRouter()
 api = APIRouter(prefix="/api/media", tags=["media"])
 
@@ -156,16 +159,14 @@ def _imported(row: MediaHashList, parsed: HashList) -> dict[str, Any]:
 
 
 @router.get("/media", include_in_schema=False)
-def index(
-    request: Request, user: Annotated[Principal, Depends(Require(USE))], db: DbSession, message: str | None = None
-) -> Response:
+def index(request: Request, user: CanUse, db: DbSession, message: str | None = None) -> Response:
     return _index_page(request, user, db, message)
 
 
 @router.post("/media/lists", include_in_schema=False)
 def upload_list(
     request: Request,
-    user: Annotated[Principal, Depends(Require(USE))],
+    user: CanUse,
     db: DbSession,
     file: Annotated[UploadFile, File()],
     name: Annotated[str, Form()] = "",
@@ -192,7 +193,7 @@ def upload_list(
 @router.post("/media/lists/register", include_in_schema=False)
 def register_list(
     request: Request,
-    user: Annotated[Principal, Depends(Require(USE))],
+    user: CanUse,
     db: DbSession,
     path: Annotated[str, Form()],
     name: Annotated[str, Form()] = "",
@@ -209,7 +210,7 @@ def register_list(
 
 
 @router.post("/media/lists/{list_id}/delete", include_in_schema=False)
-def delete_list(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, list_id: DbId) -> Response:
+def delete_list(user: CanUse, db: DbSession, list_id: DbId) -> Response:
     store.remove_list(db, user.actor, list_id)
     return RedirectResponse("/media?message=removed", status_code=303)
 
@@ -217,7 +218,7 @@ def delete_list(user: Annotated[Principal, Depends(Require(USE))], db: DbSession
 @router.post("/media/scans", include_in_schema=False)
 def start_scan(
     request: Request,
-    user: Annotated[Principal, Depends(Require(USE))],
+    user: CanUse,
     db: DbSession,
     path: Annotated[str, Form()],
     lists: Annotated[list[str] | None, Form()] = None,
@@ -239,7 +240,7 @@ def start_scan(
 
 
 @router.post("/media/scans/{scan_id}/resume", include_in_schema=False)
-def resume_scan(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: DbId) -> Response:
+def resume_scan(user: CanUse, db: DbSession, scan_id: DbId) -> Response:
     old = store.get_scan(db, scan_id, user.actor, _see_all(user))
     new = _start_scan(db, user, old.source.splitlines()[0], old.list_names, old.distance, False, old.job_id)
     return RedirectResponse(f"/media/scans/{new.id}", status_code=303)
@@ -248,7 +249,7 @@ def resume_scan(user: Annotated[Principal, Depends(Require(USE))], db: DbSession
 @router.get("/media/scans/{scan_id}", include_in_schema=False)
 def scan_page(
     request: Request,
-    user: Annotated[Principal, Depends(Require(USE))],
+    user: CanUse,
     db: DbSession,
     scan_id: DbId,
     category: str | None = None,
@@ -264,7 +265,7 @@ def scan_page(
 
 
 @router.get("/media/scans/{scan_id}/export", include_in_schema=False)
-def export_page(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: DbId) -> Response:
+def export_page(user: CanUse, db: DbSession, scan_id: DbId) -> Response:
     return _vics_response(db, user, scan_id)
 
 
@@ -289,7 +290,7 @@ class ScanRequest(BaseModel):
 
 
 @api.get("/lists")
-def api_lists(user: Annotated[Principal, Depends(Require(USE))], db: DbSession) -> list[dict[str, Any]]:
+def api_lists(user: CanUse, db: DbSession) -> list[dict[str, Any]]:
     """The hash lists in the database."""
     rows = store.lists(db)
     audit.record(db, user.actor, "media.list.read", None, {"lists": len(rows)})
@@ -298,7 +299,7 @@ def api_lists(user: Annotated[Principal, Depends(Require(USE))], db: DbSession) 
 
 @api.post("/lists", status_code=201)
 def api_upload_list(
-    user: Annotated[Principal, Depends(Require(USE))],
+    user: CanUse,
     db: DbSession,
     file: Annotated[UploadFile, File()],
     name: Annotated[str, Form()] = "",
@@ -324,22 +325,20 @@ def api_upload_list(
 
 
 @api.delete("/lists/{list_id}")
-def api_delete_list(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, list_id: DbId) -> dict[str, str]:
+def api_delete_list(user: CanUse, db: DbSession, list_id: DbId) -> dict[str, str]:
     """Remove a hash list."""
     return {"removed": store.remove_list(db, user.actor, list_id)}
 
 
 @api.post("/scans", status_code=202)
-def api_start_scan(
-    user: Annotated[Principal, Depends(Require(USE))], db: DbSession, body: ScanRequest
-) -> dict[str, Any]:
+def api_start_scan(user: CanUse, db: DbSession, body: ScanRequest) -> dict[str, Any]:
     """Start a background scan of a server-side path; follow it at /api/media/scans/{id}."""
     scan = _start_scan(db, user, body.path, body.lists, body.distance, body.rotations)
     return _scan_json(db, scan, user)
 
 
 @api.get("/scans/{scan_id}")
-def api_scan(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: DbId) -> dict[str, Any]:
+def api_scan(user: CanUse, db: DbSession, scan_id: DbId) -> dict[str, Any]:
     """A scan's state, progress and summary (files, matches per list and category, errors)."""
     scan = store.get_scan(db, scan_id, user.actor, _see_all(user))
     audit.record(db, user.actor, "media.scan.read", f"media_scan:{scan.id}")
@@ -348,7 +347,7 @@ def api_scan(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, s
 
 @api.get("/scans/{scan_id}/results")
 def api_results(
-    user: Annotated[Principal, Depends(Require(USE))],
+    user: CanUse,
     db: DbSession,
     scan_id: DbId,
     category: str | None = Query(None, description='"list / category" as in the summary'),
@@ -364,7 +363,7 @@ def api_results(
 
 
 @api.get("/scans/{scan_id}/export")
-def api_export(user: Annotated[Principal, Depends(Require(USE))], db: DbSession, scan_id: DbId) -> Response:
+def api_export(user: CanUse, db: DbSession, scan_id: DbId) -> Response:
     """Matched files as Project VIC VICS 2.0 JSON."""
     return _vics_response(db, user, scan_id)
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from heroes.reports.rules import load_yaml, localized
+from heroes.reports.rules import load_yaml
+from heroes.text import localized
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from heroes.reports.phrases import Phrase, find, fold, phrases_by_language
-from heroes.reports.rules import load_yaml, localized
+from heroes.reports.phrases import Phrase, find, phrases_by_language
+from heroes.reports.rules import load_yaml
+from heroes.text import fold, localized
 
 # Words after a number that make it something other than an age ("about 10 minutes", "unos 30 hombres").
 _NOT_AN_AGE = (

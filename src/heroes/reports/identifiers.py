@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from heroes.entities import handles, phones, plates, web
-from heroes.reports.phrases import fold
+from heroes.text import fold
 
 
 class ReportFields(Protocol):

@@ -7,27 +7,11 @@ folded text is the same position in the original: a match can always show the re
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'"})
+from heroes.text import fold
+
 _GAP = r"(?:\W+\w+){0,3}\W+"  # "..." in a phrase: up to three words in between
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    lowered = char.lower()
-    if len(lowered) != 1:
-        return char
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    base = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return base if len(base) == 1 else lowered
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, same length as `text` (position i here is position i there)."""
-    return "".join(_fold_char(c) for c in text.translate(_APOSTROPHES))
 
 
 _NUMBER_TOKENS = {

@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from heroes.reports.phrases import Phrase, fold, phrases_by_language
+from heroes.reports.phrases import Phrase, phrases_by_language
+from heroes.text import fold
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -20,13 +21,6 @@ def load_yaml(name: str) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("version") != 1:
         raise ValueError(f"{name}: expected a mapping with version: 1")
     return data
-
-
-def localized(value: Any, lang: str, fallback: str = "en") -> str:
-    """Pick one language from a {"en": ..., "es": ...} value (plain strings pass through)."""
-    if isinstance(value, dict):
-        return str(value.get(lang) or value.get(fallback) or next(iter(value.values()), ""))
-    return str(value)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ are not trained; they are measured on the same folds with the category predicted
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from heroes.core.errors import HeroesError
 from heroes.reports.model import CategoryClassifier, embed, phrase_features, save
+from heroes.text import iter_jsonl
 
 SEED = 13
 FOLDS = 5
@@ -45,13 +45,10 @@ def load_dataset(paths: Sequence[Path]) -> Dataset:
             raise HeroesError(f"No such file: {path}")
         raw = path.read_bytes()
         digest.update(raw)
-        for number, line in enumerate(raw.decode("utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise HeroesError(f"{path}:{number}: not valid JSON ({exc.msg}).") from exc
+        for item in iter_jsonl(raw):
+            number, row = item.line, item.value
+            if item.error is not None:
+                raise HeroesError(f"{path}:{number}: {item.error}.")
             if not isinstance(row, dict) or not row.get("text") or not row.get("category"):
                 raise HeroesError(f"{path}:{number}: each line needs a text and a category.")
             rows.append(row)

@@ -16,15 +16,15 @@ import numpy as np
 from heroes.core.errors import HeroesError
 from heroes.reports.facts import Fact, ages_in_field, extract_facts, fact_rules
 from heroes.reports.identifiers import Identifier, extract_identifiers
-from heroes.reports.phrases import Hit, find, fold
+from heroes.reports.phrases import Hit, find
 from heroes.reports.rules import (
     Condition,
     Level,
     category_rules,
     language_rules,
-    localized,
     urgency_rules,
 )
+from heroes.text import fold, localized
 
 OTHER = "other"
 

@@ -3,7 +3,6 @@ phones and handles (heroes.entities), and the anti-grooming analysis of every co
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,14 +10,9 @@ from typing import Any
 from heroes import entities
 from heroes.chats.model import Conversation, Message
 from heroes.rima.package import Package
+from heroes.text import fold  # case- and accent-insensitive search ("Lucía" finds "lucia")
 
 PHONE_SERVERS = ("@s.whatsapp.net", "@c.us")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form for search ("Lucía" finds "lucia")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def sort_key(record: dict[str, Any]) -> str:

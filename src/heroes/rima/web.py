@@ -27,6 +27,10 @@ MAX_UPLOAD = 2 * 1024 * 1024 * 1024
 PAGE = 200
 NO_STORE = {"Cache-Control": "no-store"}
 
+# Route guards, one per permission (heroes.core.auth.Public for public pages).
+CanRead = Annotated[Principal, Depends(Require(READ))]
+CanAcquire = Annotated[Principal, Depends(Require(ACQUIRE))]
+
 router = APIRouter()
 
 
@@ -86,16 +90,14 @@ def _start(user: Principal, paths: list[str], case: str, examiner: str, tz: str,
 
 
 @router.get("/rima", include_in_schema=False)
-def index(
-    request: Request, user: Annotated[Principal, Depends(Require(READ))], db: DbSession, job: str | None = None
-) -> Response:
+def index(request: Request, user: CanRead, db: DbSession, job: str | None = None) -> Response:
     context = {"packages": _visible(db, user), "roots": intake_roots(), "job": job, "can_acquire": user.can(ACQUIRE)}
     return render(request, "rima/index.html", context)
 
 
 @router.post("/rima/acquire", include_in_schema=False)
 def acquire_page(
-    user: Annotated[Principal, Depends(Require(ACQUIRE))],
+    user: CanAcquire,
     case: Annotated[str, Form()],
     examiner: Annotated[str, Form()],
     path: Annotated[str, Form()] = "",
@@ -109,7 +111,7 @@ def acquire_page(
 @router.get("/rima/packages/{package_id}", include_in_schema=False)
 def package_page(
     request: Request,
-    user: Annotated[Principal, Depends(Require(READ))],
+    user: CanRead,
     db: DbSession,
     package_id: str,
     q: str = "",
@@ -137,7 +139,7 @@ def package_page(
 @router.get("/rima/packages/{package_id}/conversations/{conversation_id}", include_in_schema=False)
 def conversation_page(
     request: Request,
-    user: Annotated[Principal, Depends(Require(READ))],
+    user: CanRead,
     db: DbSession,
     package_id: str,
     conversation_id: str,
@@ -153,9 +155,7 @@ def conversation_page(
 
 
 @router.get("/rima/packages/{package_id}/grooming", include_in_schema=False)
-def grooming_page(
-    request: Request, user: Annotated[Principal, Depends(Require(READ))], db: DbSession, package_id: str
-) -> Response:
+def grooming_page(request: Request, user: CanRead, db: DbSession, package_id: str) -> Response:
     row = _package(db, user, package_id)
     with Package(Path(row.path)) as pkg:
         results = analysis.grooming(pkg, get_language())
@@ -164,7 +164,7 @@ def grooming_page(
 
 @router.post("/rima/packages/{package_id}/tags", include_in_schema=False)
 def tag_page(
-    user: Annotated[Principal, Depends(Require(READ))],
+    user: CanRead,
     db: DbSession,
     package_id: str,
     message_id: Annotated[str, Form()],
@@ -180,7 +180,7 @@ def tag_page(
 
 @router.get("/rima/packages/{package_id}/report", include_in_schema=False)
 def report_download(
-    user: Annotated[Principal, Depends(Require(READ))],
+    user: CanRead,
     db: DbSession,
     package_id: str,
     fmt: Annotated[str, Query(pattern="^(html|pdf|csv|jsonl)$")] = "html",
@@ -214,20 +214,20 @@ class TagRequest(BaseModel):
 
 
 @router.get("/api/rima/packages", tags=["rima"])
-def api_packages(user: Annotated[Principal, Depends(Require(READ))], db: DbSession) -> list[dict[str, Any]]:
+def api_packages(user: CanRead, db: DbSession) -> list[dict[str, Any]]:
     """The evidence packages you acquired (all of them for an admin)."""
     return [_package_json(p) for p in _visible(db, user)]
 
 
 @router.post("/api/rima/acquire", tags=["rima"])
-def api_acquire(user: Annotated[Principal, Depends(Require(ACQUIRE))], body: AcquireRequest) -> dict[str, str]:
+def api_acquire(user: CanAcquire, body: AcquireRequest) -> dict[str, str]:
     """Acquire server-side sources into a new package in the background; follow the job at /api/jobs/{id}."""
     job_id = _start(user, body.paths, body.case, body.examiner, (body.tz or "").strip(), [])
     return {"job_id": job_id}
 
 
 @router.get("/api/rima/packages/{package_id}", tags=["rima"])
-def api_package(user: Annotated[Principal, Depends(Require(READ))], db: DbSession, package_id: str) -> dict[str, Any]:
+def api_package(user: CanRead, db: DbSession, package_id: str) -> dict[str, Any]:
     """A package: its manifest summary, the verification of every hash, its conversations."""
     row = _package(db, user, package_id)
     check = service.verify(Path(row.path), user.actor, db)
@@ -238,7 +238,7 @@ def api_package(user: Annotated[Principal, Depends(Require(READ))], db: DbSessio
 
 @router.get("/api/rima/packages/{package_id}/messages", tags=["rima"])
 def api_messages(
-    user: Annotated[Principal, Depends(Require(READ))],
+    user: CanRead,
     db: DbSession,
     package_id: str,
     q: str = "",
@@ -267,7 +267,7 @@ def api_messages(
 
 @router.get("/api/rima/packages/{package_id}/timeline", tags=["rima"])
 def api_timeline(
-    user: Annotated[Principal, Depends(Require(READ))],
+    user: CanRead,
     db: DbSession,
     package_id: str,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -281,9 +281,7 @@ def api_timeline(
 
 
 @router.post("/api/rima/packages/{package_id}/tags", tags=["rima"])
-def api_tag(
-    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, package_id: str, body: TagRequest
-) -> dict[str, Any]:
+def api_tag(user: CanRead, db: DbSession, package_id: str, body: TagRequest) -> dict[str, Any]:
     """Tag a message (for example "threat", "contact request") with an optional note."""
     _package(db, user, package_id)
     row = service.tag(db, package_id, body.message_id, body.tag, body.note, user.actor)
@@ -291,9 +289,7 @@ def api_tag(
 
 
 @router.get("/api/rima/packages/{package_id}/contacts", tags=["rima"])
-def api_contacts(
-    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, package_id: str
-) -> list[dict[str, Any]]:
+def api_contacts(user: CanRead, db: DbSession, package_id: str) -> list[dict[str, Any]]:
     """Phone numbers, e-mail addresses and handles of everyone in the package, with where they appear."""
     row = _package(db, user, package_id)
     with Package(Path(row.path)) as pkg:
@@ -301,9 +297,7 @@ def api_contacts(
 
 
 @router.get("/api/rima/packages/{package_id}/grooming", tags=["rima"])
-def api_grooming(
-    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, package_id: str
-) -> list[dict[str, Any]]:
+def api_grooming(user: CanRead, db: DbSession, package_id: str) -> list[dict[str, Any]]:
     """The anti-grooming analysis of each conversation: score, level, stages and the message ids behind them."""
     row = _package(db, user, package_id)
     with Package(Path(row.path)) as pkg:

@@ -8,27 +8,31 @@ rebuilt from the posted answers each time it is asked for.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from heroes.core import i18n
-from heroes.core.auth import Principal, Require
+from heroes.core.auth import Principal, Public, Require
 from heroes.core.db import DbSession
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
-from heroes.core.permissions import PUBLIC
 from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
 
 from . import engine, store
 from .content import Phone, Service, get_content, guide_as_dict, text
 from .hsds import from_hsds, to_hsds
-from .note import NoteExtras, build_note, render_pdf
+
+if TYPE_CHECKING:
+    from .note import NoteExtras
 
 EDIT = "referral:edit"
+# Route guards, one per permission (heroes.core.auth.Public for public pages).
+CanEdit = Annotated[Principal, Depends(Require(EDIT))]
+
 router = APIRouter()
 body_limit("/screening/directory-import", 6 * 1024 * 1024)
 api = APIRouter(prefix="/api/screening", tags=["screening"])
@@ -68,7 +72,7 @@ def _emergency(country_code: str, services: dict[str, Service], lang: str) -> di
 
 
 @router.get("/screening", include_in_schema=False)
-def start(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def start(request: Request, user: Public) -> Response:
     lang = _lang()
     return render(request, "screening/start.html", {**_choices(lang), "content_lang": lang})
 
@@ -76,7 +80,7 @@ def start(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]
 @router.get("/screening/checklist", include_in_schema=False)
 def checklist_page(
     request: Request,
-    user: Annotated[Principal, Depends(Require(PUBLIC))],
+    user: Public,
     db: DbSession,
     country: str = Query(...),
     sector: str | None = Query(None),
@@ -115,9 +119,7 @@ async def _posted_answers(request: Request) -> engine.Answers:
 
 
 @router.post("/screening/result", include_in_schema=False)
-async def result_page(
-    request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))], db: DbSession
-) -> Response:
+async def result_page(request: Request, user: Public, db: DbSession) -> Response:
     answers = await _posted_answers(request)
     lang = _lang()
     assessment = engine.assess(answers, lang, services=_directory_services(db))
@@ -131,13 +133,15 @@ async def result_page(
 
 
 def _extras(person: str, notes: str) -> NoteExtras:
+    from .note import NoteExtras
+
     return NoteExtras(person=person, notes=notes)
 
 
 @router.post("/screening/note", include_in_schema=False)
 async def note_page(
     request: Request,
-    user: Annotated[Principal, Depends(Require(PUBLIC))],
+    user: Public,
     db: DbSession,
     note_lang: Annotated[str, Form()] = "",
     person: Annotated[str, Form(max_length=200)] = "",
@@ -145,6 +149,8 @@ async def note_page(
 ) -> Response:
     answers = await _posted_answers(request)
     assessment = engine.assess(answers, _lang(note_lang), services=_directory_services(db))
+    from .note import build_note  # fpdf loads on the first note, not at start-up
+
     note = build_note(assessment, _extras(person, notes))
     response = render(
         request, "screening/note.html", {"note": note, "answers": answers, "person": person, "notes": notes}
@@ -156,7 +162,7 @@ async def note_page(
 @router.post("/screening/note.pdf", include_in_schema=False)
 async def note_pdf(
     request: Request,
-    user: Annotated[Principal, Depends(Require(PUBLIC))],
+    user: Public,
     db: DbSession,
     note_lang: Annotated[str, Form()] = "",
     person: Annotated[str, Form(max_length=200)] = "",
@@ -164,12 +170,14 @@ async def note_pdf(
 ) -> Response:
     answers = await _posted_answers(request)
     assessment = engine.assess(answers, _lang(note_lang), services=_directory_services(db))
+    from .note import build_note, render_pdf  # fpdf loads on the first note, not at start-up
+
     pdf = render_pdf(build_note(assessment, _extras(person, notes)))
     return Response(pdf, media_type="application/pdf", headers=PDF_HEADERS)
 
 
 @router.get("/screening/guide", include_in_schema=False)
-def guide_page(request: Request, user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def guide_page(request: Request, user: Public) -> Response:
     lang = _lang()
     return render(
         request,
@@ -182,7 +190,7 @@ def guide_page(request: Request, user: Annotated[Principal, Depends(Require(PUBL
 
 
 @router.get("/screening/directory", include_in_schema=False)
-def directory_page(request: Request, user: Annotated[Principal, Depends(Require(EDIT))], db: DbSession) -> Response:
+def directory_page(request: Request, user: CanEdit, db: DbSession) -> Response:
     store.ensure_seeded(db, actor=user.actor)
     directory = store.load_directory(db)
     lang = _lang()
@@ -194,17 +202,13 @@ def directory_page(request: Request, user: Annotated[Principal, Depends(Require(
 
 
 @router.get("/screening/directory/{service_id}", include_in_schema=False)
-def service_edit_page(
-    request: Request, service_id: str, user: Annotated[Principal, Depends(Require(EDIT))], db: DbSession
-) -> Response:
+def service_edit_page(request: Request, service_id: str, user: CanEdit, db: DbSession) -> Response:
     service = store.get_service(db, service_id)
     return render(request, "screening/service_edit.html", {"service": service, "languages": get_content().languages})
 
 
 @router.post("/screening/directory/{service_id}", include_in_schema=False)
-async def service_save(
-    request: Request, service_id: str, user: Annotated[Principal, Depends(Require(EDIT))], db: DbSession
-) -> Response:
+async def service_save(request: Request, service_id: str, user: CanEdit, db: DbSession) -> Response:
     form = await request.form()
     current = store.get_service(db, service_id)
     languages = get_content().languages
@@ -243,7 +247,7 @@ async def service_save(
 @router.post("/screening/directory-import", include_in_schema=False)
 def directory_import(
     request: Request,
-    user: Annotated[Principal, Depends(Require(EDIT))],
+    user: CanEdit,
     db: DbSession,
     file: Annotated[UploadFile, File()],
     replace: Annotated[str, Form()] = "",
@@ -284,9 +288,7 @@ def _answers(body: AnswersIn) -> engine.Answers:
 
 
 @api.get("/countries")
-def api_countries(
-    user: Annotated[Principal, Depends(Require(PUBLIC))], lang: str | None = None
-) -> list[dict[str, Any]]:
+def api_countries(user: Public, lang: str | None = None) -> list[dict[str, Any]]:
     """The countries with screening content (discovered from the data files)."""
     language = _lang(lang)
     return [
@@ -302,7 +304,7 @@ def api_countries(
 
 @api.get("/checklist", response_model=engine.Checklist)
 def api_checklist(
-    user: Annotated[Principal, Depends(Require(PUBLIC))],
+    user: Public,
     country: str = Query(..., examples=["UK"]),
     sector: str | None = Query(None, examples=["health"]),
     child: bool = False,
@@ -316,7 +318,7 @@ def api_checklist(
 def api_assess(
     body: AnswersIn,
     response: Response,
-    user: Annotated[Principal, Depends(Require(PUBLIC))],
+    user: Public,
     db: DbSession,
     lang: str | None = None,
 ) -> dict[str, Any]:
@@ -328,11 +330,11 @@ def api_assess(
 
 
 @api.post("/note.pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
-def api_note_pdf(
-    body: NoteIn, user: Annotated[Principal, Depends(Require(PUBLIC))], db: DbSession, lang: str | None = None
-) -> Response:
+def api_note_pdf(body: NoteIn, user: Public, db: DbSession, lang: str | None = None) -> Response:
     """The referral note as a PDF, in the chosen language. Nothing is stored."""
     assessment = engine.assess(_answers(body), _lang(lang), services=_directory_services(db))
+    from .note import build_note, render_pdf  # fpdf loads on the first note, not at start-up
+
     return Response(
         render_pdf(build_note(assessment, _extras(body.person, body.notes))),
         media_type="application/pdf",
@@ -341,13 +343,13 @@ def api_note_pdf(
 
 
 @api.get("/guide")
-def api_guide(user: Annotated[Principal, Depends(Require(PUBLIC))], lang: str | None = None) -> dict[str, Any]:
+def api_guide(user: Public, lang: str | None = None) -> dict[str, Any]:
     """The trauma-bonding observation guide. It gives no score."""
     return guide_as_dict(get_content(), _lang(lang))
 
 
 @api.get("/directory")
-def api_directory(user: Annotated[Principal, Depends(Require(PUBLIC))], db: DbSession) -> JSONResponse:
+def api_directory(user: Public, db: DbSession) -> JSONResponse:
     """The referral directory as Open Referral HSDS 3.0 JSON (public contact details of services)."""
     if store.is_empty(db):
         from .hsds import seed_directory
@@ -359,7 +361,7 @@ def api_directory(user: Annotated[Principal, Depends(Require(PUBLIC))], db: DbSe
 @api.put("/directory")
 def api_directory_import(
     document: Annotated[dict[str, Any], Body(description="An HSDS 3.0 directory: organization, service, ... arrays.")],
-    user: Annotated[Principal, Depends(Require(EDIT))],
+    user: CanEdit,
     db: DbSession,
     replace: bool = False,
     country: str | None = None,

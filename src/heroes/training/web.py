@@ -19,17 +19,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from heroes.core import audit, i18n
-from heroes.core.auth import LoginRequired, Principal, Require, _user_for_token
+from heroes.core.auth import LoginRequired, Principal, Public, Require, _user_for_token
 from heroes.core.db import DbSession, session_scope
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 from heroes.core.i18n import lazy_gettext as _l
 from heroes.core.models import User
-from heroes.core.permissions import PUBLIC
 from heroes.core.web.templating import render
 
 from . import engine, lrs
-from .certificate import render_pdf
 from .content import Course, block_html, get_content, text_for
 from .settings import DEFAULT_PUBLIC_URL, training_settings
 from .xapi_rules import SUPPORTED_VERSIONS, major, parse_timestamp
@@ -38,6 +36,10 @@ LEARN = "training:learn"
 MANAGE = "training:manage"
 XAPI = "training:xapi"
 ROLE_LABEL = _l("trainer")  # the role this tool adds, as the page header shows it
+
+# Route guards, one per permission (heroes.core.auth.Public for public pages).
+CanLearn = Annotated[Principal, Depends(Require(LEARN))]
+CanManage = Annotated[Principal, Depends(Require(MANAGE))]
 
 router = APIRouter()
 logger = logging.getLogger(__name__)
@@ -100,7 +102,7 @@ def _answers_from_form(form: Any) -> dict[str, list[str]]:
 
 
 @router.get("/training", include_in_schema=False)
-def index(request: Request, principal: Annotated[Principal, Depends(Require(PUBLIC))], db: DbSession) -> Response:
+def index(request: Request, principal: Public, db: DbSession) -> Response:
     content = get_content()
     lang = _lang()
     courses = [c for c in content.courses.values() if not c.is_guide]
@@ -131,7 +133,7 @@ def index(request: Request, principal: Annotated[Principal, Depends(Require(PUBL
 
 
 @router.get("/training/guides/{guide_id}", include_in_schema=False)
-def guide(request: Request, guide_id: str, principal: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def guide(request: Request, guide_id: str, principal: Public) -> Response:
     course = get_content().course(guide_id)
     if not course.is_guide:
         raise HeroesError(_("No such guide."), status_code=404)
@@ -139,18 +141,14 @@ def guide(request: Request, guide_id: str, principal: Annotated[Principal, Depen
 
 
 @router.get("/training/verify", include_in_schema=False)
-def verify_form(
-    request: Request, principal: Annotated[Principal, Depends(Require(PUBLIC))], db: DbSession, code: str = ""
-) -> Response:
+def verify_form(request: Request, principal: Public, db: DbSession, code: str = "") -> Response:
     if code.strip():
         return RedirectResponse(f"/training/verify/{engine.normalise_code(code)}", status_code=303)
     return render(request, "training/verify.html", {"result": None})
 
 
 @router.get("/training/verify/{code}", include_in_schema=False)
-def verify_page(
-    request: Request, code: str, principal: Annotated[Principal, Depends(Require(PUBLIC))], db: DbSession
-) -> Response:
+def verify_page(request: Request, code: str, principal: Public, db: DbSession) -> Response:
     result = engine.verify(db, code[:40])
     page = render(
         request,
@@ -166,9 +164,7 @@ def verify_page(
 
 
 @router.get("/training/courses/{course_id}", include_in_schema=False)
-def course_page(
-    request: Request, course_id: str, principal: Annotated[Principal, Depends(Require(LEARN))], db: DbSession
-) -> Response:
+def course_page(request: Request, course_id: str, principal: CanLearn, db: DbSession) -> Response:
     user = _user(db, principal)
     state = engine.status(db, user, course_id)
     return render(request, "training/course.html", {"s": state, "text": text_for, "lang": _lang()})
@@ -177,7 +173,7 @@ def course_page(
 @router.post("/training/courses/{course_id}/start", include_in_schema=False)
 def start_course(
     course_id: str,
-    principal: Annotated[Principal, Depends(Require(LEARN))],
+    principal: CanLearn,
     db: DbSession,
     background: BackgroundTasks,
 ) -> Response:
@@ -191,7 +187,7 @@ def test_page(
     request: Request,
     course_id: str,
     kind: str,
-    principal: Annotated[Principal, Depends(Require(LEARN))],
+    principal: CanLearn,
     db: DbSession,
 ) -> Response:
     state = engine.status(db, _user(db, principal), course_id)
@@ -221,7 +217,7 @@ async def submit_test(
     request: Request,
     course_id: str,
     kind: str,
-    principal: Annotated[Principal, Depends(Require(LEARN))],
+    principal: CanLearn,
     db: DbSession,
     background: BackgroundTasks,
 ) -> Response:
@@ -246,7 +242,7 @@ def module_page(
     request: Request,
     course_id: str,
     module_id: str,
-    principal: Annotated[Principal, Depends(Require(LEARN))],
+    principal: CanLearn,
     db: DbSession,
 ) -> Response:
     state = engine.status(db, _user(db, principal), course_id)
@@ -266,7 +262,7 @@ async def submit_quiz(
     request: Request,
     course_id: str,
     module_id: str,
-    principal: Annotated[Principal, Depends(Require(LEARN))],
+    principal: CanLearn,
     db: DbSession,
     background: BackgroundTasks,
 ) -> Response:
@@ -295,14 +291,14 @@ async def submit_quiz(
 
 
 @router.get("/training/certificates/{code}.pdf", include_in_schema=False)
-def certificate_pdf(
-    request: Request, code: str, principal: Annotated[Principal, Depends(Require(LEARN))], db: DbSession
-) -> Response:
+def certificate_pdf(request: Request, code: str, principal: CanLearn, db: DbSession) -> Response:
     certificate = engine.certificate_for(db, _user(db, principal), code)
     course = get_content().course(certificate.course_id)
     base = training_settings().public_url
     if base == DEFAULT_PUBLIC_URL:
         base = str(request.base_url)  # without a configured address, the QR points at the address in use
+    from .certificate import render_pdf  # fpdf loads on the first certificate
+
     pdf = render_pdf(certificate, course, _lang(), base)
     headers = {"Content-Disposition": f'attachment; filename="certificate-{certificate.code}.pdf"', **NO_STORE}
     return Response(pdf, media_type="application/pdf", headers=headers)
@@ -312,9 +308,7 @@ def certificate_pdf(
 
 
 @router.get("/training/admin", include_in_schema=False)
-def admin_page(
-    request: Request, principal: Annotated[Principal, Depends(Require(MANAGE))], db: DbSession, course: str = ""
-) -> Response:
+def admin_page(request: Request, principal: CanManage, db: DbSession, course: str = "") -> Response:
     user = _user(db, principal)
     content = get_content()
     courses = [c for c in content.courses.values() if not c.is_guide]
@@ -342,9 +336,7 @@ def admin_page(
 
 
 @router.get("/training/admin/learners.csv", include_in_schema=False)
-def learners_csv(
-    principal: Annotated[Principal, Depends(Require(MANAGE))], db: DbSession, course: str = ""
-) -> Response:
+def learners_csv(principal: CanManage, db: DbSession, course: str = "") -> Response:
     user = _user(db, principal)
     rows = engine.learners(db, user, course or None)
     audit.record(db, user.username, "training.records_export", f"course:{course or 'all'}", {"format": "csv"})
@@ -356,7 +348,7 @@ def learners_csv(
 
 
 @router.get("/api/training/courses", tags=["training"])
-def api_courses(principal: Annotated[Principal, Depends(Require(PUBLIC))]) -> list[dict[str, Any]]:
+def api_courses(principal: Public) -> list[dict[str, Any]]:
     """Every course and guide: id, kind, title and summary in the request's language, modules and sections."""
     lang = _lang()
     return [
@@ -374,7 +366,7 @@ def api_courses(principal: Annotated[Principal, Depends(Require(PUBLIC))]) -> li
 
 
 @router.get("/api/training/progress", tags=["training"])
-def api_progress(principal: Annotated[Principal, Depends(Require(LEARN))], db: DbSession) -> list[dict[str, Any]]:
+def api_progress(principal: CanLearn, db: DbSession) -> list[dict[str, Any]]:
     """The caller's progress in every course."""
     user = _user(db, principal)
     result = []
@@ -397,9 +389,7 @@ def api_progress(principal: Annotated[Principal, Depends(Require(LEARN))], db: D
 
 
 @router.get("/api/training/learners", tags=["training"])
-def api_learners(
-    principal: Annotated[Principal, Depends(Require(MANAGE))], db: DbSession, course: str = ""
-) -> list[dict[str, Any]]:
+def api_learners(principal: CanManage, db: DbSession, course: str = "") -> list[dict[str, Any]]:
     """The learners of the caller's organisation (an admin outside any organisation: everyone)."""
     rows = engine.learners(db, _user(db, principal), course or None)
     return [
@@ -418,7 +408,7 @@ def api_learners(
 
 
 @router.get("/api/training/reminders", tags=["training"])
-def api_reminders(principal: Annotated[Principal, Depends(Require(MANAGE))], db: DbSession) -> list[dict[str, Any]]:
+def api_reminders(principal: CanManage, db: DbSession) -> list[dict[str, Any]]:
     """Certificates of the caller's organisation due for renewal (inside the course's reminder window) or expired."""
     organisation_id, everyone = engine.scope_of(db, _user(db, principal))
     return [
@@ -517,7 +507,7 @@ def _authority(user: User) -> dict[str, Any]:
 
 
 @router.api_route("/xapi/about", methods=["GET", "HEAD"], include_in_schema=False)
-def xapi_about(principal: Annotated[Principal, Depends(Require(PUBLIC))]) -> Response:
+def xapi_about(principal: Public) -> Response:
     return _xapi_response({"version": list(SUPPORTED_VERSIONS), "extensions": {}}, SUPPORTED_VERSIONS[-1])
 
 

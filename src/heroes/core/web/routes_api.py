@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from heroes.core import audit
-from heroes.core.auth import Principal, Require
+from heroes.core.auth import Principal, Public, Require
 from heroes.core.db import DbSession
-from heroes.core.permissions import PUBLIC, role_permissions
+from heroes.core.permissions import role_permissions
 
 router = APIRouter(prefix="/api", tags=["platform"])
 
@@ -31,7 +31,7 @@ class AuditStatus(BaseModel):
 
 
 @router.get("/me", response_model=Me)
-def me(user: Annotated[Principal, Depends(Require(PUBLIC))]) -> Any:
+def me(user: Public) -> Any:
     """The caller's role and permissions (anonymous when not signed in)."""
     return Me(
         authenticated=user.is_authenticated,

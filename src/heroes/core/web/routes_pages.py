@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import text
 
@@ -12,8 +12,7 @@ import heroes
 from heroes.core import i18n
 from heroes.core.auth import (
     LoginThrottled,
-    Principal,
-    Require,
+    Public,
     authenticate,
     csrf_token,
     end_session,
@@ -21,11 +20,9 @@ from heroes.core.auth import (
     start_session,
 )
 from heroes.core.db import DbSession, ReadDbSession
-from heroes.core.permissions import PUBLIC
 from heroes.core.web.templating import render
 
 router = APIRouter()
-Public = Annotated[Principal, Depends(Require(PUBLIC))]
 PILLARS = ("prevention", "investigation", "victim-assistance")
 
 

@@ -1,0 +1,403 @@
+"""Public routes of the reports tool (no account): the guided form, the receipt pages, the public API.
+
+The form works without JavaScript (draft.js only keeps a draft, receipt.js copies the receipt).
+Nothing here reads or stores the client's address or user agent."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from heroes.core import i18n
+from heroes.core.auth import Public
+from heroes.core.db import DbSession
+from heroes.core.errors import HeroesError
+from heroes.core.i18n import gettext as _
+from heroes.core.web.templating import render
+from heroes.reports import service
+from heroes.reports.attachments import MAX_FILES
+from heroes.reports.emergency import contacts_for
+from heroes.reports.models import Report
+from heroes.reports.ratelimit import RateLimited
+from heroes.reports.receipts import RECEIPT_DIGITS, format_receipt
+from heroes.reports.rules import category_rules
+from heroes.reports.triage import ReportInput
+from heroes.reports.web_common import (
+    AnswerIn,
+    EmergencyOut,
+    InformationIn,
+    ReceiptOut,
+    ReceiptPath,
+    ReportIn,
+    _dates,
+    _default_country,
+    _form_context,
+    _lines,
+    _occurred,
+    _uploads,
+)
+
+router = APIRouter()
+
+
+# --- public pages ---------------------------------------------------------------------------
+
+
+@router.get("/reports", response_class=HTMLResponse, include_in_schema=False)
+def reports_home(request: Request, user: Public) -> Response:
+    return render(request, "reports/home.html", {"can_read": user.can(service.READ)})
+
+
+@router.get("/reports/new", response_class=HTMLResponse, include_in_schema=False)
+def new_report(
+    request: Request,
+    user: Public,
+    step: str = "start",
+    category: str | None = None,
+    danger: str | None = None,
+    country: str | None = None,
+    text: Annotated[str | None, Query(max_length=service.MAX_TEXT)] = None,
+) -> Response:
+    """Step 1 asks about danger and the kind of situation; step 2 is the form itself.
+
+    Other tools link here with `category` and `text` (an ad the reader wants to report): both
+    prefill the form, which the reader still reads, completes and sends themselves."""
+    if category and category not in category_rules().categories:
+        category = None
+    values = {
+        "category": category,
+        "danger_now": danger == "yes",
+        "country": _default_country(request, country),
+        "description": (text or "").strip(),
+    }
+    template = "reports/form.html" if step == "details" else "reports/start.html"
+    return render(request, template, _form_context(request, values))
+
+
+@router.post("/reports/new", response_class=HTMLResponse, include_in_schema=False)
+def submit_report(
+    request: Request,
+    user: Public,
+    db: DbSession,
+    description: Annotated[str, Form(max_length=service.MAX_TEXT)] = "",
+    category: Annotated[str, Form(max_length=40)] = "",
+    danger_now: Annotated[str, Form(max_length=5)] = "",
+    country: Annotated[str, Form(max_length=2)] = "",
+    location: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
+    occurred_day: Annotated[str, Form(max_length=10)] = "",
+    occurred_time: Annotated[str, Form(max_length=8)] = "",
+    when_text: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
+    people: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
+    ages: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
+    how_known: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
+    phones: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
+    emails: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
+    usernames: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
+    urls: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
+    vehicles: Annotated[str, Form(max_length=service.MAX_FIELD)] = "",
+    contact: Annotated[str, Form(max_length=500)] = "",
+    idempotency_key: Annotated[str, Form(max_length=100)] = "",
+    attachments: Annotated[list[UploadFile], File()] = [],  # noqa: B006 - FastAPI reads the default
+) -> Response:
+    values = {
+        "description": description,
+        "category": category or None,
+        "danger_now": danger_now == "yes",
+        "country": country or None,
+        "location": location,
+        "occurred_day": occurred_day,
+        "occurred_time": occurred_time,
+        "when_text": when_text,
+        "people": people,
+        "ages": ages,
+        "how_known": how_known,
+        "phones": phones,
+        "emails": emails,
+        "usernames": usernames,
+        "urls": urls,
+        "vehicles": vehicles,
+        "contact": contact,
+        "idempotency_key": idempotency_key,
+    }
+    try:
+        report = ReportInput(
+            description=description,
+            category=category or None,
+            danger_now=danger_now == "yes",
+            country=country or None,
+            location=location,
+            occurred_at=_occurred(occurred_day, occurred_time),
+            when_text=when_text,
+            people=people,
+            ages=ages,
+            how_known=how_known,
+            phones=_lines(phones),
+            emails=_lines(emails),
+            usernames=_lines(usernames),
+            urls=[line.strip() for line in urls.splitlines() if line.strip()],
+            vehicles=[line.strip() for line in vehicles.splitlines() if line.strip()],
+        )
+        done = service.submit(
+            db,
+            service.Submission(
+                report=report,
+                contact=contact,
+                language=i18n.get_language(),
+                uploads=_uploads(attachments),
+                idempotency_key=idempotency_key or None,
+            ),
+        )
+    except service.DuplicateSubmission as exc:
+        if exc.receipt is not None:  # the same form sent again (a lost answer): the same receipt
+            context = {
+                "receipt": format_receipt(exc.receipt),
+                "danger_now": report.danger_now,
+                "emergency": contacts_for(report.country, i18n.get_language()),
+            }
+            return render(request, "reports/submitted.html", context)
+        return render(request, "reports/duplicate.html", {"message": exc.message}, exc.status_code)
+    except HeroesError as exc:
+        db.rollback()
+        return render(
+            request,
+            "reports/form.html",
+            _form_context(request, values, exc.message),
+            exc.status_code,
+        )
+    context = {
+        "receipt": format_receipt(done.receipt),
+        "danger_now": report.danger_now,
+        "emergency": contacts_for(report.country, i18n.get_language()),
+    }
+    return render(request, "reports/submitted.html", context)
+
+
+@router.get("/reports/receipt", response_class=HTMLResponse, include_in_schema=False)
+def receipt_page(request: Request, user: Public) -> Response:
+    return render(request, "reports/receipt.html", {"error": None, "digits": RECEIPT_DIGITS})
+
+
+def _reporter_page(
+    request: Request,
+    db: Session,
+    receipt: str,
+    notice: str | None = None,
+    error: str | None = None,
+) -> Response:
+    """Open the report behind a typed receipt and show the reporter's view (or why not)."""
+    try:
+        report = service.open_by_receipt(db, receipt)
+    except HeroesError as exc:
+        page = render(
+            request,
+            "reports/receipt.html",
+            {"error": exc.message, "digits": RECEIPT_DIGITS},
+            exc.status_code,
+        )
+        if isinstance(exc, RateLimited):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    if report is None:
+        service.pause_after_wrong_receipt(db)
+        message = _("No report has this receipt code. Check the code and try again.")
+        return render(
+            request,
+            "reports/receipt.html",
+            {"error": message, "digits": RECEIPT_DIGITS},
+            404,
+        )
+    view = service.reporter_view(db, report)
+    context = {
+        "view": view,
+        "receipt": receipt,
+        "notice": notice,
+        "error": error,
+        "status_label": service.status_label(view.status),
+        "outcome_label": service.outcome_label(view.outcome) if view.outcome else None,
+        "max_files": MAX_FILES,
+        "sent_labels": _sent_labels(),
+        **_dates(),
+    }
+    return render(request, "reports/status.html", context, 400 if error else 200)
+
+
+@router.post("/reports/receipt", response_class=HTMLResponse, include_in_schema=False)
+def receipt_open(
+    request: Request,
+    user: Public,
+    db: DbSession,
+    receipt: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
+    return _reporter_page(request, db, receipt)
+
+
+@router.post("/reports/receipt/answer", response_class=HTMLResponse, include_in_schema=False)
+def receipt_answer(
+    request: Request,
+    user: Public,
+    db: DbSession,
+    receipt: Annotated[str, Form(max_length=60)],
+    question_id: Annotated[int, Form()],
+    answer: Annotated[str, Form(max_length=service.MAX_TEXT)] = "",
+) -> Response:
+    report = _open_or_none(db, receipt)
+    if report is None:
+        return _reporter_page(request, db, receipt)
+    try:
+        service.reporter_answer(db, report, question_id, answer)
+    except HeroesError as exc:
+        db.rollback()
+        return _reporter_page(request, db, receipt, error=exc.message)
+    return _reporter_page(request, db, receipt, notice=_("Thank you. Your answer was sent."))
+
+
+@router.post("/reports/receipt/add", response_class=HTMLResponse, include_in_schema=False)
+def receipt_add(
+    request: Request,
+    user: Public,
+    db: DbSession,
+    receipt: Annotated[str, Form(max_length=60)],
+    information: Annotated[str, Form(max_length=service.MAX_TEXT)] = "",
+    attachments: Annotated[list[UploadFile], File()] = [],  # noqa: B006 - FastAPI reads the default
+) -> Response:
+    report = _open_or_none(db, receipt)
+    if report is None:
+        return _reporter_page(request, db, receipt)
+    try:
+        service.reporter_add(db, report, information, _uploads(attachments))
+    except HeroesError as exc:
+        db.rollback()
+        return _reporter_page(request, db, receipt, error=exc.message)
+    return _reporter_page(
+        request,
+        db,
+        receipt,
+        notice=_("Thank you. Your information was added to the report."),
+    )
+
+
+def _sent_labels() -> list[tuple[str, str]]:
+    return [
+        ("description", _("What happened")),
+        ("how_known", _("How you know")),
+        ("location", _("Place or address")),
+        ("when_text", _("When")),
+        ("people", _("People")),
+        ("ages", _("Ages")),
+        ("phones", _("Phone numbers")),
+        ("emails", _("E-mail addresses")),
+        ("usernames", _("Usernames")),
+        ("urls", _("Web addresses")),
+        ("vehicles", _("Vehicles")),
+    ]
+
+
+def _open_or_none(db: Session, receipt: str) -> Report | None:
+    try:
+        return service.open_by_receipt(db, receipt)
+    except HeroesError:
+        return None
+
+
+@router.post(
+    "/api/reports",
+    status_code=201,
+    response_model=ReceiptOut,
+    tags=["reports"],
+    responses={200: {"model": ReceiptOut, "description": "A retry of the same report: its first receipt."}},
+)
+def api_submit(
+    request: Request,
+    response: Response,
+    body: ReportIn,
+    user: Public,
+    db: DbSession,
+) -> Any:
+    """Submit a report (no account needed). The answer carries the receipt code, shown only once.
+
+    Send an `Idempotency-Key` header to make retries safe: the same key is stored once; a retry
+    of the very same report answers 200 with the same receipt, other content under it 409.
+    """
+    report = ReportInput(
+        **body.model_dump(exclude={"contact", "language", "attachments"}),
+    )
+    uploads = [service.decode_base64_upload(a.filename, a.content_base64) for a in body.attachments]
+    try:
+        done = service.submit(
+            db,
+            service.Submission(
+                report=report,
+                contact=body.contact,
+                language=i18n.normalize(body.language or i18n.get_language()),
+                uploads=uploads,
+                idempotency_key=request.headers.get("idempotency-key"),
+            ),
+        )
+        receipt = done.receipt
+    except service.DuplicateSubmission as exc:
+        if exc.receipt is None:
+            raise  # other content under a used key: 409
+        receipt = exc.receipt  # a retry of the very same report: the same receipt, stored once
+        response.status_code = 200
+    db.commit()  # stored (and the write lock freed) before the answer is built
+    emergency = contacts_for(report.country, i18n.get_language()).as_dict() if report.danger_now else None
+    return ReceiptOut(
+        receipt=receipt,
+        receipt_display=format_receipt(receipt),
+        status="new",
+        emergency=EmergencyOut(**emergency) if emergency else None,
+    )
+
+
+def _reporter_json(db: Session, receipt: str) -> Report | JSONResponse:
+    try:
+        report = service.open_by_receipt(db, receipt)
+    except RateLimited as exc:
+        return JSONResponse(
+            {"detail": exc.message},
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+    if report is None:
+        service.pause_after_wrong_receipt(db)
+        return JSONResponse({"detail": _("No report has this receipt code.")}, status_code=404)
+    return report
+
+
+@router.get("/api/reports/{receipt}", tags=["reports"])
+def api_reporter_view(receipt: ReceiptPath, user: Public, db: DbSession) -> Any:
+    """The reporter's view: status, the police's questions and the answers given, additions.
+
+    Wrong codes are rate-limited (429 with Retry-After) per report and overall.
+    """
+    found = _reporter_json(db, receipt)
+    if isinstance(found, JSONResponse):
+        return found
+    view = service.reporter_view(db, found).as_dict()
+    return view
+
+
+@router.post("/api/reports/{receipt}/answers", tags=["reports"])
+def api_reporter_answer(receipt: ReceiptPath, body: AnswerIn, user: Public, db: DbSession) -> Any:
+    """Answer one of the police's questions."""
+    found = _reporter_json(db, receipt)
+    if isinstance(found, JSONResponse):
+        return found
+    service.reporter_answer(db, found, body.question_id, body.answer)
+    view = service.reporter_view(db, found).as_dict()
+    return view
+
+
+@router.post("/api/reports/{receipt}/information", tags=["reports"])
+def api_reporter_add(receipt: ReceiptPath, body: InformationIn, user: Public, db: DbSession) -> Any:
+    """Add information (text and/or attachments) to a report."""
+    found = _reporter_json(db, receipt)
+    if isinstance(found, JSONResponse):
+        return found
+    uploads = [service.decode_base64_upload(a.filename, a.content_base64) for a in body.attachments]
+    service.reporter_add(db, found, body.text, uploads)
+    view = service.reporter_view(db, found).as_dict()
+    return view
