@@ -20,8 +20,6 @@ from heroes.core.i18n import gettext as _
 from heroes.core.models import Job
 from heroes.core.web.templating import render
 from heroes.osint.ads import BadInput
-from heroes.osint.graph import write_graph
-from heroes.osint.service import analyse
 from heroes.osint.store import collection_path, list_collections
 
 USE = "osint:use"
@@ -66,6 +64,8 @@ def _counts() -> list[tuple[str, int]]:
 
 def _analysis(name: str, region: str) -> Any:
     try:
+        from heroes.osint.service import analyse  # clustering pulls in scipy: load it on first use
+
         return analyse(name, region.upper())
     except BadInput as exc:
         raise NotFoundError(exc.message) from None
@@ -153,6 +153,8 @@ def export(
     else:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"graph.{fmt}"
+            from heroes.osint.graph import write_graph
+
             write_graph(analysis.graph, path)
             body = path.read_text(encoding="utf-8")
         media = "text/csv" if fmt == "csv" else "application/xml"
