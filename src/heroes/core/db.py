@@ -138,8 +138,10 @@ def private_files(folder: FilePath) -> None:
     import os
 
     for path in folder.glob("*"):
-        if path.is_file() and path.stat().st_mode & 0o077:
-            with contextlib.suppress(OSError):
+        # Another thread may replace or remove a file between the listing and the check (the audit
+        # head is written through a temporary file): a file that is gone needs no protecting.
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_mode & 0o077:
                 os.chmod(path, 0o600)
 
 
