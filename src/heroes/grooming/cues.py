@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from heroes.grooming.features import normalise
+from heroes.text import localized
 
 LocalText = dict[str, str]
 
@@ -63,7 +64,7 @@ _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 def pick(value: LocalText, lang: str) -> str:
     """The text in `lang`, falling back to English (rule sets always carry English)."""
-    return value.get(lang) or value.get(lang.split("-")[0]) or value["en"]
+    return localized(value, lang)
 
 
 class CueSet:
