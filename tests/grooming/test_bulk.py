@@ -105,3 +105,14 @@ def test_analyse_report_matches_the_reference():
     risks = [round(ref.feed(m).risk, 4) for m in chat]
     assert rep.risk_over_time == risks
     assert [asdict(a) for a in rep.alerts] == [asdict(a) for a in ref.alerts]
+
+
+@pytest.mark.parametrize("texts", [["", ""], ["", "...", "\u00f1G"], ["\ud83d\ude00"]])
+def test_feed_many_with_an_author_who_sends_only_empty_messages(texts):
+    """An author whose messages carry no features at all (found by the API fuzzing: a 500)."""
+    chat = [Message("ana", "hola, ¿qué tal el cole?"), *[Message("ben", t) for t in texts], Message("ana", "ok")]
+    model = default_model()
+    ref = RefStreamAnalyser(model)
+    old = [ref.feed(m) for m in chat]
+    for b, r in zip(StreamAnalyser(model).feed_many(chat), old, strict=True):
+        _same(b, r)

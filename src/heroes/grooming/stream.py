@@ -123,7 +123,9 @@ class AuthorScorer:
         On a fresh scorer this runs in numpy (the same sums in the same order as `_Bag.add`);
         otherwise message by message."""
         wt, window = self._wt, self.model.stream.window
-        if self.n or self._cum.counts or self._recent:
+        # The vector path needs at least one feature; an author with only empty messages (or one
+        # that has been fed before) takes the step-by-step path, which gives the same numbers.
+        if self.n or self._cum.counts or self._recent or not any(counts):
             zc, zw = [], []
             for c in counts:
                 self._cum.add(c, wt)
