@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from heroes.core import audit
 from heroes.core.db import read_scope, session_scope, utcnow
@@ -356,11 +357,7 @@ def submit(kind: str, params: dict[str, Any], owner: Any, prepare: Callable[[Pat
 def cancel(job_id: str, principal: Any) -> JobView:
     """Stop a job: a queued one at once, a running one at its next progress report."""
     with session_scope() as session:
-        job = session.get(Job, job_id)
-        if job is None:
-            raise NotFoundError(f"No job {job_id!r}.")
-        if not _may_see(job, principal):
-            raise PermissionDenied("This job belongs to someone else.")
+        job = _visible_job(session, job_id, principal)
         if job.state in FINISHED:
             raise HeroesError("This job has already ended.", status_code=409)
         job.cancel_requested = True
@@ -375,16 +372,22 @@ def resume(job_id: str, principal: Any) -> str:
     """Start a failed, cancelled or interrupted job again; handlers that keep a checkpoint in their
     work folder (``resume_from``) take over what the old job had finished."""
     with session_scope() as session:
-        job = session.get(Job, job_id)
-        if job is None:
-            raise NotFoundError(f"No job {job_id!r}.")
-        if not _may_see(job, principal):
-            raise PermissionDenied("This job belongs to someone else.")
+        job = _visible_job(session, job_id, principal)
         if job.state not in ("failed", "cancelled", "interrupted"):
             raise HeroesError("Only a failed, cancelled or interrupted job can be started again.", status_code=409)
         kind, params, owner = job.kind, dict(job.params), job.owner
     params["resume_from"] = job_id
     return submit(kind, params, owner)
+
+
+def _visible_job(session: Session, job_id: str, principal: Any) -> Job:
+    """The job, if it exists and the principal may see it (its owner, or a holder of jobs:all)."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFoundError(f"No job {job_id!r}.")
+    if not _may_see(job, principal):
+        raise PermissionDenied("This job belongs to someone else.")
+    return job
 
 
 def _may_see(job: Job, principal: Any) -> bool:
@@ -395,11 +398,7 @@ def _may_see(job: Job, principal: Any) -> bool:
 def get(job_id: str, principal: Any, audited: bool = False) -> JobView:
     """One job; `audited` records the read (pages and the API; not the progress poll)."""
     with session_scope() if audited else read_scope() as session:
-        job = session.get(Job, job_id)
-        if job is None:
-            raise NotFoundError(f"No job {job_id!r}.")
-        if not _may_see(job, principal):
-            raise PermissionDenied("This job belongs to someone else.")
+        job = _visible_job(session, job_id, principal)
         if audited:
             audit.record(session, getattr(principal, "actor", str(principal)), "job.read", f"job:{job_id}")
         return view(job)

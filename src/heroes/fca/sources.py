@@ -183,7 +183,6 @@ def _raw_image(segments: list[Path]) -> Any:
 
 
 def _ewf_image(path: Path) -> Any:
-    pytsk3 = _tsk()
     try:
         import pyewf
     except ImportError as exc:  # pragma: no cover
@@ -195,23 +194,7 @@ def _ewf_image(path: Path) -> Any:
         handle.open(names, "r")
     except (OSError, RuntimeError, ValueError) as exc:
         raise SourceError(f"{path.name} is not a readable E01 image ({exc}).") from exc
-
-    class Ewf(pytsk3.Img_Info):  # type: ignore[misc,name-defined]
-        def __init__(self) -> None:
-            self.handle = handle
-            super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
-
-        def close(self) -> None:
-            self.handle.close()
-
-        def read(self, offset: int, size: int) -> bytes:
-            self.handle.seek(offset)
-            return bytes(self.handle.read(size))
-
-        def get_size(self) -> int:
-            return int(self.handle.get_media_size())
-
-    return Ewf(), [Path(n) for n in names]
+    return _handle_image(handle, path.name), [Path(n) for n in names]
 
 
 class ImageOpener(Opener):
