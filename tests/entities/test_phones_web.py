@@ -106,3 +106,17 @@ def test_domains() -> None:
         ("agency.es", "agency.es"),
         ("jobs.example.org", "jobs.example.org"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("IBAN GB82 WEST 1234 5698 7654 33, thanks", "GB"),  # one digit wrong: not an IBAN, still no phone
+        ("Cuenta ES91 2100 0418 4502 0005 1333 gracias", "ES"),
+        ("IBAN GB82 WEST 1234 5698 7654 32", "GB"),  # a valid one
+    ],
+)
+def test_digits_of_an_account_number_are_not_phones(text: str, region: str) -> None:
+    assert [e for e in entities.find(text, region=region) if e.kind == "phone"] == []
+    # the same digits standing alone are still read as a phone
+    assert [e.kind for e in entities.find("call 5698 7654 33", region="GB")] == ["phone"]

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import phonenumbers
 
+from heroes.entities.banking import IBAN
 from heroes.entities.base import POSSIBLE, VALID, Entity, EntityKind, Status, region_or_none, register
 
 MAX_LENGTH = 64  # phonenumbers refuses longer input anyway; a phone field is never longer
@@ -58,10 +59,13 @@ class Phone(EntityKind):
     def find(self, text: str, region: str | None = None, strict: bool = False) -> Iterator[Entity]:
         """``strict``: only numbers that pass full validation (free text is noisy)."""
         leniency = phonenumbers.Leniency.VALID if strict else phonenumbers.Leniency.POSSIBLE
+        # Digits inside an account number (an IBAN, valid or mistyped) are never a phone: linking two
+        # cases by a phone read out of a bank account would be a false lead.
+        accounts = [m.span() for m in IBAN.finditer(text)]
         try:
             for match in phonenumbers.PhoneNumberMatcher(text, _region(region), leniency=leniency):
                 status = _status(match.number)
-                if status is None:
+                if status is None or any(a <= match.start and match.end <= b for a, b in accounts):
                     continue
                 detail = phonenumbers.region_code_for_number(match.number) or ""
                 yield Entity(self.name, e164(match.number), match.raw_string, match.start, match.end, status, detail)
