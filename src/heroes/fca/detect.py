@@ -6,6 +6,8 @@ from pathlib import PurePosixPath
 
 import puremagic
 
+from heroes.fca.extractors import is_outlook_msg
+
 # Extensions that are the same family as the detected one (a .docx is a zip, a .txt has no magic).
 EQUIVALENT = {
     "zip": {"zip", "docx", "xlsx", "pptx", "odt", "ods", "odp", "jar", "apk", "epub"},
@@ -16,6 +18,8 @@ EQUIVALENT = {
     "sqlite": {"sqlite", "db", "sqlite3", "sqlitedb"},
     "gz": {"gz", "tgz"},
     "mbox": {"mbox", "mbx"},
+    "msg": {"msg", "oft"},
+    "7z": {"7z"},
 }
 CANONICAL = {
     "image/jpeg": "jpg",
@@ -61,6 +65,10 @@ def detect(name: str, data: bytes) -> tuple[str, str, bool]:
     kind, mime = "", ""
     if data[:16] == b"SQLite format 3\x00":
         kind, mime = "sqlite", "application/vnd.sqlite3"
+    elif data[:5] == b"{\\rtf":
+        kind, mime = "rtf", "application/rtf"
+    elif is_outlook_msg(data):
+        kind, mime = "msg", "application/vnd.ms-outlook"
     elif data[:4] == b"PK\x03\x04":
         kind, mime = _zip_kind(data)
     else:
