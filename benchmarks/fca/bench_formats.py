@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
 import re
+import resource
 import shutil
 import sys
 import time
@@ -37,6 +39,12 @@ def _timed(fn: Callable[[], object], repeat: int = 1) -> float:
     for _ in range(repeat):
         fn()
     return (time.perf_counter() - start) / repeat
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by finished child processes (Tesseract): what an idle core would take."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _page_lines(rng: random.Random) -> list[str]:
@@ -93,16 +101,28 @@ def bench_ocr(n_pages: int) -> None:
 
     t_layer = _timed(lambda: extract("pdf", text), repeat=3) / n_pages
     t_render = _timed(render_only) / n_pages
-    start = time.perf_counter()
+    from heroes.fca import processing
+
+    processing.OCR_THREADS = 0
+    cpu = _children_cpu()
+    t_all_threads = _timed(lambda: ocr_pdf_pages(scan, list(range(n_pages)))) / n_pages
+    cpu_all_threads = (_children_cpu() - cpu) / n_pages
+    processing.OCR_THREADS = 1
+    start, cpu = time.perf_counter(), _children_cpu()
     read, problems = ocr_pdf_pages(scan, list(range(n_pages)))
     t_ocr = (time.perf_counter() - start) / n_pages
+    cpu_ocr = (_children_cpu() - cpu) / n_pages
     drawn = [w.lower() for lines in pages for line in lines for w in line.split()]
     seen = set(re.findall(r"\w+", " ".join(read.values()).lower()))
     recall = sum(w in seen for w in drawn) / len(drawn)
     print(f"\nOCR of scanned PDF pages ({n_pages} A4 pages scanned at 150 DPI, rendered at {OCR_DPI} DPI)")
     print(f"  baseline: pypdf, text layer of the same pages   {t_layer * 1000:8.1f} ms/page")
     print(f"  pdfium render only                             {t_render * 1000:8.1f} ms/page")
-    print(f"  render + Tesseract eng+spa (FCA --ocr)         {t_ocr:8.2f} s/page")
+    print(f"  render + Tesseract eng+spa, OpenMP all cores   {t_all_threads:8.2f} s/page wall, "
+          f"{cpu_all_threads:.2f} s/page Tesseract CPU")  # fmt: skip
+    print(f"  render + Tesseract eng+spa, 1 thread (FCA)     {t_ocr:8.2f} s/page wall, "
+          f"{cpu_ocr:.2f} s/page Tesseract CPU")  # fmt: skip
+    print(f"  load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"  word recall of the OCR (drawn words found)     {recall:8.3f}   problems: {problems or 'none'}")
 
 

@@ -18,7 +18,7 @@ from heroes.core.db import session_scope
 from heroes.core.evidence import hash_file
 from heroes.fca import engine
 from heroes.fca.archives import Budget
-from heroes.fca.models import FcaItem, FcaSource
+from heroes.fca.models import FcaItem
 
 IMAGES = "forensics/images/dfvfs"
 WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
@@ -219,22 +219,44 @@ def scanned_pdf(lines: list[str]) -> bytes:
     return out.getvalue()
 
 
+def mixed_pdf(typed: str, scanned: list[str]) -> bytes:
+    """Page 1 with a text layer (fpdf2), page 2 a scanned picture of text."""
+    from fpdf import FPDF
+    from pypdf import PdfReader, PdfWriter
+
+    first = FPDF()
+    first.add_page()
+    first.set_font("helvetica", size=14)
+    first.cell(0, 10, typed)
+    writer = PdfWriter()
+    for part in (bytes(first.output()), scanned_pdf(scanned)):
+        writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def test_ocr_of_a_scanned_pdf(heroes_db, tmp_path: Path) -> None:
     if not shutil.which("tesseract"):
         pytest.skip("tesseract-ocr not installed (scripts/setup.sh installs it)")
     folder = tmp_path / "scans"
     folder.mkdir()
     (folder / "scan.pdf").write_bytes(scanned_pdf(["Shipment MARIGOLD leaves on Tuesday", "call +34 612 34 56 78"]))
+    (folder / "mixed.pdf").write_bytes(mixed_pdf("Invoice from the HARBOUR office", ["El camión sale el LUNES"]))
 
     engine.ingest(folder, "plain", actor="tester", region="ES")
     assert _search("plain", "marigold") == set()  # no text layer: nothing without --ocr
     engine.ingest(folder, "ocr", actor="tester", region="ES", ocr=True)
     assert _search("ocr", "marigold") == {"scan.pdf"}
+    assert _search("plain", "harbour") == {"mixed.pdf"} and _search("plain", "lunes") == set()
+    assert _search("ocr", "harbour") == {"mixed.pdf"} == _search("ocr", "lunes")
     with session_scope() as s:
-        item = s.execute(
-            select(FcaItem).join(FcaSource).where(FcaSource.case_id == engine.get_case(s, "ocr").id)
-        ).scalar_one()
-        assert item.meta["pages_without_text"] == 1 and item.meta["ocr_pages"] == 1
+        case_id = engine.get_case(s, "ocr").id
+        items = {i.path: i for i in s.execute(select(FcaItem).where(FcaItem.case_id == case_id)).scalars()}
+        assert items["scan.pdf"].meta["pages_without_text"] == 1 and items["scan.pdf"].meta["ocr_pages"] == 1
+        mixed = items["mixed.pdf"]
+        assert mixed.meta["pages"] == 2 and mixed.meta["pages_without_text"] == 1 and mixed.meta["ocr_pages"] == 1
+        assert mixed.text.index("HARBOUR") < mixed.text.index("LUNES")  # OCR text in its page's place
         phones = {e["value"] for e in engine.entity_view(s, "ocr", kind="phone")}
     assert phones == {"+34612345678"}
 

@@ -7,6 +7,7 @@ the steps it runs are the registered classes of detect.py, extractors.py and her
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -21,18 +22,28 @@ from heroes.media.api import content_hashes
 IMAGE_KINDS = {"jpg", "jpeg", "png", "tif", "tiff", "webp", "gif", "bmp"}
 OCR_DPI = 300  # Tesseract's accuracy falls off quickly below ~300 DPI on body text
 OCR_MAX_PAGES = 100  # per PDF; the rest of a longer scan is noted as not read
+OCR_THREADS = 1  # Tesseract's OpenMP threads; 0 lets it take every core
 
 
 def ocr(data: bytes) -> str:
-    """Tesseract on an image (English and Spanish when both are installed); empty when unavailable."""
+    """Tesseract on an image (English and Spanish when both are installed); empty when unavailable.
+
+    One OpenMP thread per Tesseract (OCR_THREADS) unless OMP_THREAD_LIMIT says otherwise: ingest already
+    runs one file per worker, and Tesseract's own threads spin against them (slower on a busy machine).
+    """
     if not shutil.which("tesseract"):
         return ""
+    env = dict(os.environ)
+    if OCR_THREADS and "OMP_THREAD_LIMIT" not in env:
+        env["OMP_THREAD_LIMIT"] = str(OCR_THREADS)
     try:
         done = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", "eng+spa"], input=data, capture_output=True, timeout=120
+            ["tesseract", "stdin", "stdout", "-l", "eng+spa"], input=data, capture_output=True, timeout=120, env=env
         )
         if done.returncode != 0:
-            done = subprocess.run(["tesseract", "stdin", "stdout"], input=data, capture_output=True, timeout=120)
+            done = subprocess.run(
+                ["tesseract", "stdin", "stdout"], input=data, capture_output=True, timeout=120, env=env
+            )
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return done.stdout.decode("utf-8", "replace").strip()
