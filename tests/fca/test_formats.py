@@ -92,6 +92,28 @@ def test_7z_nested_bomb_and_corrupt(heroes_db, tmp_path: Path) -> None:
     assert ("phone", "+34612345678") in found and ("email", "deep@example.org") in found
 
 
+def test_7z_bomb_with_a_lying_header_stops_while_decompressing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import py7zr
+
+    from heroes.fca.archives import expand
+    from heroes.fca.sources import Entry
+
+    listed = py7zr.SevenZipFile.list
+
+    def lying(self: py7zr.SevenZipFile) -> list:  # the header claims tiny members
+        infos = listed(self)
+        for info in infos:
+            info.uncompressed = 10
+        return infos
+
+    monkeypatch.setattr(py7zr.SevenZipFile, "list", lying)
+    bomb = seven_zip([("a.txt", b"small"), ("zeros.bin", b"\0" * (8 * 1024 * 1024))])
+    budget = Budget(3, 1024 * 1024)
+    children = list(expand(Entry(path="bomb.7z", size=len(bomb), read=lambda: bomb), bomb, budget))
+    assert children == [] and budget.problems == ["bomb.7z: size budget of 1048576 bytes exceeded"]
+    assert budget.used == 0  # nothing of the bomb was kept
+
+
 def test_7z_beyond_the_depth_budget(heroes_db, tmp_path: Path) -> None:
     data, name = b"bottom", "bottom.txt"
     for level in range(4):
@@ -173,6 +195,7 @@ def test_rtf_and_outlook_msg_with_attachments(heroes_db, tmp_path: Path) -> None
         outlook_msg([("plan.txt", plan), ("note.rtf", RTF.encode()), ("route.zip", attached_zip.getvalue())])
     )
     (folder / "renamed.txt").write_bytes(outlook_msg([], rtf_body=RTF))  # wrong extension, RTF body only
+    (folder / "forward.eml").write_bytes(_eml_with_attachments(plan))
 
     engine.ingest(folder, "mail", actor="tester", region="ES")
     items = _items("mail")
@@ -196,10 +219,34 @@ def test_rtf_and_outlook_msg_with_attachments(heroes_db, tmp_path: Path) -> None
     assert "ES91 2100 0418" in body and "{" not in rtf_text
     assert "Reunión en el puerto" in rtf_text and "señor García" in rtf_text
     assert _search("mail", "reunión") == {"letter.rtf", "mail.msg!/note.rtf", "renamed.txt"}
-    assert view[("eth", WALLET)] == ["mail.msg!/plan.txt"]
+    assert view[("eth", WALLET)] == ["forward.eml!/plan.txt", "mail.msg!/plan.txt"]
     assert {"letter.rtf", "mail.msg", "mail.msg!/note.rtf"} <= set(view[("iban", "ES9121000418450200051332")])
     assert _search("mail", "viernes") >= {"mail.msg"}
     assert _search("mail", '"northern crossing"') == {"mail.msg!/route.zip!/route.txt"}
+    # an e-mail's attachments are child items too; a forwarded message keeps its own attachments
+    assert items["forward.eml!/plan.txt"]["sha256"] == items["mail.msg!/plan.txt"]["sha256"]
+    assert items["forward.eml!/original.eml"]["type"] == "eml"
+    assert _search("mail", "lighthouse") == {"forward.eml!/original.eml!/inner.txt"}
+
+    # an Outlook message given as the source itself
+    engine.ingest(folder / "mail.msg", "one-msg", actor="tester")
+    assert set(_items("one-msg")) == {"mail.msg", "mail.msg!/plan.txt", "mail.msg!/note.rtf", "mail.msg!/route.zip",
+                                      "mail.msg!/route.zip!/route.txt"}  # fmt: skip
+
+
+def _eml_with_attachments(attached: bytes) -> bytes:
+    from email.message import EmailMessage
+
+    original = EmailMessage()
+    original["From"], original["To"], original["Subject"] = "x@example.org", "y@example.org", "original"
+    original.set_content("see the attachment")
+    original.add_attachment(b"by the lighthouse at nine", maintype="text", subtype="plain", filename="inner.txt")
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "boss@example.org", "ana@example.com", "Fwd: plan"
+    message.set_content("forwarding the plan")
+    message.add_attachment(attached, maintype="text", subtype="plain", filename="plan.txt")
+    message.add_attachment(original, filename="original.eml")
+    return bytes(message)
 
 
 def scanned_pdf(lines: list[str]) -> bytes:

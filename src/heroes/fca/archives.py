@@ -278,3 +278,48 @@ class OutlookAttachments(Container):
 
         for name, content in msg_attachments(data):
             yield name, io.BytesIO(content), {}
+
+
+@register
+class MailAttachments(Container):
+    """The attachments of an e-mail (EML), as child items like an Outlook message's; a forwarded
+    message (message/rfc822) comes back as a .eml of its own."""
+
+    name = "eml"
+
+    def sniff(self, data: bytes) -> bool:
+        from heroes.fca.detect import text_kind
+
+        return b"multipart/" in data[:16384].lower() and text_kind(data) == "eml"
+
+    def members(self, data: bytes, limit: int) -> Iterator[Member]:
+        import email
+        import email.policy
+
+        message = email.message_from_bytes(data, policy=email.policy.compat32)
+        seen: set[str] = set()
+        for n, part in enumerate(_mail_parts(message)):
+            forwarded = part.get_content_type() == "message/rfc822"
+            if part.get_content_disposition() != "attachment" and not forwarded:
+                continue
+            name = (part.get_filename() or f"attachment{n}").replace("/", "_")
+            if forwarded:
+                inner = part.get_payload()
+                content = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
+                name = name if name.lower().endswith(".eml") else f"{name}.eml"
+            else:
+                payload = part.get_payload(decode=True)
+                content = payload if isinstance(payload, bytes) else b""
+            while name in seen:
+                name = f"_{name}"
+            seen.add(name)
+            yield name, io.BytesIO(content), {}
+
+
+def _mail_parts(message: Any) -> Iterator[Any]:
+    """The leaf parts of a message, and forwarded messages whole (their own parts stay inside them)."""
+    for part in message.get_payload() if message.is_multipart() else []:
+        if part.get_content_type() == "message/rfc822" or not part.is_multipart():
+            yield part
+        else:
+            yield from _mail_parts(part)
