@@ -34,11 +34,11 @@ def _search(case: str, query: str) -> set[str]:
         return {h["path"] for h in engine.search(s, case, query)}
 
 
-def seven_zip(files: list[tuple[str, bytes]]) -> bytes:
+def seven_zip(files: list[tuple[str, bytes]], password: str | None = None) -> bytes:
     import py7zr
 
     buf = io.BytesIO()
-    with py7zr.SevenZipFile(buf, "w") as archive:
+    with py7zr.SevenZipFile(buf, "w", password=password) as archive:
         for name, data in files:
             archive.writestr(data, name)
     return buf.getvalue()
@@ -65,6 +65,7 @@ def test_7z_nested_bomb_and_corrupt(heroes_db, tmp_path: Path) -> None:
     (folder / "bomb.7z").write_bytes(seven_zip([("zeros.bin", b"\0" * (8 * 1024 * 1024))]))
     text = b" ".join(b"entry %d for the accounts" % n for n in range(4000))
     (folder / "broken.7z").write_bytes(_corrupt(seven_zip([("accounts.txt", text)])))
+    (folder / "locked.7z").write_bytes(seven_zip([("secret.txt", b"hidden")], password="s3cret"))
     (folder / "zz-after.txt").write_text("still read after the broken archive: TUCAN", encoding="utf-8")
 
     result = engine.ingest(folder, "7z", actor="tester", region="ES", budget=Budget(3, 1024 * 1024))
@@ -87,6 +88,9 @@ def test_7z_nested_bomb_and_corrupt(heroes_db, tmp_path: Path) -> None:
     (broken,) = items["broken.7z"]["problems"]
     assert broken.startswith("7z could not be read")
     assert _search("7z", "tucan") == {"zz-after.txt"}
+    # an encrypted one: listed and hashed, not opened, and it says why
+    assert not any(p.startswith("locked.7z!/") for p in items) and items["locked.7z"]["sha256"]
+    assert "PasswordRequired" in items["locked.7z"]["problems"][0]
     with session_scope() as s:
         found = {(e["kind"], e["value"]) for e in engine.entity_view(s, "7z")}
     assert ("phone", "+34612345678") in found and ("email", "deep@example.org") in found

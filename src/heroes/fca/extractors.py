@@ -13,6 +13,7 @@ import json
 import mailbox
 import re
 import sqlite3
+import struct
 import tempfile
 import zipfile
 from abc import ABC, abstractmethod
@@ -273,13 +274,18 @@ def is_outlook_msg(data: bytes) -> bool:
 def msg_errors() -> tuple[type[BaseException], ...]:
     from extract_msg.exceptions import ExMsgBaseException
 
-    return (ExMsgBaseException, OSError, ValueError, KeyError, IndexError, AttributeError, TypeError)
+    return (ExMsgBaseException, OSError, ValueError, KeyError, IndexError, AttributeError, TypeError, struct.error)
 
 
 def open_msg(data: bytes) -> Any:
     import logging
 
     import extract_msg
+    import olefile
+
+    # olefile takes bytes shorter than its minimal file size for a *path*: never hand it such content
+    if len(data) < olefile.MINIMAL_OLEFILE_SIZE or data[:8] != OLE_MAGIC:
+        raise ValueError("not an OLE compound file")
 
     logging.getLogger("extract_msg").setLevel(logging.ERROR)  # its notes on odd properties are not ours
     return extract_msg.openMsg(data, strict=False, delayAttachments=False)
