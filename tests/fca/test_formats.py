@@ -349,3 +349,18 @@ def test_apfs_container_and_apfs_in_a_partitioned_disk(heroes_db, shared_data: P
     items = _items("mac")
     (prefix,) = {p.split("/", 1)[0] + "/" for p in items}
     _check_apfs(items, hfs, prefix)
+
+
+def test_files_page_and_api_show_why_a_container_was_not_read(client, login_as, tmp_path: Path) -> None:
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    (folder / "broken.7z").write_bytes(_corrupt(seven_zip([("a.txt", b" ".join(b"word %d" % n for n in range(3000)))])))
+    engine.ingest(folder, "web7z", actor="tester")
+    login_as("investigator")
+    (case,) = client.get("/api/fca/cases").json()
+    (item,) = client.get(f"/api/fca/cases/{case['id']}/files").json()
+    assert item["path"] == "broken.7z" and item["problems"][0].startswith("7z could not be read")
+    page = client.get(f"/fca/cases/{case['id']}", params={"view": "files"})
+    assert 'data-testid="problems"' in page.text and "7z could not be read" in page.text
+    spanish = client.get(f"/fca/cases/{case['id']}", params={"view": "files"}, headers={"Accept-Language": "es"})
+    assert "no leído del todo" in spanish.text
