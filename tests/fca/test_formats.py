@@ -19,6 +19,7 @@ from heroes.core.evidence import hash_file
 from heroes.fca import engine
 from heroes.fca.archives import Budget
 from heroes.fca.models import FcaItem
+from heroes.fca.sources import SourceError
 
 IMAGES = "forensics/images/dfvfs"
 WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
@@ -349,6 +350,15 @@ def test_apfs_container_and_apfs_in_a_partitioned_disk(heroes_db, shared_data: P
     items = _items("mac")
     (prefix,) = {p.split("/", 1)[0] + "/" for p in items}
     _check_apfs(items, hfs, prefix)
+
+    # a truncated container: a clear error, the source failed, nothing kept
+    truncated = tmp_path / "truncated-apfs.raw"
+    truncated.write_bytes(content[:200_000])
+    with pytest.raises(SourceError, match=r"truncated-apfs\.raw is not a readable APFS container"):
+        engine.ingest(truncated, "cut", actor="tester")
+    with session_scope() as s:
+        (source,) = engine.sources(s, "cut")
+    assert source["status"] == "failed" and source["items"] == 0 and _items("cut") == {}
 
 
 def test_files_page_and_api_show_why_a_container_was_not_read(client, login_as, tmp_path: Path) -> None:
