@@ -53,8 +53,9 @@ fi
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { as_root apt-get update -qq \
   && as_root apt-get install -y -qq fonts-dejavu-core >/dev/null; } \
   || echo "warning: fonts-dejavu-core missing; heroes rima report cannot write PDF" >&2
-# FCA's tests build ext4 images with mke2fs -d; OCR (--ocr) uses Tesseract with English and Spanish.
-command -v mke2fs >/dev/null 2>&1 && command -v tesseract >/dev/null 2>&1 || { as_root apt-get update -qq \
+# FCA's tests build ext4 images with mke2fs -d; OCR (--ocr, images and scanned PDF pages) uses Tesseract
+# with English and Spanish (a Tesseract without the Spanish data counts as missing).
+command -v mke2fs >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx spa || { as_root apt-get update -qq \
   && as_root apt-get install -y -qq e2fsprogs tesseract-ocr tesseract-ocr-spa >/dev/null; } \
   || echo "warning: e2fsprogs or tesseract-ocr missing; FCA image tests skip and --ocr finds no text" >&2
 echo "HEROES installed in .venv/"

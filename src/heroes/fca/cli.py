@@ -24,9 +24,11 @@ app = typer.Typer(no_args_is_help=True, help="File context analysis: disk images
 
 @app.command("ingest")
 def ingest_cmd(
-    sources: list[Path] = typer.Argument(..., help="Disk images (raw, split raw, E01), folders or archives."),
+    sources: list[Path] = typer.Argument(
+        ..., help="Disk images (raw, split raw, E01, VMDK/VHD/QCOW2, APFS), folders, archives (ZIP/TAR/7z) or MSG."
+    ),
     case: str = typer.Option(..., "--case", help="The case name."),
-    ocr: bool = typer.Option(False, "--ocr", help="Read text in images with Tesseract."),
+    ocr: bool = typer.Option(False, "--ocr", help="Read text in images and scanned PDF pages with Tesseract."),
     region: str | None = typer.Option(None, "--region", help="Default phone region of the case, e.g. ES."),
     workers: int = typer.Option(1, "--workers", help="Worker processes (the Ray runner when configured)."),
     max_depth: int = typer.Option(DEFAULT_DEPTH, "--max-depth", help="How deep nested archives are opened."),

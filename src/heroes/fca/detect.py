@@ -6,6 +6,8 @@ from pathlib import PurePosixPath
 
 import puremagic
 
+from heroes.fca.extractors import is_outlook_msg
+
 # Extensions that are the same family as the detected one (a .docx is a zip, a .txt has no magic).
 EQUIVALENT = {
     "zip": {"zip", "docx", "xlsx", "pptx", "odt", "ods", "odp", "jar", "apk", "epub"},
@@ -16,6 +18,8 @@ EQUIVALENT = {
     "sqlite": {"sqlite", "db", "sqlite3", "sqlitedb"},
     "gz": {"gz", "tgz"},
     "mbox": {"mbox", "mbx"},
+    "msg": {"msg", "oft"},
+    "7z": {"7z"},
 }
 CANONICAL = {
     "image/jpeg": "jpg",
@@ -30,7 +34,7 @@ CANONICAL = {
 TEXT_EXTENSIONS = {"txt", "csv", "json", "log", "md", "xml", "html", "htm", "eml", "mbox", "tsv", "ini", "cfg", "yaml"}
 
 
-def _text_kind(data: bytes) -> str | None:
+def text_kind(data: bytes) -> str | None:
     head = data[:4096]
     if not head or b"\x00" in head:
         return None
@@ -61,6 +65,10 @@ def detect(name: str, data: bytes) -> tuple[str, str, bool]:
     kind, mime = "", ""
     if data[:16] == b"SQLite format 3\x00":
         kind, mime = "sqlite", "application/vnd.sqlite3"
+    elif data[:5] == b"{\\rtf":
+        kind, mime = "rtf", "application/rtf"
+    elif is_outlook_msg(data):
+        kind, mime = "msg", "application/vnd.ms-outlook"
     elif data[:4] == b"PK\x03\x04":
         kind, mime = _zip_kind(data)
     else:
@@ -70,7 +78,7 @@ def detect(name: str, data: bytes) -> tuple[str, str, bool]:
             found = []
         # Text has no signature: a weak magic hit at the start of a text file ("This is " = GNU info)
         # must not beat the text itself.
-        if found and not (_text_kind(data) and found[0].confidence < 0.9):
+        if found and not (text_kind(data) and found[0].confidence < 0.9):
             best = found[0]
             mime = best.mime_type or ""
             kind = CANONICAL.get(mime, best.extension.lstrip(".").lower())
@@ -79,7 +87,7 @@ def detect(name: str, data: bytes) -> tuple[str, str, bool]:
             allowed = EQUIVALENT.get(kind, {kind}) | alike
             return kind, mime, bool(ext) and ext not in allowed
     if not kind:
-        text = _text_kind(data)
+        text = text_kind(data)
         if text:
             kind, mime = text, {"html": "text/html", "json": "application/json", "eml": "message/rfc822",
                                 "mbox": "application/mbox"}.get(text, "text/plain")  # fmt: skip

@@ -163,6 +163,7 @@ def ingest(
             src.hashes_end, src.items, src.status = end, count, "done"
             if budget.problems:
                 src.error = "; ".join(budget.problems)[:4000]
+                _note_item_problems(s, source_id, budget.item_problems)
             record_custody(s, actor, "fca.processed", str(path), before=_combined(intake), after=_combined(end),
                            details={"case_id": case_id, "source_id": source_id, "items": count})  # fmt: skip
             if end != intake:
@@ -173,6 +174,24 @@ def ingest(
         raise SourceError(reason) from exc
     return {"source_id": source_id, "items": count, "status": "done", "resumed": resumed,
             "problems": budget.problems}  # fmt: skip
+
+
+def _note_item_problems(session: Session, source_id: int, notes: list[tuple[str, str]]) -> None:
+    """A container that could not be expanded (damaged, too deep, over the budget) says so on its own
+    item; a note about a member that was never stored goes to the nearest stored container above it."""
+    for path, problem in notes:
+        candidates = [path]
+        while "!/" in candidates[-1]:
+            candidates.append(candidates[-1].rsplit("!/", 1)[0])
+        for candidate in candidates:
+            item = session.execute(
+                select(FcaItem).where(FcaItem.source_id == source_id, FcaItem.path == candidate).limit(1)
+            ).scalar_one_or_none()
+            if item is not None:
+                note = problem if candidate == path else f"{path}: {problem}"
+                if note not in item.problems:
+                    item.problems = [*item.problems, note]
+                break
 
 
 def _full_hashes(entry: Entry) -> dict[str, str]:
@@ -259,6 +278,7 @@ def item_json(item: FcaItem) -> dict[str, Any]:
         "language": item.language,
         "source_id": item.source_id,
         "matches": item.matches,
+        "problems": item.problems or [],
     }
 
 

@@ -13,10 +13,12 @@ import json
 import mailbox
 import re
 import sqlite3
+import struct
 import tempfile
 import zipfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,6 +31,7 @@ class Extracted:
     text: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)  # per page, for paged formats (not stored): OCR fills gaps
 
 
 class Extractor(ABC):
@@ -126,7 +129,11 @@ class Pdf(Extractor):
             info: dict[str, Any] = dict(reader.metadata or {})
             out.meta = {k.lstrip("/").lower(): str(v) for k, v in info.items() if isinstance(v, str | int | float)}
             out.meta["pages"] = len(reader.pages)
-            out.text = "\n".join((page.extract_text() or "") for page in reader.pages)
+            out.pages = [page.extract_text() or "" for page in reader.pages]
+            out.text = "\n".join(out.pages)
+            blank = [n for n, page in enumerate(out.pages) if not page.strip()]
+            if blank:
+                out.meta["pages_without_text"] = len(blank)  # scanned pages: text only through --ocr
         except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
             out.problems.append(f"pdf: {exc}")
         return out
@@ -219,6 +226,137 @@ class Mbox(Extractor):
                 subjects.append(meta.get("subject", ""))
             box.close()
         return Extracted("\n\n".join(texts), {"messages": len(texts), "subjects": subjects[:50]})
+
+
+_RTF_CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
+
+
+@register
+class Rtf(Extractor):
+    """RTF through striprtf; \\'xx escapes decoded in the document's own code page (\\ansicpgNNNN)."""
+
+    kinds = ("rtf",)
+
+    def extract(self, data: bytes) -> Extracted:
+        from striprtf.striprtf import rtf_to_text
+
+        found = _RTF_CODEPAGE.search(data[:4096])
+        encoding = f"cp{found.group(1).decode()}" if found else "cp1252"
+        try:
+            "".encode(encoding)
+        except LookupError:
+            encoding = "cp1252"
+        out = Extracted()
+        try:
+            text: str = rtf_to_text(data.decode("latin-1"), encoding=encoding, errors="replace")  # type: ignore[no-untyped-call]
+            out.text = text.strip()
+        except (ValueError, IndexError, RecursionError) as exc:
+            out.problems.append(f"rtf: {exc}")
+        return out
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def is_outlook_msg(data: bytes) -> bool:
+    """An OLE compound file with the MAPI property stream of an Outlook item (not a .doc or .xls)."""
+    if data[:8] != OLE_MAGIC:
+        return False
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return bool(ole.exists("__properties_version1.0"))
+    except (OSError, ValueError, IndexError):
+        return False
+
+
+def msg_errors() -> tuple[type[BaseException], ...]:
+    from extract_msg.exceptions import ExMsgBaseException
+
+    return (ExMsgBaseException, OSError, ValueError, KeyError, IndexError, AttributeError, TypeError, struct.error)
+
+
+def open_msg(data: bytes) -> Any:
+    import logging
+
+    import extract_msg
+    import olefile
+
+    # olefile takes bytes shorter than its minimal file size for a *path*: never hand it such content
+    if len(data) < olefile.MINIMAL_OLEFILE_SIZE or data[:8] != OLE_MAGIC:
+        raise ValueError("not an OLE compound file")
+
+    logging.getLogger("extract_msg").setLevel(logging.ERROR)  # its notes on odd properties are not ours
+    return extract_msg.openMsg(data, strict=False, delayAttachments=False)
+
+
+def msg_attachments(data: bytes) -> list[tuple[str, bytes]]:
+    """(file name, content) of each attachment; an embedded message comes back as a .msg of its own."""
+    from extract_msg.enums import AttachmentType
+
+    msg = open_msg(data)
+    out: list[tuple[str, bytes]] = []
+    seen: set[str] = set()
+    try:
+        for n, att in enumerate(getattr(msg, "attachments", [])):
+            name = att.longFilename or att.shortFilename or getattr(att, "displayName", None) or f"attachment{n}"
+            if att.type == AttachmentType.MSG or att.type == AttachmentType.SIGNED_EMBEDDED:
+                content = att.data.exportBytes()
+                name = name if name.lower().endswith(".msg") else f"{name}.msg"
+            elif isinstance(att.data, bytes):
+                content = att.data
+            else:
+                continue  # a link to the web, nothing stored
+            name = name.replace("/", "_")
+            while name in seen:
+                name = f"_{name}"
+            seen.add(name)
+            out.append((name, content))
+    finally:
+        msg.close()
+    return out
+
+
+@register
+class OutlookMsg(Extractor):
+    """Outlook .msg (extract-msg): sender, recipients, subject, date and body. The attachments become
+    child items (archives.OutlookAttachments), so each is typed, extracted and hashed on its own."""
+
+    kinds = ("msg",)
+
+    def extract(self, data: bytes) -> Extracted:
+        out = Extracted()
+        try:
+            msg = open_msg(data)
+        except msg_errors() as exc:
+            out.problems.append(f"msg: {type(exc).__name__}: {exc}")
+            return out
+        try:
+            meta: dict[str, Any] = {}
+            for key, attr in (("from", "sender"), ("to", "to"), ("cc", "cc"), ("bcc", "bcc"), ("subject", "subject"),
+                              ("message_id", "messageId")):  # fmt: skip
+                value = getattr(msg, attr, None)
+                if value:
+                    meta[key] = str(value)
+            when = getattr(msg, "date", None)
+            if isinstance(when, datetime):
+                meta["date"] = when.isoformat()
+            names = [a.longFilename or a.shortFilename or "" for a in getattr(msg, "attachments", [])]
+            if names:
+                meta["attachments"] = names
+            body = getattr(msg, "body", None) or ""
+            if not body.strip() and getattr(msg, "htmlBody", None):
+                body = html_to_text(decode(msg.htmlBody))[0]
+            if not body.strip() and getattr(msg, "rtfBody", None):  # Outlook's compressed RTF only
+                body = Rtf().extract(msg.rtfBody).text
+            header = "\n".join(f"{k.capitalize()}: {v}" for k, v in meta.items() if k not in ("attachments",))
+            out.text, out.meta = f"{header}\n\n{body}".strip(), meta
+        except msg_errors() as exc:
+            out.problems.append(f"msg: {type(exc).__name__}: {exc}")
+        finally:
+            msg.close()
+        return out
 
 
 @register

@@ -1,5 +1,6 @@
 """Source openers: plain folders, raw/dd and split raw images, E01 images; partitions and file
-systems through The Sleuth Kit (pytsk3). Everything is opened read-only.
+systems through The Sleuth Kit (pytsk3), APFS containers through libfsapfs (pyfsapfs), because
+pytsk3 does not bind TSK's pool API that TSK's own APFS support needs. Everything is opened read-only.
 
 An opener is one small class registered in ``OPENERS``: ``claims(path)`` says whether it opens the
 source, ``entries()`` yields every file in it (allocated and deleted) with its content reader.
@@ -13,7 +14,7 @@ import stat as stat_module
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -212,9 +213,13 @@ class ImageOpener(Opener):
         if not systems:
             raise SourceError(f"{self.path.name}: no file system recognised (corrupt, truncated or unsupported).")
         for prefix, fs in systems:
-            yield from self._walk(pytsk3, fs, fs.open_dir(path="/"), prefix, set())
+            if isinstance(fs, ApfsContainer):
+                yield from fs.entries(prefix)
+            else:
+                yield from self._walk(pytsk3, fs, fs.open_dir(path="/"), prefix, set())
 
     def _file_systems(self, pytsk3: Any, img: Any) -> Iterator[tuple[str, Any]]:
+        """TSK's file systems; where TSK finds none, an APFS container (TSK needs its pool API for that)."""
         try:
             volume = pytsk3.Volume_Info(img)
         except OSError:
@@ -224,15 +229,18 @@ class ImageOpener(Opener):
             for part in volume:
                 if part.flags != pytsk3.TSK_VS_PART_FLAG_ALLOC:
                     continue
+                offset = part.start * block
                 try:
-                    yield f"p{part.addr}/", pytsk3.FS_Info(img, offset=part.start * block)
+                    yield f"p{part.addr}/", pytsk3.FS_Info(img, offset=offset)
                 except OSError:
-                    continue
+                    if is_apfs(img.read(offset, 64)):
+                        yield f"p{part.addr}/", ApfsContainer(_ImageSlice(img, offset, part.len * block), self.path)
             return
         try:
             yield "", pytsk3.FS_Info(img)
         except OSError:
-            return
+            if is_apfs(img.read(0, 64)):
+                yield "", ApfsContainer(_ImageSlice(img, 0, img.get_size()), self.path)
 
     def _walk(self, pytsk3: Any, fs: Any, directory: Any, prefix: str, seen: set[int]) -> Iterator[Entry]:
         for f in directory:
@@ -299,6 +307,124 @@ def _tsk_reader(f: Any, size: int) -> Callable[[], bytes]:
             out += chunk
             offset += len(chunk)
         return bytes(out)
+
+    return read
+
+
+# -- APFS through libfsapfs ------------------------------------------------------------------
+
+
+def is_apfs(head: bytes) -> bool:
+    """An APFS container superblock (NXSB) at the start."""
+    return head[32:36] == b"NXSB"
+
+
+class _ImageSlice:
+    """A byte range of a TSK image as the file object libyal's bindings read (read/seek/tell/get_size)."""
+
+    def __init__(self, img: Any, offset: int, size: int) -> None:
+        self.img, self.offset, self.length, self.position = img, offset, size, 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0 or self.position + size > self.length:
+            size = max(0, self.length - self.position)
+        data = bytes(self.img.read(self.offset + self.position, size)) if size else b""
+        self.position += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self.position, 2: self.length}[whence]
+        self.position = base + offset
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
+
+    get_offset = tell
+
+    def get_size(self) -> int:
+        return self.length
+
+
+class ApfsContainer:
+    """The volumes of an APFS container and their files. Locked (encrypted) volumes cannot be read
+    without the password and are reported; libfsapfs lists no deleted files."""
+
+    def __init__(self, handle: _ImageSlice | Path, source: Path) -> None:
+        try:
+            import pyfsapfs
+        except ImportError as exc:  # pragma: no cover - a dependency
+            raise SourceError("APFS needs libfsapfs-python (pip install libfsapfs-python).") from exc
+        self.source = source
+        self.container = pyfsapfs.container()
+        try:
+            if isinstance(handle, Path):
+                self.container.open(str(handle))
+            else:
+                self.container.open_file_object(handle)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise SourceError(f"{source.name} is not a readable APFS container ({exc}).") from exc
+
+    def entries(self, prefix: str = "") -> Iterator[Entry]:
+        volumes = list(self.container.volumes)
+        readable = [v for v in volumes if not v.is_locked()]
+        if not readable:
+            raise SourceError(f"{self.source.name}: every APFS volume is encrypted (locked); nothing can be read.")
+        for index, volume in enumerate(readable):
+            where = prefix if len(volumes) == 1 else f"{prefix}{volume.name or f'volume{index}'}/"
+            yield from self._walk(volume.get_root_directory(), where)
+
+    def _walk(self, directory: Any, prefix: str) -> Iterator[Entry]:
+        for entry in directory.sub_file_entries:
+            path = f"{prefix}{entry.name}"
+            mode = int(entry.file_mode or 0)
+            if stat_module.S_ISDIR(mode):
+                yield from self._walk(entry, f"{path}/")
+                continue
+            if not stat_module.S_ISREG(mode):
+                continue  # symbolic links, devices
+            size = int(entry.size)
+            yield Entry(
+                path=path,
+                size=size,
+                read=_apfs_reader(entry, size),
+                chunks=_apfs_chunks(entry, size),
+                inode=str(entry.identifier),
+                times={
+                    "mtime": _ns(entry.get_modification_time_as_integer()),
+                    "atime": _ns(entry.get_access_time_as_integer()),
+                    "ctime": _ns(entry.get_inode_change_time_as_integer()),
+                    "crtime": _ns(entry.get_creation_time_as_integer()),
+                },
+            )
+
+
+def _ns(value: int | None) -> datetime | None:
+    """APFS times are nanoseconds since 1970; kept to the microsecond (a float would round them)."""
+    if not value:
+        return None
+    seconds = _time(value // 1_000_000_000)
+    return seconds + timedelta(microseconds=(value % 1_000_000_000) // 1000) if seconds else None
+
+
+def _apfs_chunks(entry: Any, size: int) -> Callable[[], Iterator[bytes]]:
+    def chunks() -> Iterator[bytes]:
+        offset = 0
+        while offset < size:
+            chunk = entry.read_buffer_at_offset(min(1024 * 1024, size - offset), offset)
+            if not chunk:
+                return
+            yield bytes(chunk)
+            offset += len(chunk)
+
+    return chunks
+
+
+def _apfs_reader(entry: Any, size: int) -> Callable[[], bytes]:
+    read_chunks = _apfs_chunks(entry, min(size, MAX_READ))
+
+    def read() -> bytes:
+        return b"".join(read_chunks())
 
     return read
 
@@ -377,10 +503,11 @@ class VirtualDiskOpener(ImageOpener):
 
 @register
 class ArchiveFileOpener(Opener):
-    """A ZIP/TAR given as the source itself: one entry, expanded like any archive found inside."""
+    """A ZIP/TAR/7z archive or an Outlook MSG given as the source itself: one entry, expanded like a
+    container found inside."""
 
     kind = "archive"
-    SUFFIXES = (".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz")
+    SUFFIXES = (".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z", ".msg")
 
     @classmethod
     def claims(cls, path: Path) -> bool:
@@ -395,6 +522,24 @@ class ArchiveFileOpener(Opener):
             inode=str(st.st_ino),
             times={"mtime": _time(st.st_mtime), "atime": _time(st.st_atime), "ctime": _time(st.st_ctime)},
         )
+
+
+@register
+class ApfsOpener(Opener):
+    """An APFS container image (raw). APFS inside a partitioned or E01/virtual disk is found by the
+    image openers, which fall back to libfsapfs where TSK recognises no file system."""
+
+    kind = "apfs"
+
+    @classmethod
+    def claims(cls, path: Path) -> bool:
+        if not path.is_file():
+            return False
+        with open(path, "rb") as handle:
+            return is_apfs(handle.read(64))
+
+    def entries(self) -> Iterator[Entry]:
+        yield from ApfsContainer(self.path, self.path).entries()
 
 
 @register
