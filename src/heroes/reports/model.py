@@ -77,6 +77,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.coef_ = lr.coef_[order].astype(np.float32)
         self.intercept_ = lr.intercept_[order].astype(np.float32)
         self.examples_ = vectors.astype(np.float16)
+        self._examples32 = None
         self.example_labels_ = labels.astype(str)
         return self
 
@@ -98,7 +99,10 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def neighbours(self, vector: np.ndarray, k: int = 3) -> list[tuple[str, float]]:
         """The categories of the k labelled examples closest to this vector, with their similarity."""
-        similarity = self.examples_.astype(np.float32) @ vector.astype(np.float32)
+        examples: np.ndarray | None = getattr(self, "_examples32", None)
+        if examples is None or len(examples) != len(self.examples_):
+            examples = self._examples32 = self.examples_.astype(np.float32)  # once, not per report
+        similarity = examples @ vector.astype(np.float32)
         top = np.argsort(-similarity)[:k]
         return [(str(self.example_labels_[i]), round(float(similarity[i]), 3)) for i in top]
 
