@@ -77,7 +77,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.coef_ = lr.coef_[order].astype(np.float32)
         self.intercept_ = lr.intercept_[order].astype(np.float32)
         self.examples_ = vectors.astype(np.float16)
-        self._examples32 = None
+        self._examples32: np.ndarray | None = None
         self.example_labels_ = labels.astype(str)
         return self
 
