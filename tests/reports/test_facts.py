@@ -153,3 +153,15 @@ def test_exploitation_in_ordinary_words(text: str, quote: str) -> None:
     suggestion = triage(ReportInput(description=text), now=NOW).classification
     assert suggestion.category == "labour_exploitation"
     assert quote in [hit.quote for hit in suggestion.evidence]
+
+
+def test_a_child_who_owes_someone_is_never_low_whatever_the_category() -> None:
+    from heroes.reports.triage import assess_urgency
+
+    for text in (
+        "My friend Kayla is 15 and her boyfriend says she owes him for the phone he gave her.",
+        "Mi amiga tiene 15 años y su novio le dice que le debe el móvil que le regaló.",
+    ):
+        urgency = assess_urgency(ReportInput(description=text), "other")
+        assert {"child", "debt"} <= {f.kind for f in urgency.facts}
+        assert urgency.level == "medium", urgency.rule
