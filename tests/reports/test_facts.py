@@ -19,6 +19,8 @@ CASES = [
     ("child", "The girl is 15 years old and works there every night.", "15 years old"),
     ("child", "La muchacha tiene 15 años y trabaja allí cada noche.", "15 años"),
     ("child", "She is in year 9 at the school near the bridge.", "year 9"),
+    ("child", "My friend Kayla is 15 and her boyfriend is 24.", "is 15"),
+    ("child", "Mi prima cumplió 14 en marzo y ya no va a clase.", "cumplió 14"),
     ("child", "Una menor trabaja en el bar de la esquina.", "menor"),
     ("immediacy", "He is taking her to the car right now, please hurry.", "right now"),
     ("immediacy", "Se la están llevando ahora mismo en un coche blanco.", "ahora mismo"),
@@ -66,6 +68,8 @@ def test_numbers_that_are_not_ages() -> None:
 
 def test_adult_ages_are_not_children() -> None:
     facts = extract_facts("The woman is 34 years old and the man is about 50.", ("en",))
+    assert not [f for f in facts if f.kind == "child"]
+    facts = extract_facts("The fee is 15 pounds, the walk is 10 minutes and my brother is 30.", ("en",))
     assert not [f for f in facts if f.kind == "child"]
 
 
@@ -149,3 +153,15 @@ def test_exploitation_in_ordinary_words(text: str, quote: str) -> None:
     suggestion = triage(ReportInput(description=text), now=NOW).classification
     assert suggestion.category == "labour_exploitation"
     assert quote in [hit.quote for hit in suggestion.evidence]
+
+
+def test_a_child_who_owes_someone_is_never_low_whatever_the_category() -> None:
+    from heroes.reports.triage import assess_urgency
+
+    for text in (
+        "My friend Kayla is 15 and her boyfriend says she owes him for the phone he gave her.",
+        "Mi amiga tiene 15 años y su novio le dice que le debe el móvil que le regaló.",
+    ):
+        urgency = assess_urgency(ReportInput(description=text), "other")
+        assert {"child", "debt"} <= {f.kind for f in urgency.facts}
+        assert urgency.level == "medium", urgency.rule

@@ -53,3 +53,31 @@ def test_bad_training_data_is_a_clear_error(tmp_path: Path) -> None:
     broken.write_text('{"text": "x"}\n', encoding="utf-8")
     with pytest.raises(training.HeroesError, match="needs a text and a category"):
         training.load_dataset([broken])
+
+
+def test_the_neighbours_vote_follows_the_nearest_labelled_reports() -> None:
+    rng = np.random.default_rng(13)
+    kinds = ["labour_exploitation", "other", "sextortion"]
+    centres = rng.normal(size=(3, 16)).astype(np.float32)
+    vectors = np.vstack([centre + 0.05 * rng.normal(size=(5, 16)) for centre in centres])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    labels = [kind for kind in kinds for _ in range(5)]
+    no_phrases = np.zeros((15, 3))
+    clf = model.CategoryClassifier(neighbour_weight=1.0, k=3).fit_features(vectors, no_phrases, labels)
+    vote = clf.neighbour_vote(vectors[[0, 7, 14]])
+    assert np.allclose(vote.sum(axis=1), 1.0)
+    assert list(clf.classes_[vote.argmax(axis=1)]) == kinds
+    # with no share for the neighbours, the prediction is the linear model's alone
+    clf.neighbour_weight = 0.0
+    assert np.allclose(clf.predict_proba_features(vectors, no_phrases), clf.linear_proba(vectors, no_phrases))
+
+
+def test_written_cases_are_documented_and_balanced() -> None:
+    import json
+    from collections import Counter
+
+    rows = [json.loads(line) for line in training.WRITTEN_CASES.read_text(encoding="utf-8").splitlines() if line]
+    assert all(row["source"] and row["text"] and row["lang"] in ("en", "es") for row in rows)
+    assert len({row["id"] for row in rows}) == len(rows)
+    counts = Counter((row["lang"], row["category"]) for row in rows)
+    assert min(counts.values()) >= 30 and len(counts) == 20

@@ -84,3 +84,12 @@ def test_jsonl_names_the_bad_line(tmp_path: Path) -> None:
     assert list(read_jsonl(b"1\n2")) == [(1, 1), (2, 2)]
     with pytest.raises(JsonlError, match=r"^line 1: "):
         list(read_jsonl("nope"))
+
+
+def test_fold_keeps_length_and_folds_accents_case_and_apostrophes() -> None:
+    from heroes.text import fold
+
+    assert fold("Niña ÁRBOL don’t `x´") == "nina arbol don't 'x'"
+    sample = "".join(chr(i) for i in range(32, 0x2500)) + "İß ﬁ ǅ"
+    assert len(fold(sample)) == len(sample)
+    assert fold("PLAIN ascii Text") == "plain ascii text"

@@ -1,5 +1,6 @@
 """The learned category classifier: the multilingual sentence encoder's vector of the report plus
-the phrase rules' evidence per category, into a multinomial logistic regression.
+the phrase rules' evidence per category, into a multinomial logistic regression, blended with a
+vote of the most similar labelled reports (k nearest neighbours, weighted by similarity).
 
 Follows scikit-learn's estimator conventions (X is a sequence of texts). Saved as NPZ arrays + JSON
 metadata (format version, sha256 of the arrays, seed, data checksum, metrics) and loaded without
@@ -22,7 +23,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the neighbours' vote is part of the prediction
 MODEL_DIR = Path(__file__).parent / "model"
 NAME = "reports-category"
 
@@ -58,9 +59,18 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Sentence vector + phrase evidence -> category. `fit_features`/`predict_proba_features`
     take precomputed (vectors, phrase features) so training and batch triage encode once."""
 
-    def __init__(self, C: float = 30.0, phrase_weight: float = 1.5, random_state: int = 13) -> None:  # noqa: N803
+    def __init__(
+        self,
+        C: float = 30.0,  # noqa: N803
+        phrase_weight: float = 1.5,
+        neighbour_weight: float = 0.4,
+        k: int = 7,
+        random_state: int = 13,
+    ) -> None:
         self.C = C
         self.phrase_weight = phrase_weight
+        self.neighbour_weight = neighbour_weight  # share of the neighbours' vote in the probabilities
+        self.k = k
         self.random_state = random_state
 
     def _design(self, vectors: np.ndarray, phrases: np.ndarray) -> np.ndarray:
@@ -77,6 +87,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.coef_ = lr.coef_[order].astype(np.float32)
         self.intercept_ = lr.intercept_[order].astype(np.float32)
         self.examples_ = vectors.astype(np.float16)
+        self._examples32: np.ndarray | None = None
         self.example_labels_ = labels.astype(str)
         return self
 
@@ -85,10 +96,36 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self.fit_features(embed(X), phrase_features(X, classes), y)
 
     def predict_proba_features(self, vectors: np.ndarray, phrases: np.ndarray) -> np.ndarray:
+        linear = self.linear_proba(vectors, phrases)
+        if self.neighbour_weight <= 0:
+            return linear
+        return (1 - self.neighbour_weight) * linear + self.neighbour_weight * self.neighbour_vote(vectors)
+
+    def linear_proba(self, vectors: np.ndarray, phrases: np.ndarray) -> np.ndarray:
         logits = self._design(vectors, phrases) @ self.coef_.T + self.intercept_
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return np.asarray(exp / exp.sum(axis=1, keepdims=True))
+
+    def _examples(self) -> np.ndarray:
+        examples: np.ndarray | None = getattr(self, "_examples32", None)
+        if examples is None or len(examples) != len(self.examples_):
+            examples = self._examples32 = self.examples_.astype(np.float32)  # once, not per report
+        return examples
+
+    def neighbour_vote(self, vectors: np.ndarray) -> np.ndarray:
+        """Per category, the similarity-weighted share of the k most similar labelled reports
+        (weights exp(10 x cosine): a near-identical report counts far more than a loose match)."""
+        similarity = vectors.astype(np.float32) @ self._examples().T
+        k = min(self.k, similarity.shape[1])
+        top = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        weights = np.exp(10.0 * (np.take_along_axis(similarity, top, axis=1) - 1.0))
+        index = {c: i for i, c in enumerate(self.classes_)}
+        label_index = np.array([index[c] for c in self.example_labels_])
+        votes = np.zeros((len(vectors), len(self.classes_)), dtype=np.float64)
+        rows = np.repeat(np.arange(len(vectors)), k)
+        np.add.at(votes, (rows, label_index[top].ravel()), weights.ravel())
+        return np.asarray(votes / np.maximum(votes.sum(axis=1, keepdims=True), 1e-12))
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
         return self.predict_proba_features(embed(X), phrase_features(X, list(self.classes_)))
@@ -98,7 +135,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def neighbours(self, vector: np.ndarray, k: int = 3) -> list[tuple[str, float]]:
         """The categories of the k labelled examples closest to this vector, with their similarity."""
-        similarity = self.examples_.astype(np.float32) @ vector.astype(np.float32)
+        similarity = self._examples() @ vector.astype(np.float32)
         top = np.argsort(-similarity)[:k]
         return [(str(self.example_labels_[i]), round(float(similarity[i]), 3)) for i in top]
 

@@ -98,6 +98,63 @@ def features_of(data: Dataset, classes: list[str] | None = None) -> Features:
     return Features(vectors, phrase_features(data.texts, classes), classes, groups_of(vectors))
 
 
+# Chosen inside each training fold by an inner grouped CV (nested), never on the scored fold.
+GRID: dict[str, tuple[float, ...]] = {"C": (10.0, 30.0, 100.0), "neighbour_weight": (0.0, 0.25, 0.5)}
+INNER_FOLDS = 4
+
+
+def _with_extra(
+    vectors: np.ndarray, phrases: np.ndarray, y: np.ndarray, extra: tuple[Features, Sequence[str]] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if extra is None:
+        return vectors, phrases, y
+    return (
+        np.vstack([vectors, extra[0].vectors]),
+        np.vstack([phrases, extra[0].phrases]),
+        np.concatenate([y, np.asarray(extra[1])]),
+    )
+
+
+def _balanced_accuracy(labels: np.ndarray, predicted: np.ndarray, languages: np.ndarray) -> float:
+    """Mean over languages of the accuracy in each: the target is per language."""
+    return float(np.mean([np.mean(predicted[languages == lg] == labels[languages == lg]) for lg in set(languages)]))
+
+
+def select_params(
+    feats: Features,
+    labels: np.ndarray,
+    languages: np.ndarray,
+    extra: tuple[Features, Sequence[str]] | None,
+    seed: int = SEED,
+    grid: dict[str, tuple[float, ...]] | None = None,
+) -> dict[str, float]:
+    """C and the neighbours' share with the best inner grouped-CV accuracy (mean of the languages);
+    ties go to the first in grid order (the simpler model)."""
+    grid = grid or GRID
+    folds = min(INNER_FOLDS, int(np.min(np.unique(labels, return_counts=True)[1])))
+    if folds < 2:
+        return {"C": grid["C"][0], "neighbour_weight": grid["neighbour_weight"][0]}
+    splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
+    splits = list(splitter.split(feats.vectors, labels, feats.groups))
+    scores: dict[tuple[float, float], float] = {}
+    for c in grid["C"]:
+        linear: list[np.ndarray] = []
+        votes: list[np.ndarray] = []
+        classes = np.array([])
+        for train, test in splits:
+            clf = CategoryClassifier(C=c, random_state=seed)
+            clf.fit_features(*_with_extra(feats.vectors[train], feats.phrases[train], labels[train], extra))
+            linear.append(clf.linear_proba(feats.vectors[test], feats.phrases[test]))
+            votes.append(clf.neighbour_vote(feats.vectors[test]))
+            classes = clf.classes_
+        order = np.concatenate([test for _, test in splits])
+        for weight in grid["neighbour_weight"]:
+            proba = np.vstack([(1 - weight) * lin + weight * vote for lin, vote in zip(linear, votes, strict=True)])
+            scores[(c, weight)] = _balanced_accuracy(labels[order], classes[proba.argmax(axis=1)], languages[order])
+    best = max(scores, key=lambda key: (scores[key], -list(scores).index(key)))
+    return {"C": best[0], "neighbour_weight": best[1]}
+
+
 def cross_validate(
     data: Dataset,
     features: Features | None = None,
@@ -105,23 +162,27 @@ def cross_validate(
     seed: int = SEED,
     folds: int = FOLDS,
     progress: Callable[[str], None] | None = None,
+    chosen: list[dict[str, float]] | None = None,
     **params: Any,
 ) -> np.ndarray:
     """Out-of-fold category predictions (grouped, stratified folds). `extra` labelled cases (the
-    ones written for the project) join every training fold and are never scored."""
+    ones written for the project) join every training fold and are never scored. Without explicit
+    `params`, C and the neighbours' share are chosen per fold by an inner CV of that fold's
+    training part (nested); the choices are appended to `chosen` when given."""
     feats = features or features_of(data)
     labels = np.array(data.categories)
+    languages = np.array(data.languages)
     predicted = np.empty(len(labels), dtype=object)
     splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
     for fold, (train, test) in enumerate(splitter.split(feats.vectors, labels, feats.groups), 1):
-        clf = CategoryClassifier(random_state=seed, **params)
-        vectors, phrases, y = feats.vectors[train], feats.phrases[train], labels[train]
-        if extra is not None:
-            vectors = np.vstack([vectors, extra[0].vectors])
-            phrases = np.vstack([phrases, extra[0].phrases])
-            y = np.concatenate([y, np.asarray(extra[1])])
-        clf.fit_features(vectors, phrases, y)
-        # the columns of phrase features follow `classes`; a fold may lack none, but keep order
+        fold_params = dict(params)
+        if not params:
+            inner = Features(feats.vectors[train], feats.phrases[train], feats.classes, feats.groups[train])
+            fold_params.update(select_params(inner, labels[train], languages[train], extra, seed))
+            if chosen is not None:
+                chosen.append(fold_params)
+        clf = CategoryClassifier(random_state=seed, **fold_params)
+        clf.fit_features(*_with_extra(feats.vectors[train], feats.phrases[train], labels[train], extra))
         proba = clf.predict_proba_features(feats.vectors[test], feats.phrases[test])
         predicted[test] = clf.classes_[proba.argmax(axis=1)]
         if progress:
@@ -164,17 +225,23 @@ def train(
     data = load_dataset(evaluated)
     feats = features_of(data)
     extra = None
+    written_sha256 = None
     if WRITTEN_CASES in paths:
         written = load_dataset([WRITTEN_CASES])
+        written_sha256 = written.sha256
         extra = (features_of(written, feats.classes), written.categories)
-    predicted = cross_validate(data, feats, extra, seed=seed, progress=progress)
-    metrics = {"category_accuracy": accuracy_by_language(data, predicted), "folds": FOLDS, "grouped": True}
-    clf = CategoryClassifier(random_state=seed)
-    vectors, phrases, labels = feats.vectors, feats.phrases, np.array(data.categories)
-    if extra is not None:
-        vectors = np.vstack([vectors, extra[0].vectors])
-        phrases = np.vstack([phrases, extra[0].phrases])
-        labels = np.concatenate([labels, np.asarray(extra[1])])
+    chosen: list[dict[str, float]] = []
+    predicted = cross_validate(data, feats, extra, seed=seed, progress=progress, chosen=chosen)
+    labels = np.array(data.categories)
+    params = select_params(feats, labels, np.array(data.languages), extra, seed)
+    metrics = {
+        "category_accuracy": accuracy_by_language(data, predicted),
+        "folds": FOLDS,
+        "grouped": True,
+        "nested_choices": chosen,
+    }
+    clf = CategoryClassifier(C=params["C"], neighbour_weight=params["neighbour_weight"], random_state=seed)
+    vectors, phrases, labels = _with_extra(feats.vectors, feats.phrases, labels, extra)
     clf.fit_features(vectors, phrases, labels)
     from heroes.embeddings.encoder import DEFAULT as ENCODER
 
@@ -183,6 +250,8 @@ def train(
         "encoder": ENCODER,
         "training_rows": len(labels),
         "training_sha256": data.sha256,
+        "written_cases_sha256": written_sha256,
+        "chosen_by_cv": params,
         "training_files": [p.name for p in paths],
         "metrics": metrics,
     }

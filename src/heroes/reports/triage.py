@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -91,6 +92,7 @@ def detect_language(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=64)  # the category and the urgency of one report both ask
 def _languages_to_apply(text: str) -> tuple[str | None, tuple[str, ...]]:
     detected = detect_language(text)
     return detected, ((detected,) if detected else tuple(language_rules().words))

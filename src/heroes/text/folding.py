@@ -19,6 +19,22 @@ def _fold_char(char: str) -> str:
     return base if len(base) == 1 else lowered
 
 
+class _FoldTable(dict[int, str]):
+    """str.translate table filled on first sight of each character (one C-level pass per text)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = _fold_char(char.translate(_APOSTROPHES))
+        if len(self) < 65536:
+            self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, same length as `text` ("Niña" -> "nina"); curly apostrophes become '."""
-    return "".join(_fold_char(c) for c in text.translate(_APOSTROPHES))
+    if text.isascii():
+        return text.translate(_APOSTROPHES).lower()
+    return text.translate(_TABLE)
