@@ -97,7 +97,11 @@ class _ProjectedTokens:
             if len(self.index) + len(missing) > self.capacity:
                 self.index.clear()
             start = len(self.index)
-            self.rows[start : start + len(missing)] = self._project(np.asarray(missing, dtype=np.int64))
+            # One token at a time: a row then has the same bits whatever was encoded before (a
+            # batched product rounds differently with its shape), so training stays reproducible
+            # in a process that has already encoded other text.
+            for i, token in enumerate(missing):
+                self.rows[start + i] = self._project(np.asarray([token], dtype=np.int64))[0]
             self.index.update({t: start + i for i, t in enumerate(missing)})
         return self.rows[[self.index[t] for t in flat.tolist()]]
 
