@@ -87,3 +87,19 @@ def test_the_cached_first_layer_gives_the_wheels_own_vectors() -> None:
         got = np.empty_like(expected)
         backend._encode_batch(groups, n, got)
         assert np.allclose(got, expected, atol=1e-5)
+
+
+def test_a_vector_does_not_depend_on_what_was_encoded_before() -> None:
+    from heroes.embeddings.encoder import _ProjectedTokens
+
+    backend = get_encoder()._model._model  # type: ignore[attr-defined]
+    texts = ["La empresa paga el visado y el alojamiento.", "Waiter wanted for evening shifts."]
+    groups = [backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+    n = sum(map(len, groups))
+    cold, warm = _ProjectedTokens(backend), _ProjectedTokens(backend)
+    other = [backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in ("boats and rivers " * 30,)]
+    warm(other, sum(map(len, other)), np.empty((1, DIMENSIONS), dtype=np.float32))
+    first, second = (np.empty((len(texts), DIMENSIONS), dtype=np.float32) for _ in range(2))
+    cold(groups, n, first)
+    warm(groups, n, second)
+    assert first.tobytes() == second.tobytes()
