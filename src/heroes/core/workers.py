@@ -8,6 +8,7 @@ worker replaced), so one upload can never hold the server.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +21,7 @@ from heroes.core.errors import HeroesError
 from heroes.core.settings import get_settings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 
@@ -29,12 +31,48 @@ class TooMuchWork(HeroesError):
         super().__init__(message, status_code=413)
 
 
+def _warm_up(references: tuple[str, ...]) -> None:
+    """In each new worker: the tools' warm-up functions (imports, models), before any request."""
+    from heroes.core.tools import load_object
+
+    for reference in references:
+        try:
+            load_object(reference)()
+        except Exception:  # a failed warm-up only costs the first request its time
+            log.exception("worker warm-up %s failed", reference)
+
+
+def _warm_ups() -> tuple[str, ...]:
+    from heroes.core.tools import all_tools
+
+    return tuple(t.warmup for t in all_tools() if t.warmup)
+
+
 def _get_pool() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(get_settings().cpu_workers, mp_context=get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                get_settings().cpu_workers,
+                mp_context=get_context("spawn"),
+                initializer=_warm_up,
+                initargs=(_warm_ups(),),
+            )
         return _pool
+
+
+def _ready() -> bool:
+    return True
+
+
+def prewarm() -> None:
+    """Start the workers now (each warms up as it starts), without waiting for them: the first
+    upload then finds them ready. Nothing to do with the inline runner."""
+    if get_settings().job_runner == "inline":
+        return
+    pool = _get_pool()
+    for _ in range(get_settings().cpu_workers):
+        pool.submit(_ready)
 
 
 def _discard_pool(pool: ProcessPoolExecutor) -> None:
