@@ -51,7 +51,11 @@ def fold(text: str) -> str:
 
     Drops non-spacing marks (category Mn), as the browser scorer does with /\\p{Mn}/gu, so
     both see the same text."""
-    text = normalise(text)
+    return fold_normalised(normalise(text))
+
+
+def fold_normalised(text: str) -> str:
+    """`fold` of a text already through `normalise`."""
     if text.isascii():  # NFKD leaves ASCII as it is and it has no marks to drop
         return text.translate(_LINE_BREAKS)
     # JavaScript's "." also stops at these: make them line breaks for both.

@@ -29,7 +29,12 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Word tokens; long hex strings (anonymised user ids in corpora) are dropped."""
-    return [t for t in _TOKEN.findall(normalise(text)) if not _LONG_HEX.match(t)]
+    return normalised_tokens(normalise(text))
+
+
+def normalised_tokens(norm: str) -> list[str]:
+    """`tokens` of a text already through `normalise`."""
+    return [t for t in _TOKEN.findall(norm) if not _LONG_HEX.match(t)]
 
 
 def feature_strings(text: str) -> list[str]:
@@ -61,7 +66,11 @@ class Featurizer:
 
     def counts(self, text: str) -> dict[int, int]:
         """The same as counting `index(f) for f in feature_strings(text)`, with cached hashes."""
-        toks = tokens(text)
+        return self.normalised_counts(normalise(text))
+
+    def normalised_counts(self, norm: str) -> dict[int, int]:
+        """`counts` of a text already through `normalise`."""
+        toks = normalised_tokens(norm)
         words, pairs = self._words, self._pairs
         if len(words) > _CACHE_MAX or len(pairs) > _CACHE_MAX:
             words.clear()

@@ -19,8 +19,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from heroes.chats.model import Message
-from heroes.grooming.cues import CueHit, CueSet, default_cues, fold
-from heroes.grooming.features import Featurizer
+from heroes.grooming.cues import CueHit, CueSet, default_cues, fold, fold_normalised
+from heroes.grooming.features import Featurizer, normalise
 from heroes.grooming.model import GroomingModel, WarningPolicy, default_model, sigmoid
 
 LEVELS = ("none", "watch", "warning")  # what people are shown, in words (see `level`)
@@ -317,8 +317,9 @@ class StreamAnalyser:
         the same); only the light per-message bookkeeping stays in Python. To keep this
         linear, the assessments carry no `stages` snapshot: read `self.stages` at the end."""
         wt = self._wt
-        counts = [self.featurizer.counts(m.text) for m in messages]
-        hits = [self.cues.find(m.text) for m in messages]
+        norms = [normalise(m.text) for m in messages]  # once for both the features and the cues
+        counts = [self.featurizer.normalised_counts(n) for n in norms]
+        hits = [self.cues.find_folded(fold_normalised(n)) for n in norms]
         flat = _Flat(counts)
         mz = _bulk_message_z(flat, wt).tolist()
         by_author: dict[str, list[int]] = {}

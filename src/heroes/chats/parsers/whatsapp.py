@@ -68,8 +68,11 @@ class WhatsAppParser(ChatParser):
         """(line number, header match, continuation lines) per message, streamed."""
         current: tuple[int, re.Match[str], list[str]] | None = None
         for no, raw in enumerate(lines, start=1):
-            raw = _INVISIBLE.sub("", raw.rstrip("\r\n"))
-            line = _SPACES.sub(" ", raw)
+            raw = raw.rstrip("\r\n")
+            line = raw
+            if not raw.isascii():  # the marks and odd spaces are all outside ASCII
+                raw = _INVISIBLE.sub("", raw)
+                line = _SPACES.sub(" ", raw)
             m = _HEAD.match(line)
             if m and m.group("rest") is not None and self._looks_like_date(m.group("date")):
                 if current is not None:
@@ -109,7 +112,8 @@ class WhatsAppParser(ChatParser):
             attachments = tuple(f.strip() for f in found)
             body = _ATTACHED.sub("", body).strip()
         edited = bool(_EDITED.search(body))
-        body = _EDITED.sub("", body)
+        if edited:
+            body = _EDITED.sub("", body)
         return Message(
             author.strip(),
             body,
