@@ -156,7 +156,8 @@ class CueSet:
             else:
                 self._odd.append(w)
         self._in_word = _AnchorsInWord(sorted(singles))
-        self._by_present: dict[frozenset[str], tuple[tuple[Cue, str, re.Pattern[str]], ...]] = {}
+        self._by_woken: dict[frozenset[str], tuple[_Candidate, ...]] = {}
+        self._wake_words = frozenset(self._woken)
 
     def present(self, folded: str) -> set[str]:
         """The anchor literals (and words of multi-word anchors) that occur in a folded text."""
@@ -179,10 +180,13 @@ class CueSet:
 
     def find_folded(self, folded: str, languages: list[str] | None = None) -> list[CueHit]:
         """`find` on a text already folded (`fold`)."""
+        present = self.present(folded)
         hits: list[CueHit] = []
         done: set[str] = set()
-        for cue, lang, pattern in self._candidates(frozenset(self.present(folded))):
+        for cue, lang, pattern, more in self._candidates(self._wake_words.intersection(present)):
             if cue.id in done or (languages is not None and lang not in languages):
+                continue
+            if any(r.isdisjoint(present) for r in more):
                 continue
             m = pattern.search(folded)
             if m:
@@ -190,28 +194,29 @@ class CueSet:
                 done.add(cue.id)
         return hits
 
-    def _candidates(self, present: frozenset[str]) -> tuple[tuple[Cue, str, re.Pattern[str]], ...]:
-        """The patterns whose literals all occur, in plan order; chats repeat the same few sets
-        of anchor words, so each set is worked out once."""
-        known = self._by_present.get(present)
+    def _candidates(self, woken: frozenset[str]) -> tuple[_Candidate, ...]:
+        """The patterns whose rarest piece occurs, in plan order, with the pieces left to check.
+        Chats repeat the same few sets of rare anchor words, so each set is worked out once."""
+        known = self._by_woken.get(woken)
         if known is not None:
             return known
         todo = set(self._always)
-        for w in present:
+        for w in woken:
             todo.update(self._woken.get(w, ()))
-        out: list[tuple[Cue, str, re.Pattern[str]]] = []
+        out: list[_Candidate] = []
         for pi in sorted(todo):
             cue, lang, steps = self._plan[pi]
-            out.extend((cue, lang, p) for p, reqs in steps if not any(r.isdisjoint(present) for r in reqs))
-        if len(self._by_present) > _WORD_CACHE_MAX:
-            self._by_present.clear()
-        found = self._by_present[present] = tuple(out)
+            out.extend((cue, lang, p, reqs[1:]) for p, reqs in steps if not reqs or not reqs[0].isdisjoint(woken))
+        if len(self._by_woken) > _WORD_CACHE_MAX:
+            self._by_woken.clear()
+        found = self._by_woken[woken] = tuple(out)
         return found
 
     def stage_order(self, stage_id: str) -> int:
         return self.stages[stage_id].order
 
 
+_Candidate = tuple[Cue, str, re.Pattern[str], tuple[frozenset[str], ...]]
 _WORD = re.compile(r"[a-z0-9]+")
 _WORDS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)+")
 _WORD_CACHE_MAX = 200_000  # distinct words remembered before starting afresh
