@@ -318,8 +318,14 @@ class StreamAnalyser:
         linear, the assessments carry no `stages` snapshot: read `self.stages` at the end."""
         wt = self._wt
         norms = [normalise(m.text) for m in messages]  # once for both the features and the cues
-        counts = [self.featurizer.normalised_counts(n) for n in norms]
-        hits = [self.cues.find_folded(fold_normalised(n)) for n in norms]
+        # Chats repeat whole lines ("ok", "lol", "see you later"): each distinct text is read once.
+        # Nothing downstream changes these dicts and lists, so repeats share them.
+        distinct = dict.fromkeys(norms)
+        by_text = {
+            n: (self.featurizer.normalised_counts(n), self.cues.find_folded(fold_normalised(n))) for n in distinct
+        }
+        counts = [by_text[n][0] for n in norms]
+        hits = [by_text[n][1] for n in norms]
         flat = _Flat(counts)
         mz = _bulk_message_z(flat, wt).tolist()
         by_author: dict[str, list[int]] = {}
