@@ -46,3 +46,18 @@ def process_runner():
 def test_a_prewarmed_worker_has_the_model_before_any_request(process_runner):
     workers.prewarm()
     assert workers.run_bounded(_grooming_model_loaded, budget=120) is True
+
+
+def test_paused_gc_restores_the_collector_as_it_was():
+    import gc
+
+    assert gc.isenabled()
+    with workers.paused_gc():
+        assert not gc.isenabled()
+        with workers.paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause leaves the outer one in force
+    assert gc.isenabled()
+    with pytest.raises(ValueError), workers.paused_gc():
+        raise ValueError
+    assert gc.isenabled()

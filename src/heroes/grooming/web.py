@@ -104,10 +104,11 @@ def _parse_and_analyse(data: bytes, filename: str, fmt: str | None, lang: str) -
 
     token = i18n.set_language(lang)
     try:
-        convs = parse_bytes(data, filename, fmt)
-        if not convs or not any(c.messages for c in convs):
-            raise HeroesError(_("No messages were found in the file."))
-        reports = [analyse(c, lang=lang) for c in convs if c.messages]
+        with workers.paused_gc():
+            convs = parse_bytes(data, filename, fmt)
+            if not convs or not any(c.messages for c in convs):
+                raise HeroesError(_("No messages were found in the file."))
+            reports = [analyse(c, lang=lang) for c in convs if c.messages]
         return len(convs), sum(len(c.messages) for c in convs), reports
     finally:
         i18n._current.reset(token)
