@@ -1,10 +1,13 @@
 """A big chat upload must not stall the server: /healthz latency while a chat is analysed.
 
-.venv/bin/python benchmarks/core/bench_upload.py [--messages 12000]
+.venv/bin/python benchmarks/core/bench_upload.py [--messages 12000] [--mb 19]
 
 Starts the real server (process job runner, worker pool) on a fresh SQLite data folder, signs in
 over the API with a token, uploads a generated (benign) WhatsApp export and polls /healthz every
 50 ms while it is analysed. Prints the upload's size and answer time and the /healthz p50/p99/max.
+With --mb the export is benchmarks/grooming/make_large_chat.py's (the grooming speed benchmark's
+chats; 19 MB is the largest upload the page takes) instead of the short repeated line.
+The upload is sent once the server's CPU workers have had their time to start (--settle seconds).
 Run it with PYTHONPATH pointing at another checkout to measure that code as the baseline.
 """
 
@@ -35,6 +38,8 @@ def _chat(messages: int) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=12000)
+    parser.add_argument("--mb", type=float, default=0.0, help="use make_large_chat.py's export of this size")
+    parser.add_argument("--settle", type=float, default=5.0, help="seconds between the first /healthz and the upload")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="heroes-upload-"))
     env = {**os.environ, "HEROES_DATA_DIR": str(data_dir), "HEROES_JOB_RUNNER": "process"}
@@ -58,7 +63,14 @@ def main() -> None:
         stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
-    chat = _chat(args.messages)
+    if args.mb:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grooming"))
+        from make_large_chat import make_chat
+
+        chat = make_chat(int(args.mb * 1_000_000))
+        args.messages = chat.count(b"\n[") + 1
+    else:
+        chat = _chat(args.messages)
     try:
         for _ in range(300):
             try:
@@ -66,6 +78,7 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        time.sleep(args.settle)
         latencies: list[float] = []
         stop = threading.Event()
 

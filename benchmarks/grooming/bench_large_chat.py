@@ -1,6 +1,9 @@
 """Speed of `heroes grooming analyze` on large WhatsApp exports, beside the previous engine.
 
-.venv/bin/python benchmarks/grooming/bench_large_chat.py [--sizes 1 5 19] [--old-max-mb 5]
+.venv/bin/python benchmarks/grooming/bench_large_chat.py [--sizes 1 5 19] [--old-max-mb 5] [--digest]
+
+Run it with PYTHONPATH at another checkout's src to time that code; --digest prints a SHA-256 of
+each whole report (JSON), so two checkouts can be shown to give the same reports.
 
 For each size a benign export is generated (make_large_chat.py), parsed, and analysed by the
 current engine (`analyse`, which feeds messages in bulk) and by the previous message-by-message
@@ -13,6 +16,8 @@ Both curves are checked to agree to 1e-9 where both ran.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 import tempfile
 import time
@@ -47,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=float, nargs="+", default=[1, 5, 19])
     parser.add_argument("--old-max-mb", type=float, default=5)
+    parser.add_argument("--digest", action="store_true", help="print a digest of each report")
     args = parser.parse_args()
     model, cues = default_model(), default_cues()
     cols = ["Size", "Messages", "Parse s (CPU)", "New s (CPU / wall)", "New msg/s"]
@@ -75,6 +81,9 @@ def main() -> None:
         row = [f"{mb:g} MB", f"{n:,}", f"{parse_cpu:.2f}", f"{new_cpu:.1f} / {new_wall:.1f}", f"{n / new_cpu:,.0f}"]
         row += [old, old_rate, speed]
         print("| " + " | ".join(row) + " |", flush=True)
+        if args.digest:
+            blob = json.dumps(rep.to_dict(), sort_keys=True, default=str).encode()
+            print(f"report digest {mb:g} MB: {hashlib.sha256(blob).hexdigest()[:16]}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

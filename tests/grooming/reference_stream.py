@@ -35,7 +35,7 @@ class RefFeaturizer(Featurizer):
 
 
 class RefCues:
-    """A CueSet whose find() is the original one: every anchor tested, every plan entry walked."""
+    """A CueSet whose find() runs every pattern of every cue, with no literal pre-filter."""
 
     def __init__(self, cues: CueSet) -> None:
         self._c = cues
@@ -45,19 +45,14 @@ class RefCues:
 
     def find(self, text, languages=None):
         folded = ref_fold(text)
-        present = {w for w in self._c._anchor_words if w in folded}
         hits = []
-        done = set()
-        for cue, lang, steps in self._c._plan:
-            if cue.id in done or (languages is not None and lang not in languages):
-                continue
-            for pattern, anchors in steps:
-                if anchors is not None and anchors.isdisjoint(present):
+        for cue in self.cues:
+            for lang, patterns in cue.patterns.items():
+                if languages is not None and lang not in languages:
                     continue
-                m = pattern.search(folded)
+                m = next(filter(None, (p.search(folded) for p in patterns)), None)
                 if m:
                     hits.append(CueHit(cue, lang, m.start(), m.end()))
-                    done.add(cue.id)
                     break
         return hits
 

@@ -116,3 +116,63 @@ def test_feed_many_with_an_author_who_sends_only_empty_messages(texts):
     old = [ref.feed(m) for m in chat]
     for b, r in zip(StreamAnalyser(model).feed_many(chat), old, strict=True):
         _same(b, r)
+
+
+def _cue_sentences() -> list[str]:
+    from heroes.grooming.cues import load_cues_data
+
+    out = [s for c in load_cues_data()["cues"] for ex in c["examples"].values() for s in ex["match"] + ex["miss"]]
+    # the same sentences inside longer lines, and run together, as chats write them
+    return out + [f"ok so {s} lol" for s in out] + [" ".join(out[i : i + 3]) for i in range(0, len(out), 3)]
+
+
+def test_the_literal_prefilter_finds_what_running_every_pattern_finds():
+    """The cue search skips a pattern unless every literal it needs occurs; on every example
+    sentence of every cue it must find exactly what running all patterns finds."""
+    cues = default_cues()
+    ref = RefCues(cues)
+    sentences = _cue_sentences()
+    assert sum(bool(ref.find(s)) for s in sentences) > len(sentences) // 3  # the test does see cues
+    for s in sentences:
+        assert [(h.cue.id, h.language, h.start, h.end) for h in cues.find(s)] == [
+            (h.cue.id, h.language, h.start, h.end) for h in ref.find(s)
+        ], s
+
+
+def test_every_anchor_piece_occurs_in_every_match():
+    """What the prefilter relies on: each piece anchor_pieces names is in every match."""
+    from heroes.grooming.cues import anchor_pieces
+
+    folded = [fold(s) for s in _cue_sentences()]
+    checked = 0
+    for cue in default_cues().cues:
+        for patterns in cue.patterns.values():
+            for p in patterns:
+                pieces = anchor_pieces(p.pattern)
+                for text in folded:
+                    for m in p.finditer(text):
+                        checked += 1
+                        assert all(any(a in m.group() for a in piece) for piece in pieces), (p.pattern, m.group())
+    assert checked > 100
+
+
+@pytest.mark.parametrize(
+    ("pattern", "pieces"),
+    [
+        (
+            r"\b(your|ur) (parents|mom|dad) (home|around)\b",
+            [("parents", "mom", "dad"), ("home", "around"), ("your", "ur")],
+        ),
+        (r"\btu(s)? (perfil|videos?)\b", [("perfil", "video"), ("tu",)]),
+        (r"\bhow old (are|r) (you|u)\b", [("how old",)]),
+        (r"\bmeet (up|in person)\b.{0,100}\b(tonight)\b", [("tonight",), ("meet",), ("in person", "up")]),
+        (r"\b(a|b)c\b", []),
+        (r"\bfoo(?! bar)\b|\bbaz\b", [("baz", "foo")]),
+        (r"\b(?:send|show) (me )?pics\b", [("pics",), ("send", "show")]),
+    ],
+)
+def test_anchor_pieces(pattern, pieces):
+    from heroes.grooming.cues import anchor_pieces
+
+    got = anchor_pieces(pattern)
+    assert sorted(map(sorted, got)) == sorted(map(sorted, pieces))

@@ -31,6 +31,9 @@ class Tool:
     cli: str | None = None  # "module:attribute" of a typer.Typer
     router: str | None = None  # "module:attribute" of a fastapi.APIRouter
     jobs: str | None = None  # module that registers job handlers when imported
+    # "module:function" run once in each CPU worker process as it starts (heroes.core.workers),
+    # so a request does not wait for imports and model loading.
+    warmup: str | None = None
     extra_cli: tuple[tuple[str, str], ...] = ()  # (group name, "module:attribute") pairs
     permission: str = "public"  # what a user needs for the home page to show the tool
     # The permissions this tool's routes and commands check, each with the roles that hold it.

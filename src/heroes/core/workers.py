@@ -8,6 +8,8 @@ worker replaced), so one upload can never hold the server.
 from __future__ import annotations
 
 import contextlib
+import gc
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +22,7 @@ from heroes.core.errors import HeroesError
 from heroes.core.settings import get_settings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 
@@ -29,12 +32,48 @@ class TooMuchWork(HeroesError):
         super().__init__(message, status_code=413)
 
 
+def _warm_up(references: tuple[str, ...]) -> None:
+    """In each new worker: the tools' warm-up functions (imports, models), before any request."""
+    from heroes.core.tools import load_object
+
+    for reference in references:
+        try:
+            load_object(reference)()
+        except Exception:  # a failed warm-up only costs the first request its time
+            log.exception("worker warm-up %s failed", reference)
+
+
+def _warm_ups() -> tuple[str, ...]:
+    from heroes.core.tools import all_tools
+
+    return tuple(t.warmup for t in all_tools() if t.warmup)
+
+
 def _get_pool() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(get_settings().cpu_workers, mp_context=get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                get_settings().cpu_workers,
+                mp_context=get_context("spawn"),
+                initializer=_warm_up,
+                initargs=(_warm_ups(),),
+            )
         return _pool
+
+
+def _ready() -> bool:
+    return True
+
+
+def prewarm() -> None:
+    """Start the workers now (each warms up as it starts), without waiting for them: the first
+    upload then finds them ready. Nothing to do with the inline runner."""
+    if get_settings().job_runner == "inline":
+        return
+    pool = _get_pool()
+    for _ in range(get_settings().cpu_workers):
+        pool.submit(_ready)
 
 
 def _discard_pool(pool: ProcessPoolExecutor) -> None:
@@ -73,6 +112,20 @@ def run_bounded(function: Callable[..., T], *args: Any, budget: float | None = N
     except BrokenProcessPool:
         _discard_pool(pool)
         raise HeroesError("The worker stopped while working on this. Try again with a smaller file.", 503) from None
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while building many long-lived objects (a big chat's messages
+    and assessments): each collection walks everything alive, about a fifth of the time on a large
+    upload. Reference counting still frees what is dropped; the collector runs again after."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 _slots: threading.BoundedSemaphore | None = None

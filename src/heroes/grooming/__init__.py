@@ -12,6 +12,7 @@ TOOL = Tool(
     url="/grooming",
     cli="heroes.grooming.cli:app",
     router="heroes.grooming.web:router",
+    warmup="heroes.grooming.analysis:warm_up",
     permissions={"grooming:analyze": ("caseworker", "investigator", "admin")},
     order=20,
 )

@@ -139,6 +139,15 @@ def analyse(
     )
 
 
+def warm_up() -> None:
+    """Load what an analysis needs (model, cues, their lookup tables) ahead of the first one."""
+    from heroes.grooming.cues import fold
+
+    model = default_model()
+    fold("años")  # builds the table of marks to drop
+    StreamAnalyser(model, default_cues()).feed_many([Message("a", "hola, how are you?")])
+
+
 def top_terms(model: GroomingModel, texts: list[str], k: int = 8, last: int = 500) -> list[str]:
     """The words and word pairs that pushed the text model's score up the most, for one author
     (their last `last` messages): the model's side of the explanation."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,16 +51,28 @@ def fold(text: str) -> str:
 
     Drops non-spacing marks (category Mn), as the browser scorer does with /\\p{Mn}/gu, so
     both see the same text."""
-    text = normalise(text)
+    return fold_normalised(normalise(text))
+
+
+def fold_normalised(text: str) -> str:
+    """`fold` of a text already through `normalise`."""
     if text.isascii():  # NFKD leaves ASCII as it is and it has no marks to drop
         return text.translate(_LINE_BREAKS)
-    decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     # JavaScript's "." also stops at these: make them line breaks for both.
-    return folded.translate(_LINE_BREAKS)
+    return unicodedata.normalize("NFKD", text).translate(_fold_table())
 
 
 _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str | None]:
+    """Line breaks as `_LINE_BREAKS`, and every non-spacing mark (category Mn) dropped."""
+    table: dict[int, str | None] = dict.fromkeys(
+        (cp for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Mn"), None
+    )
+    table.update(_LINE_BREAKS)
+    return table
 
 
 def pick(value: LocalText, lang: str) -> str:
@@ -102,77 +115,198 @@ class CueSet:
             )
         self.cues: tuple[Cue, ...] = tuple(cues)
         self.languages = sorted({lang for c in cues for lang in c.patterns})
-        # A pattern only runs when one of its anchor literals occurs: substring tests are much
-        # cheaper than regex searches, and most chat lines contain no anchor at all.
-        self._plan: list[tuple[Cue, str, list[tuple[re.Pattern[str], frozenset[str] | None]]]] = []
+        # A pattern only runs when every literal it needs occurs (one alternative of each
+        # required piece): substring tests are much cheaper than regex searches, and most chat
+        # lines contain none of the rarer literals. The pieces are ordered rarest first.
+        self._plan: list[tuple[Cue, str, list[tuple[re.Pattern[str], tuple[frozenset[str], ...]]]]] = []
         words: set[str] = set()
         for c in cues:
             for lang, pats in c.patterns.items():
                 steps = []
                 for p in pats:
-                    a = anchor(p.pattern)
-                    steps.append((p, frozenset(a) if a else None))
-                    words.update(a or ())
+                    reqs = tuple(frozenset(piece) for piece in anchor_pieces(p.pattern))
+                    steps.append((p, reqs))
+                    words.update(*reqs)
                 self._plan.append((c, lang, steps))
         self._anchor_words = sorted(words)
-        # Which plan entries an anchor can wake up; entries with an anchorless pattern always run.
+        # Which plan entries an anchor can wake up (by each pattern's rarest piece); entries with
+        # a pattern that needs no literal always run.
         self._always: list[int] = []
         self._woken: dict[str, list[int]] = {}
         for pi, (_, _, steps) in enumerate(self._plan):
-            if any(anchors is None for _, anchors in steps):
+            if any(not reqs for _, reqs in steps):
                 self._always.append(pi)
             else:
-                for w in set().union(*(anchors or () for _, anchors in steps)):
+                for w in set().union(*(reqs[0] for _, reqs in steps)):
                     self._woken.setdefault(w, []).append(pi)
-        # Anchors by their first two characters: only those whose pair occurs in the text are
-        # tested (one-character anchors always are).
-        self._short_anchors = [w for w in self._anchor_words if len(w) < 2]
-        self._by_pair: dict[str, list[str]] = {}
+        # Which anchors occur is read off the text's words: an anchor of letters and digits
+        # occurs exactly when it is inside one of the words (runs of [a-z0-9]), and what each
+        # word holds is worked out once per distinct word. An anchor of several words is looked
+        # for only when each of its words occurs; the few others (a/s/l, don't) always are.
+        self._multi: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._odd: list[str] = []
+        singles: set[str] = set()
         for w in self._anchor_words:
-            if len(w) >= 2:
-                self._by_pair.setdefault(w[:2], []).append(w)
-        self._pairs = frozenset(self._by_pair)
+            if _WORD.fullmatch(w):
+                singles.add(w)
+            elif _WORDS.fullmatch(w):
+                parts = tuple(w.split())
+                singles.update(parts)
+                self._multi.setdefault(parts[0], []).append((w, parts))
+            else:
+                self._odd.append(w)
+        self._in_word = _AnchorsInWord(sorted(singles))
+        self._by_woken: dict[frozenset[str], tuple[_Candidate, ...]] = {}
+        self._wake_words = frozenset(self._woken)
+
+    def present(self, folded: str) -> set[str]:
+        """The anchor literals (and words of multi-word anchors) that occur in a folded text."""
+        inside = self._in_word
+        if len(inside) > _WORD_CACHE_MAX:
+            inside.clear()
+        found: set[str] = set().union(*map(inside.__getitem__, set(_WORD.findall(folded))))
+        if found:
+            for first in self._multi.keys() & found:
+                for w, parts in self._multi[first]:
+                    if w in folded and all(p in found for p in parts):
+                        found.add(w)
+        if self._odd:
+            found.update(filter(folded.__contains__, self._odd))
+        return found
 
     def find(self, text: str, languages: list[str] | None = None) -> list[CueHit]:
         """Every cue whose pattern occurs in `text` (each cue at most once)."""
-        folded = fold(text)
-        has = folded.__contains__
-        present = set(filter(has, self._short_anchors))
-        for pair in self._pairs.intersection([folded[i : i + 2] for i in range(len(folded) - 1)]):
-            present.update(filter(has, self._by_pair[pair]))
+        return self.find_folded(fold(text), languages)
+
+    def find_folded(self, folded: str, languages: list[str] | None = None) -> list[CueHit]:
+        """`find` on a text already folded (`fold`)."""
+        present = self.present(folded)
         hits: list[CueHit] = []
         done: set[str] = set()
-        if present:
-            todo = set(self._always)
-            for w in present:
-                todo.update(self._woken.get(w, ()))
-            plan = [self._plan[pi] for pi in sorted(todo)]
-        else:
-            plan = [self._plan[pi] for pi in self._always]
-        for cue, lang, steps in plan:
+        for cue, lang, pattern, more in self._candidates(self._wake_words.intersection(present)):
             if cue.id in done or (languages is not None and lang not in languages):
                 continue
-            for pattern, anchors in steps:
-                if anchors is not None and anchors.isdisjoint(present):
-                    continue
-                m = pattern.search(folded)
-                if m:
-                    hits.append(CueHit(cue, lang, m.start(), m.end()))
-                    done.add(cue.id)
-                    break
+            if any(r.isdisjoint(present) for r in more):
+                continue
+            m = pattern.search(folded)
+            if m:
+                hits.append(CueHit(cue, lang, m.start(), m.end()))
+                done.add(cue.id)
         return hits
+
+    def _candidates(self, woken: frozenset[str]) -> tuple[_Candidate, ...]:
+        """The patterns whose rarest piece occurs, in plan order, with the pieces left to check.
+        Chats repeat the same few sets of rare anchor words, so each set is worked out once."""
+        known = self._by_woken.get(woken)
+        if known is not None:
+            return known
+        todo = set(self._always)
+        for w in woken:
+            todo.update(self._woken.get(w, ()))
+        out: list[_Candidate] = []
+        for pi in sorted(todo):
+            cue, lang, steps = self._plan[pi]
+            out.extend((cue, lang, p, reqs[1:]) for p, reqs in steps if not reqs or not reqs[0].isdisjoint(woken))
+        if len(self._by_woken) > _WORD_CACHE_MAX:
+            self._by_woken.clear()
+        found = self._by_woken[woken] = tuple(out)
+        return found
 
     def stage_order(self, stage_id: str) -> int:
         return self.stages[stage_id].order
 
 
-def anchor(pattern: str) -> tuple[str, ...] | None:
-    """Literals of which every match of `pattern` must contain one, or None if unknown.
+_Candidate = tuple[Cue, str, re.Pattern[str], tuple[frozenset[str], ...]]
+_WORD = re.compile(r"[a-z0-9]+")
+_WORDS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)+")
+_WORD_CACHE_MAX = 200_000  # distinct words remembered before starting afresh
 
-    Looks at top-level pieces only: a literal run, or a group of plain alternatives such as
-    "(parents|mom|dad)" that no quantifier makes optional; keeps the most selective piece.
+
+class _AnchorsInWord(dict[str, frozenset[str]]):
+    """word -> the anchors inside it, worked out on first use."""
+
+    def __init__(self, anchors: list[str]) -> None:
+        super().__init__()
+        self.anchors = anchors
+
+    def __missing__(self, word: str) -> frozenset[str]:
+        found = frozenset(a for a in self.anchors if a in word)
+        self[word] = found
+        return found
+
+
+def anchor(pattern: str) -> tuple[str, ...] | None:
+    """Literals of which every match of `pattern` must contain one, or None if unknown: the
+    most selective of `anchor_pieces`."""
+    pieces = anchor_pieces(pattern)
+    return pieces[0] if pieces else None
+
+
+def anchor_pieces(pattern: str, min_len: int = 2) -> list[tuple[str, ...]]:
+    """Pieces of which every match of `pattern` contains one literal each, rarest first.
+
+    A piece is a literal run, or the alternatives of a group that no quantifier makes optional
+    ("(parents|mom|dad)"; an alternative gives its own rarest piece: "(videos?|fotos)" needs
+    "video" or "fotos"). Lookarounds and optional parts give nothing. Keeps pieces whose
+    literals all have at least `min_len` characters; empty when nothing is known.
     """
-    pieces: list[tuple[str, ...]] = []
+    kept = {tuple(sorted(p)) for p in _pieces(pattern) if p and min(len(a) for a in p) >= min_len}
+    return sorted(kept, key=lambda p: (-min(len(a) for a in p), p))
+
+
+def _rarest(pieces: list[frozenset[str]]) -> frozenset[str] | None:
+    usable = [p for p in pieces if p and min(len(a) for a in p) >= 2]
+    return max(usable, key=lambda p: (min(len(a) for a in p), sorted(p)), default=None)
+
+
+def _pieces(pattern: str) -> list[frozenset[str]]:
+    alternatives = _split_alternatives(pattern)
+    if len(alternatives) == 1:
+        return _sequence_pieces(pattern)
+    rarest = [_rarest(_sequence_pieces(alt)) for alt in alternatives]
+    if any(r is None for r in rarest):
+        return []  # an alternative that needs no literal: nothing common to all matches
+    return [frozenset().union(*(r for r in rarest if r is not None))]
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """`pattern` split at its top-level "|"."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = _class_end(pattern, i) + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index of the "]" closing the character class opened at `start`."""
+    i = start + 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1  # a "]" first in the class is a literal
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return min(i, len(pattern))
+
+
+def _sequence_pieces(pattern: str) -> list[frozenset[str]]:
+    """The pieces of a pattern without top-level alternatives."""
+    pieces: list[frozenset[str]] = []
     run = ""
     i = 0
     while i < len(pattern):
@@ -181,29 +315,32 @@ def anchor(pattern: str) -> tuple[str, ...] | None:
         if ch == "(":
             close = _group_end(pattern, i)
             body = pattern[i + 1 : close]
-            quantified = close + 1 < len(pattern) and pattern[close + 1] in "?*+{"
-            if not quantified and all(c.isalnum() or c in " '/|" for c in body):
-                pieces.append(tuple(alt.strip() for alt in body.split("|")))
-            pieces.append((run,))
+            after = pattern[close + 1 : close + 2]
+            optional = after in ("?", "*") or (after == "{" and pattern[close + 2 : close + 3] in ("0", ","))
+            if body.startswith("?:"):
+                body = body[2:]
+            elif body.startswith("?"):
+                optional = True  # a lookaround: it reads the text but needs nothing of it
+            if not optional:
+                pieces.extend(_pieces(body))
+            pieces.append(frozenset([run.strip()]))
             run = ""
             i = close + 1
             continue
-        if ch == "|":
-            return None  # top-level alternatives: nothing common to all matches
         if (ch.isalnum() or ch in " '/") and nxt not in ("?", "*", "+", "{"):
             run += ch
         else:
-            pieces.append((run,))
+            pieces.append(frozenset([run.strip()]))
             run = ""
             if ch == "\\":
                 i += 1  # skip the escaped character
             elif ch == "[":
-                i = pattern.find("]", i + 1) if "]" in pattern[i + 1 :] else len(pattern)
+                i = _class_end(pattern, i)
+            elif ch == "{":
+                i = pattern.find("}", i + 1) if "}" in pattern[i + 1 :] else len(pattern)  # {m,n}: no literal
         i += 1
-    pieces.append((run,))
-    pieces = [tuple(a.strip() for a in p) for p in pieces]
-    best = max(pieces, key=lambda p: min(len(a) for a in p))
-    return best if min(len(a) for a in best) >= 3 else None
+    pieces.append(frozenset([run.strip()]))
+    return pieces
 
 
 def _group_end(pattern: str, start: int) -> int:

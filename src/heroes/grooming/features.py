@@ -11,11 +11,15 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
-from itertools import pairwise
+from itertools import chain, pairwise
+from operator import itemgetter
+from typing import Any, cast
 
 DEFAULT_N_FEATURES = 2**18
 _CACHE_MAX = 200_000  # cached tokens (and token pairs) per featurizer before starting afresh
 
+_first: Any = itemgetter(0)
+_second: Any = itemgetter(1)
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _LONG_HEX = re.compile(r"^[0-9a-f]{16,}$")
 _REPEAT = re.compile(r"(.)\1{2,}")
@@ -29,7 +33,12 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Word tokens; long hex strings (anonymised user ids in corpora) are dropped."""
-    return [t for t in _TOKEN.findall(normalise(text)) if not _LONG_HEX.match(t)]
+    return normalised_tokens(normalise(text))
+
+
+def normalised_tokens(norm: str) -> list[str]:
+    """`tokens` of a text already through `normalise`."""
+    return [t for t in _TOKEN.findall(norm) if len(t) < 16 or not _LONG_HEX.match(t)]
 
 
 def feature_strings(text: str) -> list[str]:
@@ -61,25 +70,27 @@ class Featurizer:
 
     def counts(self, text: str) -> dict[int, int]:
         """The same as counting `index(f) for f in feature_strings(text)`, with cached hashes."""
-        toks = tokens(text)
+        return self.normalised_counts(normalise(text))
+
+    def normalised_counts(self, norm: str) -> dict[int, int]:
+        """`counts` of a text already through `normalise`."""
+        toks = normalised_tokens(norm)
         words, pairs = self._words, self._pairs
         if len(words) > _CACHE_MAX or len(pairs) > _CACHE_MAX:
             words.clear()
             pairs.clear()
-        entries = []
-        for t in toks:
-            e = words.get(t)
-            if e is None:
-                e = words[t] = self._word(t)
-            entries.append(e)
-        ids = [e[0] for e in entries]
-        for pair in pairwise(toks):
-            b = pairs.get(pair)
-            if b is None:
-                b = pairs[pair] = self.index("b " + pair[0] + " " + pair[1])
-            ids.append(b)
-        for e in entries:
-            ids.extend(e[1])
+        # Cache hits run as C-level map()s; only new words and pairs are hashed in Python.
+        found = list(map(words.get, toks))
+        if None in found:
+            found = [words.get(t) or words.setdefault(t, self._word(t)) for t in toks]
+        entries = cast("list[tuple[int, list[int]]]", found)
+        bigrams = list(pairwise(toks))
+        maybe = list(map(pairs.get, bigrams))
+        if None in maybe:
+            maybe = [pairs.get(p) or pairs.setdefault(p, self.index("b " + p[0] + " " + p[1])) for p in bigrams]
+        ids = cast("list[int]", maybe)
+        ids[:0] = map(_first, entries)
+        ids.extend(chain.from_iterable(map(_second, entries)))
         return dict(Counter(ids))
 
     def _word(self, t: str) -> tuple[int, list[int]]:

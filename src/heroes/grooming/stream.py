@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
+import scipy.sparse as sp
 
 from heroes.chats.model import Message
-from heroes.grooming.cues import CueHit, CueSet, default_cues, fold
-from heroes.grooming.features import Featurizer
+from heroes.grooming.cues import CueHit, CueSet, default_cues, fold, fold_normalised
+from heroes.grooming.features import Featurizer, normalise
 from heroes.grooming.model import GroomingModel, WarningPolicy, default_model, sigmoid
 
 LEVELS = ("none", "watch", "warning")  # what people are shown, in words (see `level`)
@@ -117,11 +118,11 @@ class AuthorScorer:
             self._win.add(self._recent.popleft(), wt, sign=-1)
         return self.features_from(self._cum.z(wt.b), self._win.z(wt.b), hits)
 
-    def bulk_bags(self, counts: Sequence[dict[int, int]]) -> tuple[list[float], list[float]]:
+    def bulk_bags(self, counts: Sequence[dict[int, int]], flat: _Flat | None = None) -> tuple[list[float], list[float]]:
         """Add these messages to both bags; the whole-stream and window z after each.
 
         On a fresh scorer this runs in numpy (the same sums in the same order as `_Bag.add`);
-        otherwise message by message."""
+        otherwise message by message. `flat` is `counts` already laid out flat, if at hand."""
         wt, window = self._wt, self.model.stream.window
         # The vector path needs at least one feature; an author with only empty messages (or one
         # that has been fed before) takes the step-by-step path, which gives the same numbers.
@@ -136,24 +137,15 @@ class AuthorScorer:
                 zc.append(self._cum.z(wt.b))
                 zw.append(self._win.z(wt.b))
             return zc, zw
-        if not counts:
-            return [], []
-        flat = _Flat(counts)
+        flat = flat if flat is not None else _Flat(counts)
+        size = len(wt.w)
         z_cum, S, Q = _running_z(flat.feat, flat.k, flat.lens, wt)
-        # The window: message j is added at step j and taken out at step j + window.
-        out = flat.msg + window < len(counts)
-        keys = np.concatenate([flat.msg * 2, (flat.msg[out] + window) * 2 + 1])
-        order = np.argsort(keys * len(keys) + np.arange(len(keys)))  # stable, as a quicksort
-        feat = np.concatenate([flat.feat, flat.feat[out]])[order]
-        sk = np.concatenate([flat.k, -flat.k[out]])[order]
-        per_step = flat.lens.copy()
-        per_step[window:] += flat.lens[: max(len(counts) - window, 0)]
+        feat, sk, per_step = _window_events(flat, window)
         z_win, S_w, Q_w = _running_z(feat, sk, per_step, wt)
         # Leave the bags as message-by-message feeding would have.
-        ids, inv = np.unique(flat.feat, return_inverse=True)
-        totals = np.bincount(inv, weights=flat.k).astype(np.int64)
-        keep = totals != 0
-        self._cum.counts = dict(zip(ids[keep].tolist(), totals[keep].tolist(), strict=True))
+        totals = np.bincount(flat.feat, weights=flat.k, minlength=size)
+        ids = np.flatnonzero(totals)
+        self._cum.counts = dict(zip(ids.tolist(), totals[ids].astype(np.int64).tolist(), strict=True))
         self._cum.S, self._cum.Q = float(S[-1]), float(Q[-1])
         self._recent = deque(counts[-window:])
         win: Counter[int] = Counter()
@@ -325,8 +317,15 @@ class StreamAnalyser:
         the same); only the light per-message bookkeeping stays in Python. To keep this
         linear, the assessments carry no `stages` snapshot: read `self.stages` at the end."""
         wt = self._wt
-        counts = [self.featurizer.counts(m.text) for m in messages]
-        hits = [self.cues.find(m.text) for m in messages]
+        norms = [normalise(m.text) for m in messages]  # once for both the features and the cues
+        # Chats repeat whole lines ("ok", "lol", "see you later"): each distinct text is read once.
+        # Nothing downstream changes these dicts and lists, so repeats share them.
+        distinct = dict.fromkeys(norms)
+        by_text = {
+            n: (self.featurizer.normalised_counts(n), self.cues.find_folded(fold_normalised(n))) for n in distinct
+        }
+        counts = [by_text[n][0] for n in norms]
+        hits = [by_text[n][1] for n in norms]
         flat = _Flat(counts)
         mz = _bulk_message_z(flat, wt).tolist()
         by_author: dict[str, list[int]] = {}
@@ -337,7 +336,7 @@ class StreamAnalyser:
         fresh: dict[str, _Author] = {}  # joins self.authors at its first message, as in feed
         for name, idx in by_author.items():
             scorer = (self.authors.get(name) or fresh.setdefault(name, self._new_author())).scorer
-            zc, zw = scorer.bulk_bags([counts[i] for i in idx])
+            zc, zw = scorer.bulk_bags([counts[i] for i in idx], flat.take(idx))
             for i, c, w in zip(idx, zc, zw, strict=True):
                 z_cum[i] = c
                 z_win[i] = w
@@ -434,12 +433,55 @@ def _message_z(counts: dict[int, int], wt: _Weights) -> float:
 class _Flat:
     """Count dicts laid out flat: feature ids and counts in dict order, and message offsets."""
 
-    def __init__(self, counts: Sequence[dict[int, int]]) -> None:
+    def __init__(self, counts: Sequence[dict[int, int]] | None = None) -> None:
+        counts = counts or []
         self.lens = np.fromiter((len(c) for c in counts), dtype=np.int64, count=len(counts))
         total = int(self.lens.sum())
         self.feat = np.fromiter(chain.from_iterable(counts), dtype=np.int64, count=total)
         self.k = np.fromiter(chain.from_iterable(c.values() for c in counts), dtype=np.int64, count=total)
-        self.msg = np.repeat(np.arange(len(counts)), self.lens)
+        self._index()
+
+    def _index(self) -> None:
+        self.off = np.zeros(len(self.lens) + 1, dtype=np.int64)
+        np.cumsum(self.lens, out=self.off[1:])
+        self.msg = np.repeat(np.arange(len(self.lens)), self.lens)
+
+    def take(self, rows: Sequence[int]) -> _Flat:
+        """The messages `rows` (in that order) as a flat layout of their own."""
+        rows_arr = np.asarray(rows, dtype=np.int64)
+        out = _Flat()
+        out.lens = self.lens[rows_arr]
+        at = _ranges(self.off[rows_arr], out.lens)
+        out.feat, out.k = self.feat[at], self.k[at]
+        out._index()
+        return out
+
+
+def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """The concatenation of range(s, s + n) for each start s and length n."""
+    ends = np.cumsum(lens)
+    out: np.ndarray = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - lens), lens)
+    return out
+
+
+def _window_events(flat: _Flat, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sliding window's events (feature, signed count) in the order `_Bag.add` sees them:
+    step j adds message j, then takes out message j - window. Placed by offset, no sorting."""
+    n, off, lens = len(flat.lens), flat.off, flat.lens
+    total = len(flat.feat)
+    gone = max(n - window, 0)  # messages taken out again before the end
+    n_out = int(off[gone])
+    feat = np.empty(total + n_out, dtype=np.int64)
+    sk = np.empty(total + n_out, dtype=np.int64)
+    # an added event e of message j lands at e + off[j - window] (0 for the first window)
+    at_add = np.arange(total) + np.repeat(off[np.maximum(np.arange(n) - window, 0)], lens)
+    # a removed event e of message i lands right after the adds of step i + window
+    at_out = np.arange(n_out) + np.repeat(off[window + 1 : window + 1 + gone], lens[:gone])
+    feat[at_add], sk[at_add] = flat.feat, flat.k
+    feat[at_out], sk[at_out] = flat.feat[:n_out], -flat.k[:n_out]
+    per_step = lens.copy()
+    per_step[window:] += lens[:gone]
+    return feat, sk, per_step
 
 
 def _bulk_message_z(flat: _Flat, wt: _Weights) -> np.ndarray:
@@ -455,20 +497,26 @@ def _z(s: np.ndarray, q: np.ndarray, b: float) -> np.ndarray:
     return np.where(ok, s / np.sqrt(np.where(ok, q, 1.0)) + b, b)
 
 
+def _by_feature(feat: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Event positions sorted by feature, keeping event order within a feature, and where each
+    feature's run starts. A counting sort (scipy's CSR to CSC), linear where argsort is not."""
+    row = sp.csr_matrix((np.arange(len(feat)), feat, np.array([0, len(feat)])), shape=(1, size))
+    col = row.tocsc()
+    return np.asarray(col.data, dtype=np.int64), np.asarray(col.indptr, dtype=np.int64)
+
+
 def _running_z(feat: np.ndarray, sk: np.ndarray, per_step: np.ndarray, wt: _Weights) -> tuple[np.ndarray, ...]:
     """The bag's z after each step, for events (feature, signed count) in the order `_Bag.add`
-    sees them; per_step = events per step. Returns (z, final S, final Q) as `_Bag` has them."""
+    sees them; per_step = events per step. Returns (z, S, Q after each step) as `_Bag` has them."""
     n = len(per_step)
     if not len(feat):
-        return np.full(n, float(wt.b)), np.zeros(0), np.zeros(0)
-    order = np.argsort(feat * len(feat) + np.arange(len(feat)))  # by feature, then event order
-    fs, ks = feat[order], sk[order]
+        return np.full(n, float(wt.b)), np.zeros(n), np.zeros(n)
+    order, starts = _by_feature(feat, len(wt.w))
+    ks = sk[order]
     cs = np.cumsum(ks)
-    first = np.ones(len(fs), dtype=bool)
-    first[1:] = fs[1:] != fs[:-1]
-    base = (cs - ks)[np.maximum.accumulate(np.where(first, np.arange(len(fs)), 0))]
+    before = np.concatenate([[0], cs])[starts[:-1]]  # the running total where each feature's run starts
     new = np.empty_like(sk)
-    new[order] = cs - base
+    new[order] = cs - np.repeat(before, np.diff(starts))
     old = new - sk
     S = np.cumsum(wt.w_arr[feat] * sk)
     Q = np.cumsum(wt.v_arr[feat] * (new * new - old * old))

@@ -79,16 +79,12 @@ def _room_error(exc: RoomError) -> HeroesError:
     return HeroesError(str(exc), exc.status)
 
 
-def _audit(db: Any, user: Principal, convs: list[Conversation], how: str) -> None:
+def _audit(db: Any, user: Principal, conversations: int, messages: int, how: str) -> None:
     record(
         db,
         user.actor,
         "grooming.analyze",
-        details={
-            "via": how,
-            "conversations": len(convs),
-            "messages": sum(len(c.messages) for c in convs),
-        },
+        details={"via": how, "conversations": conversations, "messages": messages},
     )
 
 
@@ -101,23 +97,24 @@ def _read_upload(upload: UploadFile) -> bytes:
     return data
 
 
-def _parse_and_analyse(
-    data: bytes, filename: str, fmt: str | None, lang: str
-) -> tuple[list[Conversation], list[Report]]:
-    """Runs in a worker process (heroes.core.workers): parsing and analysis are CPU-heavy."""
+def _parse_and_analyse(data: bytes, filename: str, fmt: str | None, lang: str) -> tuple[int, int, list[Report]]:
+    """Runs in a worker process (heroes.core.workers): parsing and analysis are CPU-heavy. Sends
+    back only the reports and the counts the audit needs, not the parsed conversations."""
     from heroes.grooming.analysis import analyse
 
     token = i18n.set_language(lang)
     try:
-        convs = parse_bytes(data, filename, fmt)
-        if not convs or not any(c.messages for c in convs):
-            raise HeroesError(_("No messages were found in the file."))
-        return convs, [analyse(c, lang=lang) for c in convs if c.messages]
+        with workers.paused_gc():
+            convs = parse_bytes(data, filename, fmt)
+            if not convs or not any(c.messages for c in convs):
+                raise HeroesError(_("No messages were found in the file."))
+            reports = [analyse(c, lang=lang) for c in convs if c.messages]
+        return len(convs), sum(len(c.messages) for c in convs), reports
     finally:
         i18n._current.reset(token)
 
 
-def _analyse_upload(upload: UploadFile, fmt: str | None) -> tuple[list[Conversation], list[Report]]:
+def _analyse_upload(upload: UploadFile, fmt: str | None) -> tuple[int, int, list[Report]]:
     data = _read_upload(upload)
     lang = i18n.get_language()
     too_long = _("This chat is too long to analyse on the web page. Use `heroes grooming batch` on the server.")
@@ -260,8 +257,8 @@ def analyze_page(
     file: Annotated[UploadFile, File()],
     fmt: Annotated[str, Form(alias="format")] = "",
 ) -> Response:
-    convs, reports = _analyse_upload(file, fmt)
-    _audit(db, user, convs, "page")
+    n_convs, n_messages, reports = _analyse_upload(file, fmt)
+    _audit(db, user, n_convs, n_messages, "page")
     lang = i18n.get_language()
     stages = default_cues().stages.values()
     return render(
@@ -292,7 +289,7 @@ def analyze_api(
         [Message(m.author, m.text, m.time, tuple(m.attachments), str(i)) for i, m in enumerate(body.messages)],
         source_format="api",
     )
-    _audit(db, user, [conv], "api")
+    _audit(db, user, 1, len(conv.messages), "api")
     from heroes.grooming.analysis import analyse
 
     return _report_json([analyse(conv, lang=i18n.get_language())])
@@ -309,6 +306,6 @@ def analyze_file_api(
     ] = "",
 ) -> dict[str, Any]:
     """Analyse an uploaded export (HEROES JSON, WhatsApp .txt, Telegram result.json, PAN 2012)."""
-    convs, reports = _analyse_upload(file, fmt)
-    _audit(db, user, convs, "api-file")
+    n_convs, n_messages, reports = _analyse_upload(file, fmt)
+    _audit(db, user, n_convs, n_messages, "api-file")
     return _report_json(reports)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from heroes.chats.base import ChatParser, Item, ParseError, decode
@@ -68,8 +69,11 @@ class WhatsAppParser(ChatParser):
         """(line number, header match, continuation lines) per message, streamed."""
         current: tuple[int, re.Match[str], list[str]] | None = None
         for no, raw in enumerate(lines, start=1):
-            raw = _INVISIBLE.sub("", raw.rstrip("\r\n"))
-            line = _SPACES.sub(" ", raw)
+            raw = raw.rstrip("\r\n")
+            line = raw
+            if not raw.isascii():  # the marks and odd spaces are all outside ASCII
+                raw = _INVISIBLE.sub("", raw)
+                line = _SPACES.sub(" ", raw)
             m = _HEAD.match(line)
             if m and m.group("rest") is not None and self._looks_like_date(m.group("date")):
                 if current is not None:
@@ -109,7 +113,8 @@ class WhatsAppParser(ChatParser):
             attachments = tuple(f.strip() for f in found)
             body = _ATTACHED.sub("", body).strip()
         edited = bool(_EDITED.search(body))
-        body = _EDITED.sub("", body)
+        if edited:
+            body = _EDITED.sub("", body)
         return Message(
             author.strip(),
             body,
@@ -174,10 +179,7 @@ class WhatsAppParser(ChatParser):
 
     @staticmethod
     def _time(m: re.Match[str], order: str, where: str) -> datetime:
-        a, b, c = (int(x) for x in _DATE_SPLIT.split(m.group("date")))
-        year, month, day = {"dmy": (c, b, a), "mdy": (c, a, b), "ymd": (a, b, c)}[order]
-        if year < 100:
-            year += 2000
+        year, month, day = _ymd(m.group("date"), order)
         hms = [int(x) for x in _TIME_SPLIT.split(m.group("time"))]
         hour, minute, second = hms[0], hms[1], hms[2] if len(hms) > 2 else 0
         ampm = (m.group("ampm") or "").lower()
@@ -188,6 +190,14 @@ class WhatsAppParser(ChatParser):
             return datetime(year, month, day, hour, minute, second)
         except ValueError as exc:
             raise ParseError(f"{where}: impossible date or time ({exc})") from exc
+
+
+@lru_cache(maxsize=4096)
+def _ymd(date: str, order: str) -> tuple[int, int, int]:
+    """(year, month, day) of a date as written; a chat has many messages a day, so cached."""
+    a, b, c = (int(x) for x in _DATE_SPLIT.split(date))
+    year, month, day = {"dmy": (c, b, a), "mdy": (c, a, b), "ymd": (a, b, c)}[order]
+    return (year + 2000 if year < 100 else year), month, day
 
 
 def _lines(path: Path, name: str) -> Iterator[str]:

@@ -207,7 +207,7 @@ class CatchAll:
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     import anyio.to_thread
 
-    from heroes.core import jobs
+    from heroes.core import jobs, workers
 
     # Sync routes and dependencies run in this pool. Requests queued for the database's write lock
     # sleep in it; the one holding the lock still needs a free thread to finish its answer (FastAPI
@@ -215,10 +215,12 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # be far larger than the number of writers that can queue at once.
     anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().web_threads
     stop = jobs.start_reaper()  # a job whose worker died is marked failed within a minute
+    workers.prewarm()  # CPU workers start (and load their models) now, not on the first upload
     try:
         yield
     finally:
         stop.set()
+        workers.shutdown()
 
 
 def create_app() -> FastAPI:
