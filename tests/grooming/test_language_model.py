@@ -75,12 +75,16 @@ def test_the_learned_score_separates_grooming_from_ordinary_spanish_chats():
     assert _peak(GROOMING_CHAT_ES, "leo") > _peak(ORDINARY_CHAT_ES, "abuela") + 0.2
     # ...on the development chats too, whose lines the student never saw (see below).
     peaks: dict[str, list[float]] = {"grooming": [], "ordinary": []}
-    for path in sorted((DEVSET / "es").glob("*.json")):
+    for path in sorted(DEVSET.glob("es*/*.json")):
         chat = json.loads(path.read_text("utf-8"))
         an = StreamAnalyser()
         steps = [an.feed(Message(m["author"], m["text"])) for m in chat["messages"] if m["text"].strip()]
         peaks[chat["label"]].append(max(s.language_risk for s in steps))
-    assert np.median(peaks["grooming"]) > np.median(peaks["ordinary"]) + 0.2
+    from sklearn.metrics import roc_auc_score
+
+    y = [1] * len(peaks["grooming"]) + [0] * len(peaks["ordinary"])
+    assert len(y) >= 140
+    assert roc_auc_score(y, peaks["grooming"] + peaks["ordinary"]) > 0.85
 
 
 def test_bulk_and_message_by_message_give_the_same_learned_scores():

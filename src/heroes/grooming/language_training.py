@@ -91,6 +91,54 @@ def load_written(lang: str) -> Written:
     return Written(grooming, ordinary, hashlib.sha256(text.encode()).hexdigest())
 
 
+# --- spelling variants -------------------------------------------------------------------------
+
+# How the same line is also written (teenagers' spellings, voseo, no accents), per language: each
+# written line is learned once more in a variant, so the student knows "q"/"que", "sos"/"eres".
+VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "es": (
+        ("por qué", "xq"),
+        ("porque", "xq"),
+        ("qué", "q"),
+        ("que", "q"),
+        ("también", "tmb"),
+        ("casa", "ksa"),
+        ("quiero", "kiero"),
+        ("para", "pa"),
+        ("estás", "tas"),
+        ("nada", "nd"),
+        ("whatsapp", "wsp"),
+        ("por favor", "xfa"),
+        ("mensajes", "msjs"),
+        ("tienes", "tenés"),
+        ("eres", "sos"),
+        ("puedes", "podés"),
+        ("quieres", "querés"),
+        ("mándame", "mandame"),
+        ("pásame", "pasame"),
+        ("dime", "decime"),
+        ("tus padres", "tus papás"),
+        ("tus papás", "tus viejos"),
+        ("móvil", "celular"),
+        ("celular", "cel"),
+    ),
+}
+_ACCENTS = str.maketrans("áéíóúü¿¡", "aeiouu  ")
+
+
+def variant(text: str, lang: str, rng: random.Random) -> str:
+    """One way the same line is also written: some swaps of VARIANTS, perhaps without accents."""
+    import re
+
+    out = text
+    for a, b in VARIANTS.get(lang, ()):
+        if rng.random() < 0.6:
+            out = re.sub(rf"(?<!\w){re.escape(a)}(?!\w)", b, out)
+    if rng.random() < 0.5:
+        out = " ".join(out.translate(_ACCENTS).split())
+    return out
+
+
 # --- chats assembled from the written lines ---------------------------------------------------
 
 
@@ -139,11 +187,19 @@ def make_chats(w: Written, rng: random.Random, n: int = CHATS_PER_KIND) -> list[
     return [grooming_chat(w, rng) for _ in range(n)] + [ordinary_chat(w, rng) for _ in range(n)]
 
 
-def items_for_student(w: Written, chats: Sequence[Chat], rng: random.Random) -> list[tuple[list[str], int]]:
-    """(texts of one person's consecutive messages, label): every written line alone, and chunks
+def items_for_student(
+    w: Written, chats: Sequence[Chat], rng: random.Random, lang: str = "es"
+) -> list[tuple[list[str], int]]:
+    """(texts of one person's consecutive messages, label): every written line alone (and once in
+    another spelling), and chunks
     of the adult's side of the chats (a chunk of a grooming chat is grooming if it holds a stage
     line; small talk alone is not)."""
-    out: list[tuple[list[str], int]] = [([t], y) for t, y in w.lines()]
+    out: list[tuple[list[str], int]] = []
+    for t, y in w.lines():
+        out.append(([t], y))
+        v = variant(t, lang, rng)
+        if v != t:
+            out.append(([v], y))
     for chat in chats:
         adult = chat.adult()
         for size in CHUNKS[1:]:
@@ -296,7 +352,7 @@ def train_language(
 
     def student(w: Written, rng: random.Random) -> tuple[NDArray[np.float64], float, dict[str, Any]]:
         chats = make_chats(w, rng)
-        items = items_for_student(w, chats, rng)
+        items = items_for_student(w, chats, rng, lang)
         texts = [" ".join(t) for t, _ in items]
         labels = np.array([y for _, y in items], dtype=np.float64)
         progress(f"teacher: labelling {len(texts)} {lang} lines and chunks")
