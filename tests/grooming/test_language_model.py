@@ -140,3 +140,17 @@ def test_training_is_reproducible_and_saves_a_loadable_model(tmp_path):
     assert loaded.message_score(fz.counts("no se lo cuentes a tus padres")) > loaded.message_score(
         fz.counts("mañana hay examen de mates")
     )
+
+
+def test_a_warning_of_the_learned_score_points_at_the_message_it_rated_highest():
+    chat = json.loads((DEVSET / "es2" / "es2-grooming-00.json").read_text("utf-8"))
+    messages = [Message(m["author"], m["text"]) for m in chat["messages"] if m["text"].strip()]
+    an = StreamAnalyser()
+    an.feed_many(messages)
+    first = an.alerts[0]
+    assert first.stage == "model"  # raised by the learned score before any cue explained it
+    lm, fz = default_languages()["es"], Featurizer()
+    author = messages[first.index].author
+    theirs = [m.text for m in messages[: first.index + 1] if m.author == author]
+    best = max(theirs, key=lambda t: lm.message_score(fz.counts(t)))
+    assert first.snippet == best and best != messages[first.index].text

@@ -127,8 +127,9 @@ class _Languages:
         self.window = window
         self.language = ENGLISH
 
-    def add(self, counts: dict[int, int]) -> tuple[str, float]:
-        """Add one message; (the person's language, the learned risk in it) after it."""
+    def add(self, counts: dict[int, int]) -> tuple[str, float, float]:
+        """Add one message; (the person's language, the learned risk in it, the student on this
+        message alone) after it."""
         ids, hits = self.ids, self.hits
         for i, k in counts.items():
             lang = ids.get(i)
@@ -141,13 +142,15 @@ class _Languages:
             bag.add(counts, self.models[lang])
             if old is not None:
                 bag.add(old, self.models[lang], sign=-1)
-        return self.language, self.risk()
+        lm = self.models.get(self.language)
+        alone = lm.message_score(counts) if lm is not None else 0.0
+        return self.language, self.risk(), alone
 
     def risk(self) -> float:
         lm = self.models.get(self.language)
         return sigmoid(self.bags[self.language].z(lm.b)) if lm is not None else 0.0
 
-    def bulk(self, counts: Sequence[dict[int, int]]) -> list[tuple[str, float]]:
+    def bulk(self, counts: Sequence[dict[int, int]]) -> list[tuple[str, float, float]]:
         """`add` on each message: the same numbers, the students' sums in numpy on a fresh person."""
         if self.recent or not any(counts) or not self.models:
             return [self.add(c) for c in counts]
@@ -167,13 +170,18 @@ class _Languages:
         for c in self.recent:
             win.update(c)
         z: dict[str, list[float]] = {}
+        alone: dict[str, list[float]] = {}
         for lang, lm in self.models.items():
             zs, S, Q = _running_z(*events, lm)
             z[lang] = zs.tolist()
+            alone[lang] = [sigmoid(x) for x in _bulk_message_z(flat, lm).tolist()]
             bag = self.bags[lang]
             bag.counts = {i: k for i, k in win.items() if k}
             bag.S, bag.Q = float(S[-1]), float(Q[-1])
-        return [(lang, sigmoid(z[lang][j]) if lang in z else 0.0) for j, lang in enumerate(langs)]
+        return [
+            (lang, sigmoid(z[lang][j]), alone[lang][j]) if lang in z else (lang, 0.0, 0.0)
+            for j, lang in enumerate(langs)
+        ]
 
 
 class AuthorScorer:
@@ -362,6 +370,9 @@ class _Author:
     language_hysteresis: dict[str, Hysteresis] = field(default_factory=dict)
     language: str = ENGLISH
     language_risk: float = 0.0  # the learned score of the person's language (0 for English)
+    # The person's message the learned score rated highest on its own (score, snippet): what a
+    # warning raised by the learned score points at when no cue explains it.
+    learned_top: tuple[float, str] | None = None
 
 
 class StreamAnalyser:
@@ -407,7 +418,7 @@ class StreamAnalyser:
         hits = self.cues.find(message.text)
         a = self._author(message.author)
         feats = a.scorer.features(counts, hits)
-        lang = a.languages.add(counts) if a.languages is not None else (ENGLISH, 0.0)
+        lang = a.languages.add(counts) if a.languages is not None else (ENGLISH, 0.0, 0.0)
         return self._step(message, a, hits, feats, _message_z(counts, self._wt), True, lang)
 
     def feed_many(self, messages: Sequence[Message]) -> list[Assessment]:
@@ -427,7 +438,7 @@ class StreamAnalyser:
             by_author.setdefault(m.author, []).append(i)
         z_cum = [0.0] * len(messages)
         z_win = [0.0] * len(messages)
-        langs: list[tuple[str, float]] = [(ENGLISH, 0.0)] * len(messages)
+        langs: list[tuple[str, float, float]] = [(ENGLISH, 0.0, 0.0)] * len(messages)
         fresh: dict[str, _Author] = {}  # joins self.authors at its first message, as in feed
         for name, idx in by_author.items():
             author = self.authors.get(name) or fresh.setdefault(name, self._new_author())
@@ -453,7 +464,7 @@ class StreamAnalyser:
         feats: list[float],
         message_z: float,
         snapshot: bool,
-        lang: tuple[str, float] = (ENGLISH, 0.0),
+        lang: tuple[str, float, float] = (ENGLISH, 0.0, 0.0),
     ) -> Assessment:
         self.index += 1
         a.risk = a.scorer.risk(feats)
@@ -464,8 +475,10 @@ class StreamAnalyser:
         a.peak = max(a.peak, min(a.recent))
         a.evidence, n_stages = a.scorer.stage_evidence()
         by_model = a.hysteresis.update(a.risk)
-        a.language, a.language_risk = lang
+        a.language, a.language_risk, alone = lang
         learned = self.languages.get(a.language)
+        if learned is not None and (a.learned_top is None or alone > a.learned_top[0]):
+            a.learned_top = (alone, snippet(message.text))
         if learned is None:  # English: the main model's risk gates the stage rule
             by_stages = a.stage_hysteresis.update_stages(a.evidence, n_stages, a.risk)
         else:  # another language: its learned score does, and can warn on its own
@@ -527,7 +540,8 @@ class StreamAnalyser:
         best = self._best.get(message.author)
         if best is not None:
             return Alert(self.index, by_cue[best.cue], best.snippet)
-        return Alert(self.index, "model", snippet(message.text))
+        learned = self.authors[message.author].learned_top
+        return Alert(self.index, "model", learned[1] if learned is not None else snippet(message.text))
 
     @property
     def risk(self) -> float:
@@ -556,7 +570,7 @@ class _Flat:
         self.msg = np.repeat(np.arange(len(counts)), self.lens)
 
 
-def _bulk_message_z(flat: _Flat, wt: _Weights) -> np.ndarray:
+def _bulk_message_z(flat: _Flat, wt: _ArrayWeights) -> np.ndarray:
     """`_message_z` of every message (bincount adds in input order, as `sum` does)."""
     n = len(flat.lens)
     S = np.bincount(flat.msg, weights=wt.w_arr[flat.feat] * flat.k, minlength=n)

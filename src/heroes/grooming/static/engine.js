@@ -165,7 +165,12 @@
       if (old) { self.bags[l].add(old, lm, -1); }
     });
     var lm = this.model.languages[this.language];
-    return [this.language, lm ? sigmoid(this.bags[this.language].z(lm.b)) : 0];
+    if (!lm) { return [this.language, 0, 0]; }
+    var s = 0, q = 0;  // the student on this message alone, summed in the same order as Python
+    msg.forEach(function (k, i) { s += lm.w[i] * k; });
+    msg.forEach(function (k) { q += k * k; });
+    var alone = sigmoid(q ? s / Math.sqrt(q) + lm.b : lm.b);
+    return [this.language, sigmoid(this.bags[this.language].z(lm.b)), alone];
   };
 
   function decodeF32(b64) {
@@ -310,7 +315,7 @@
         stageHysteresis: new StageHysteresis(this.model.stage_rule),
         risk: 0, evidence: 0, warning: false, recent: [], peak: 0, firstWarning: null,
         languages: this.model.hasLanguages ? new Languages(this.model) : null, languageHysteresis: {},
-        language: "en", languageRisk: 0
+        language: "en", languageRisk: 0, learnedTop: null
       });
       var a = this.authors.get(name), langs = this.model.languages;
       Object.keys(langs).forEach(function (l) { a.languageHysteresis[l] = new Hysteresis(langs[l].policy); });
@@ -331,9 +336,10 @@
     var ev = a.scorer.stageEvidence();
     a.evidence = ev[0];
     var byModel = a.hysteresis.update(a.risk);
-    var lang = a.languages ? a.languages.add(msg) : ["en", 0];
+    var lang = a.languages ? a.languages.add(msg) : ["en", 0, 0];
     a.language = lang[0]; a.languageRisk = lang[1];
     var learned = this.model.languages[a.language];
+    if (learned && (a.learnedTop === null || lang[2] > a.learnedTop[0])) { a.learnedTop = [lang[2], snippet(text, null)]; }
     var byStages = learned
       ? a.stageHysteresis.updateStages(ev[0], ev[1], a.languageRisk, learned.minRisk)
       : a.stageHysteresis.updateStages(ev[0], ev[1], a.risk);
@@ -387,7 +393,8 @@
       });
       return { index: this.index, stage: stageOf(best), snippet: best.snippet };
     }
-    return { index: this.index, stage: "model", snippet: snippet(text, null) };
+    var top = this.authors.get(authorName).learnedTop;
+    return { index: this.index, stage: "model", snippet: top ? top[1] : snippet(text, null) };
   };
 
   // Stages in the Python order: by stage order (dict of evidence lists is the same content).
