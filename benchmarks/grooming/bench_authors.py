@@ -24,7 +24,8 @@ from heroes.grooming.model import StageRule
 from heroes.grooming.stream import AuthorScorer, StageHysteresis
 from heroes.grooming.training import first_warning, train_model
 
-GATES = (0.05, 0.1, 0.2, 0.3)  # the stage rule's minimum own risk (StageRule.min_risk)
+# the stage rule's minimum own risk (StageRule.min_risk); --gates 0.2 0.5 ... to choose
+GATES = (0.05, 0.1, 0.2, 0.3)
 
 
 def replay_with_stages(item, model):  # type: ignore[no-untyped-def]
@@ -113,6 +114,16 @@ def summarise(name, items, warn_at, author_pred):
 
 
 def main() -> None:
+    global GATES
+    if "--gates" in sys.argv:
+        at = sys.argv.index("--gates")
+        values = []
+        for v in sys.argv[at + 1 :]:
+            if v.startswith("--"):
+                break
+            values.append(float(v))
+        del sys.argv[at : at + 1 + len(values)]
+        GATES = tuple(values)
     corpus = corpus_or_exit()
     items = featurised(corpus)
     y = np.array([f.stream.label for f in items])

@@ -1,8 +1,10 @@
 """The 1:1 development sets (English and Spanish, see make_devset.py): how many grooming chats
-warn and how early, how many ordinary chats warn, per language, beside the model-only warning
-(the stage rule switched off) measured in the same run.
+warn and how early, how many ordinary chats warn, per language, beside two baselines measured in
+the same run: the analyser without the learned scores of other languages (as before issue 14's
+second round: the stage rule gated by the English model's risk at 0.2) and the model-only warning
+(the stage rule switched off).
 
-    python benchmarks/grooming/bench_devset.py [--details]
+    python benchmarks/grooming/bench_devset.py [--details] [--sets en es es2]
 """
 
 from __future__ import annotations
@@ -53,10 +55,17 @@ def run(model: GroomingModel, lang: str, details: bool) -> dict[str, object]:
 def main() -> None:
     details = "--details" in sys.argv
     ours = default_model()
-    model_only = replace(ours, stage_rule=replace(ours.stage_rule, raise_at=1e9))
-    for lang in ("en", "es"):
+    before = replace(ours, languages={}, stage_rule=replace(ours.stage_rule, min_risk=0.2))
+    model_only = replace(ours, languages={}, stage_rule=replace(ours.stage_rule, raise_at=1e9))
+    sets = sys.argv[sys.argv.index("--sets") + 1 :] if "--sets" in sys.argv else ["en", "es", "es2"]
+    for lang in sets:
         print(f"## {lang}")
-        for name, m in (("ours (model + stage rule)", ours), ("baseline: model-only warning", model_only)):
+        runs = (
+            ("ours (model + learned language score + stage rule)", ours),
+            ("baseline: no learned language score, stage rule gated by the English risk at 0.2", before),
+            ("baseline: model-only warning", model_only),
+        )
+        for name, m in runs:
             print(f"  {name}")
             for k, v in run(m, lang, details).items():
                 print(f"    {k}: {v}")

@@ -14,7 +14,15 @@ The same pools are not used by any test of the cues; the cues were written from 
 named in cues.yaml. Caveat: one person wrote both, so these sets are optimistic; an
 independently written Spanish set is measured by the maintainers.
 
-    python benchmarks/grooming/make_devset.py      # rewrites devset/{en,es}/*.json (seed 14)
+devset/es2 (issue 14, second round) is a second, larger Spanish set from new pools (ES2,
+ES2_SCENES below: 40 grooming chats, 5 chats of each of 8 new ordinary scenes), written in a
+later session than the cues and the first pools, in other registers (some Spanish cue forms were
+broadened after its first measurement: see RESULTS.md). Neither set shares a line of
+more than one word with the lines the learned Spanish score is trained on
+(src/heroes/grooming/data/written/es.yaml; tests/grooming/test_language_model.py checks it): the
+dev sets evaluate, the written lines train.
+
+    python benchmarks/grooming/make_devset.py      # rewrites devset/{en,es,es2}/*.json (seeds 14, 15)
 """
 
 from __future__ import annotations
@@ -455,6 +463,179 @@ ES_SCENES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# A second, larger Spanish set (devset/es2, issue 14's second round): new lines written for it,
+# in other registers (Mexico, the Andes, the Caribbean, Rioplatense voseo, Spain) and with more
+# paraphrases the cues were not written for (marked), and new ordinary scenes. None of these lines
+# is in the student's training lines (data/written/es.yaml; a test checks it).
+ES2: dict[str, list[str]] = {
+    "access": [
+        "q onda, vi q te gusta el anime, a mí también",
+        "holi, me aceptas? te vi en el grupo de fans",
+        "buenas tardes, eres la q canta en el insta?",
+        "hola parce, juegas free fire?",
+        "ey, me pasó tu cuenta una amiga tuya",
+    ],
+    "small": [
+        "q tal el finde",
+        "yo estoy aburrido en el curro",
+        "viste la peli nueva?",
+        "q calor hace hoy",
+        "ya comiste?",
+        "ese grupo me encanta",
+        "jajaja q buena",
+        "a q juegas ahora",
+        "cuéntame de tu día",
+        "yo también odiaba las mates",
+        "q chévere",
+        "neta?",
+    ],
+    "child": [
+        "jsjsjs",
+        "sip",
+        "nop",
+        "ahh ok",
+        "q onda",
+        "ntp",
+        "bueno",
+        "ajá",
+        "no c",
+        "estoy cenando",
+        "me regañaron",
+        "jajaja sí",
+        "ok ok",
+        "ya vengo",
+    ],
+    "trust": [
+        "eres muy lista para tener tu edad",
+        "contigo me siento muy a gusto, de verdad",  # paraphrase
+        "si te portas bien te paso una gift card",
+        "yo jamás te haría sentir mal como tus papás",
+        "tú y yo nos entendemos mejor q nadie",  # paraphrase
+        "te compro el pase de batalla, no pasa nada",
+        "sos la más linda de todo el grupo",
+        "tu novio no te merece, yo te trataría mejor",  # paraphrase
+    ],
+    "risk": [
+        "y tú cuántos años cumples este año?",
+        "tus papás llegan tarde hoy?",
+        "tienes el cel contigo en la noche?",
+        "tu mamá está cerca ahorita?",
+        "tus papás leen tus chats?",
+        "en tu casa quién se queda contigo por la tarde?",  # paraphrase
+        "estás en tu cuarto con la puerta cerrada?",  # paraphrase
+        "q año de secundaria cursas?",
+    ],
+    "isolation": [
+        "no le vayas a contar a nadie de mí",
+        "lo q hablamos se queda aquí",
+        "mejor escríbeme por signal, ahí nadie ve",
+        "borra esta conversación antes de dormir",
+        "tu mamá se enojaría, así q mejor no le digas",  # paraphrase
+        "crea una cuenta nueva q no conozcan tus papás",
+        "si alguien ve esto nos metemos en problemas los dos",  # paraphrase
+        "nadie más puede saber q hablamos",
+    ],
+    "sexual": [
+        "pásame una foto tuya de hoy",
+        "me mandas una foto solo a mí?",
+        "prende la cam un momento",
+        "tienes novio o te gusta alguien?",
+        "hagamos videollamada esta noche",
+        "déjame verte aunque sea un ratito",  # paraphrase
+        "ponte el uniforme y me enseñas q tal te queda",  # paraphrase
+    ],
+    "approach": [
+        "nos vemos el domingo en el centro?",
+        "en q barrio vives?",
+        "pásame tu whatsapp",
+        "te espero a la salida de la escuela",
+        "el finde te invito a comer algo",
+        "vente al parque mañana, yo llevo algo rico",  # paraphrase
+        "dile a tu mamá q vas con una amiga y te veo",  # paraphrase
+    ],
+}
+
+ES2_SCENES: dict[str, list[tuple[str, str]]] = {
+    "primo_perrito": [
+        ("a", "primaaa, ya tienes al perrito?"),
+        ("b", "sííí se llama coco"),
+        ("a", "pásame una foto de coco porfa"),
+        ("b", "ahí va"),
+        ("a", "q lindo!! cuántos meses tiene?"),
+        ("?a", "no le digas a la tía q te pedí fotos, q luego me las pide todas jaja"),
+        ("b", "jajaja vale"),
+        ("a", "el domingo voy a verlo"),
+    ],
+    "regalo_profe": [
+        ("a", "chicos, le compramos algo a la profe por su boda?"),
+        ("b", "sí! q le compramos"),
+        ("a", "un ramo y una tarjeta firmada por todos"),
+        ("a", "q no se entere eh, es secreto"),
+        ("b", "vale, no digo nada"),
+        ("?a", "borrad los mensajes del grupo por si lo ve en el móvil de alguien"),
+        ("a", "cada uno pone 2 euros"),
+        ("b", "mañana te los doy"),
+    ],
+    "vecina_paquete": [
+        ("a", "hola, soy marisa la del 3º"),
+        ("b", "hola"),
+        ("a", "¿están tus padres en casa? tengo un paquete suyo"),
+        ("b", "no, llegan a las 8"),
+        ("a", "vale, se lo doy luego, no abras a nadie"),
+        ("?a", "¿tienes el número de tu madre? la llamo"),
+        ("b", "sí te lo paso"),
+        ("a", "gracias guapa"),
+    ],
+    "ensayo_baile": [
+        ("a", "hola chicas, soy la profe de baile"),
+        ("b", "hola profe"),
+        ("a", "el ensayo general es el sábado a las 11 en el teatro"),
+        ("a", "venid con el pelo recogido y las mallas negras"),
+        ("?a", "las q no tengan quien las lleve, las recojo yo en la academia"),
+        ("b", "me lleva mi padre"),
+        ("a", "estáis preciosas en las fotos del ensayo"),
+        ("b", "graciass"),
+    ],
+    "hermano_recoge": [
+        ("a", "sal ya q estoy en la puerta del cole"),
+        ("b", "voy"),
+        ("a", "mamá dice q no le cuentes a papá lo del coche jaja"),
+        ("b", "jajaja ok"),
+        ("?a", "¿estás sola o con tus amigas?"),
+        ("b", "con lucía"),
+        ("a", "la llevamos a su casa también"),
+    ],
+    "torneo_online": [
+        ("a", "bro mañana torneo de fortnite a las 6"),
+        ("b", "vaaa"),
+        ("a", "te regalo el pase si ganamos"),
+        ("b", "siii"),
+        ("a", "únete al server de discord del equipo"),
+        ("?a", "no le digas a los del otro equipo nuestra estrategia"),
+        ("b", "obvio"),
+        ("a", "gg mañana"),
+    ],
+    "madre_amiga": [
+        ("a", "hola, soy la mamá de valeria"),
+        ("b", "hola señora"),
+        ("a", "¿te quieres quedar a dormir el sábado? ya hablé con tu mamá"),
+        ("b", "sí!!"),
+        ("a", "pasamos por ti a las 5"),
+        ("?a", "¿cuántos años cumples? valeria quiere hacerte un pastel"),
+        ("b", "12"),
+        ("a", "perfecto, nos vemos"),
+    ],
+    "novio_instituto": [
+        ("a", "hola guapa, q tal el examen"),
+        ("b", "bien y tú"),
+        ("a", "fatal jaja. ¿vamos al parque después de clase?"),
+        ("b", "vale con marta y dani"),
+        ("?a", "¿tienes novio? jaja es broma"),
+        ("b", "calla jajaja"),
+        ("a", "te veo a las 5 en la fuente"),
+    ],
+}
+
 NAMES = {
     "en": ["alex", "sam", "jordan", "chris", "kim", "taylor", "max", "lee"],
     "es": ["álex", "dani", "vale", "nico", "cami", "lucho", "maría", "sofi"],
@@ -526,6 +707,23 @@ def main() -> None:
                 (folder / f"{chat['id']}.json").write_text(
                     json.dumps(chat, ensure_ascii=False, indent=1) + "\n", "utf-8"
                 )
+    # The second Spanish set: 40 grooming chats and 5 chats of each of 8 ordinary scenes, its own seed.
+    rng = random.Random(SEED + 1)
+    folder = OUT / "es2"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.json"):
+        old.unlink()
+    chats = []
+    for i in range(40):
+        names = tuple(rng.sample(NAMES["es"], 2))
+        chats.append(to_json(f"es2-grooming-{i:02d}", grooming_chat(ES2, rng), names, "grooming", "grooming"))  # type: ignore[arg-type]
+    for name, scene in ES2_SCENES.items():
+        for k in range(5):
+            names = tuple(rng.sample(NAMES["es"], 2))
+            lines = ordinary_chat(scene, ES2, rng)
+            chats.append(to_json(f"es2-ordinary-{name}-{k}", lines, names, "ordinary", name))  # type: ignore[arg-type]
+    for chat in chats:
+        (folder / f"{chat['id']}.json").write_text(json.dumps(chat, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
 if __name__ == "__main__":

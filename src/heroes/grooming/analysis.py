@@ -26,6 +26,8 @@ class AuthorSummary:
     risk: float  # after their last message
     peak: float  # highest risk held over `raise_after` consecutive messages
     first_warning: int | None
+    language: str = "en"  # the language the engine reads this person as writing
+    language_risk: float = 0.0  # the learned score of that language after their last message (0 for English)
 
 
 @dataclass
@@ -91,6 +93,8 @@ def analyse(
             # Short streams cannot hold a risk for k messages: use what they have.
             round(a.peak if a.scorer.n >= k else min(a.recent, default=0.0), 4),
             a.first_warning,
+            a.language,
+            round(a.language_risk, 4),
         )
         for name, a in an.authors.items()
     ]

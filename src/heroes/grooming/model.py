@@ -13,13 +13,16 @@ import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from heroes.grooming.features import DEFAULT_N_FEATURES
+
+if TYPE_CHECKING:
+    from heroes.grooming.language_model import LanguageModel
 
 FORMAT_VERSION = 1
 MODEL_NAME = "grooming"
@@ -151,7 +154,9 @@ class StageRule:
     """
 
     raise_at: float = 1.25
-    min_risk: float = 0.2
+    # For people read as English (other languages use their learned score and its own gate):
+    # 0.7 keeps the adults posing as children near the model-only rate (RESULTS.md).
+    min_risk: float = 0.7
     clear_below: float = 0.9
     min_stages: int = 2
     half_life: float = 30.0
@@ -179,6 +184,9 @@ class GroomingModel:
     # author streams; a text model of their own scores them.
     segment: TextModel | None = None
     segment_threshold: float = 0.5
+    # Learned scores of other languages (language_model.py), by language; the shipped ones are
+    # attached by default_model(). Without them every person is read as writing English.
+    languages: dict[str, LanguageModel] = field(default_factory=dict)
 
     @property
     def threshold(self) -> float:
@@ -273,5 +281,9 @@ _default: GroomingModel | None = None
 def default_model() -> GroomingModel:
     global _default
     if _default is None:
-        _default = GroomingModel.load(shipped_model_dir())
+        from heroes.grooming.language_model import default_languages
+
+        model = GroomingModel.load(shipped_model_dir())
+        model.languages = dict(default_languages())
+        _default = model
     return _default

@@ -14,6 +14,7 @@ from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,6 +22,7 @@ import scipy.sparse as sp
 from heroes.chats.model import Message
 from heroes.grooming.cues import CueHit, CueSet, default_cues, fold, fold_normalised
 from heroes.grooming.features import Featurizer, normalise
+from heroes.grooming.language_model import ENGLISH, LanguageModel, language_markers, leading_language, marker_ids
 from heroes.grooming.model import GroomingModel, WarningPolicy, default_model, sigmoid
 
 LEVELS = ("none", "watch", "warning")  # what people are shown, in words (see `level`)
@@ -48,6 +50,11 @@ def _weights(model: GroomingModel) -> _Weights:
     return cached[1]
 
 
+class _BagWeights(Protocol):
+    w: list[float]
+    v: list[float]
+
+
 class _Bag:
     """Raw counts with the running TF-IDF dot product (S) and squared norm (Q)."""
 
@@ -58,7 +65,7 @@ class _Bag:
         self.S = 0.0
         self.Q = 0.0
 
-    def add(self, msg: dict[int, int], wt: _Weights, sign: int = 1) -> None:
+    def add(self, msg: dict[int, int], wt: _BagWeights, sign: int = 1) -> None:
         counts, w, v = self.counts, wt.w, wt.v
         for i, k in msg.items():
             old = counts.get(i, 0)
@@ -92,6 +99,76 @@ class Hysteresis:
         elif self.warning and self._low >= p.clear_after:
             self.warning = False
         return self.warning
+
+
+class _Languages:
+    """One person's language (function words counted over all their messages) and, for each
+    language model, the student's running score over the window of their last messages."""
+
+    def __init__(self, models: dict[str, LanguageModel], ids: dict[int, str], langs: tuple[str, ...], window: int):
+        self.models = models
+        self.ids = ids
+        self.hits = dict.fromkeys(langs, 0)
+        self.bags = {lang: _Bag() for lang in models}
+        self.recent: deque[dict[int, int]] = deque()
+        self.window = window
+        self.language = ENGLISH
+
+    def add(self, counts: dict[int, int]) -> tuple[str, float, float]:
+        """Add one message; (the person's language, the learned risk in it, the student on this
+        message alone) after it."""
+        ids, hits = self.ids, self.hits
+        for i, k in counts.items():
+            lang = ids.get(i)
+            if lang is not None:
+                hits[lang] += k
+        self.language = leading_language(hits)
+        self.recent.append(counts)
+        old = self.recent.popleft() if len(self.recent) > self.window else None
+        for lang, bag in self.bags.items():
+            bag.add(counts, self.models[lang])
+            if old is not None:
+                bag.add(old, self.models[lang], sign=-1)
+        lm = self.models.get(self.language)
+        alone = lm.message_score(counts) if lm is not None else 0.0
+        return self.language, self.risk(), alone
+
+    def risk(self) -> float:
+        lm = self.models.get(self.language)
+        return sigmoid(self.bags[self.language].z(lm.b)) if lm is not None else 0.0
+
+    def bulk(self, counts: Sequence[dict[int, int]]) -> list[tuple[str, float, float]]:
+        """`add` on each message: the same numbers, the students' sums in numpy on a fresh person."""
+        if self.recent or not any(counts) or not self.models:
+            return [self.add(c) for c in counts]
+        ids, hits = self.ids, self.hits
+        langs = []
+        for c in counts:
+            for i, k in c.items():
+                lang = ids.get(i)
+                if lang is not None:
+                    hits[lang] += k
+            langs.append(leading_language(hits))
+        self.language = langs[-1]
+        flat = _Flat(counts)
+        events = _window_events(flat, self.window)
+        self.recent = deque(counts[-self.window :])
+        win: Counter[int] = Counter()
+        for c in self.recent:
+            win.update(c)
+        z: dict[str, list[float]] = {}
+        alone: dict[str, list[float]] = {}
+        for lang, lm in self.models.items():
+            zs, S, Q = _running_z(*events, lm)
+            z[lang] = zs.tolist()
+            alone[lang] = [sigmoid(x) for x in _bulk_message_z(flat, lm).tolist()]
+            bag = self.bags[lang]
+            bag.counts = {i: k for i, k in win.items() if k}
+            bag.S, bag.Q = float(S[-1]), float(Q[-1])
+        return [
+            (lang, sigmoid(z[lang][j]), alone[lang][j]) if lang in z else (lang, 0.0, 0.0)
+            for j, lang in enumerate(langs)
+        ]
 
 
 class AuthorScorer:
@@ -231,6 +308,8 @@ class Assessment:
     alert: Alert | None = None
     level: str = "none"  # one of LEVELS: what the pages show instead of a number
     evidence: float = 0.0  # the stage evidence of the most concerning participant
+    language: str = ENGLISH  # the language this message's author writes, as the engine reads it
+    language_risk: float = 0.0  # that author's learned score in that language (0 for English)
 
 
 class StageHysteresis(Hysteresis):
@@ -242,8 +321,10 @@ class StageHysteresis(Hysteresis):
         self.min_stages = r.min_stages
         self.min_risk = r.min_risk
 
-    def update_stages(self, evidence: float, stages: int, risk: float) -> bool:
-        counts = stages >= self.min_stages and risk >= self.min_risk
+    def update_stages(self, evidence: float, stages: int, risk: float, min_risk: float | None = None) -> bool:
+        """`risk` is the person's own risk: the main model's in English, the learned score of
+        their language otherwise, against that language's gate (`min_risk`)."""
+        counts = stages >= self.min_stages and risk >= (self.min_risk if min_risk is None else min_risk)
         return self.update(evidence if counts else min(evidence, self.policy.clear_below - 1e-9))
 
 
@@ -271,6 +352,13 @@ class _Author:
     recent: deque[float] = field(default_factory=deque)
     peak: float = 0.0  # highest risk sustained over `raise_after` consecutive messages
     first_warning: int | None = None
+    languages: _Languages | None = None  # None when no language model is loaded
+    language_hysteresis: dict[str, Hysteresis] = field(default_factory=dict)
+    language: str = ENGLISH
+    language_risk: float = 0.0  # the learned score of the person's language (0 for English)
+    # The person's message the learned score rated highest on its own (score, snippet): what a
+    # warning raised by the learned score points at when no cue explains it.
+    learned_top: tuple[float, str] | None = None
 
 
 class StreamAnalyser:
@@ -293,6 +381,11 @@ class StreamAnalyser:
         self._wt = _weights(self.model)
         self._by_cue = {c.id: c.stage for c in self.cues.cues}
         self._best: dict[str, Evidence] = {}  # each author's furthest-advanced, latest evidence
+        self.languages: dict[str, LanguageModel] = self.model.languages
+        if self.languages:
+            markers = language_markers()
+            self._marker_ids = marker_ids(self.featurizer, markers)
+            self._langs = tuple(markers)
 
     def _author(self, name: str) -> _Author:
         if name not in self.authors:
@@ -300,14 +393,19 @@ class StreamAnalyser:
         return self.authors[name]
 
     def _new_author(self) -> _Author:
-        return _Author(AuthorScorer(self.model), Hysteresis(self.model.policy), StageHysteresis(self.model))
+        a = _Author(AuthorScorer(self.model), Hysteresis(self.model.policy), StageHysteresis(self.model))
+        if self.languages:
+            a.languages = _Languages(self.languages, self._marker_ids, self._langs, self.model.stream.window)
+            a.language_hysteresis = {lang: Hysteresis(lm.policy) for lang, lm in self.languages.items()}
+        return a
 
     def feed(self, message: Message) -> Assessment:
         counts = self.featurizer.counts(message.text)
         hits = self.cues.find(message.text)
         a = self._author(message.author)
         feats = a.scorer.features(counts, hits)
-        return self._step(message, a, hits, feats, _message_z(counts, self._wt), snapshot=True)
+        lang = a.languages.add(counts) if a.languages is not None else (ENGLISH, 0.0, 0.0)
+        return self._step(message, a, hits, feats, _message_z(counts, self._wt), True, lang)
 
     def feed_many(self, messages: Sequence[Message]) -> list[Assessment]:
         """Feed messages in order: the same scores as `feed` on each, computed in bulk.
@@ -333,22 +431,33 @@ class StreamAnalyser:
             by_author.setdefault(m.author, []).append(i)
         z_cum = [0.0] * len(messages)
         z_win = [0.0] * len(messages)
+        langs: list[tuple[str, float, float]] = [(ENGLISH, 0.0, 0.0)] * len(messages)
         fresh: dict[str, _Author] = {}  # joins self.authors at its first message, as in feed
         for name, idx in by_author.items():
-            scorer = (self.authors.get(name) or fresh.setdefault(name, self._new_author())).scorer
-            zc, zw = scorer.bulk_bags([counts[i] for i in idx], flat.take(idx))
+            author = self.authors.get(name) or fresh.setdefault(name, self._new_author())
+            zc, zw = author.scorer.bulk_bags([counts[i] for i in idx], flat.take(idx))
             for i, c, w in zip(idx, zc, zw, strict=True):
                 z_cum[i] = c
                 z_win[i] = w
+            if author.languages is not None:
+                for i, lr in zip(idx, author.languages.bulk([counts[i] for i in idx]), strict=True):
+                    langs[i] = lr
         out = []
         for i, m in enumerate(messages):
             a = self.authors.get(m.author) or self.authors.setdefault(m.author, fresh[m.author])
             feats = a.scorer.features_from(z_cum[i], z_win[i], hits[i])
-            out.append(self._step(m, a, hits[i], feats, mz[i], snapshot=False))
+            out.append(self._step(m, a, hits[i], feats, mz[i], False, langs[i]))
         return out
 
     def _step(
-        self, message: Message, a: _Author, hits: list[CueHit], feats: list[float], message_z: float, snapshot: bool
+        self,
+        message: Message,
+        a: _Author,
+        hits: list[CueHit],
+        feats: list[float],
+        message_z: float,
+        snapshot: bool,
+        lang: tuple[str, float, float] = (ENGLISH, 0.0, 0.0),
     ) -> Assessment:
         self.index += 1
         a.risk = a.scorer.risk(feats)
@@ -359,8 +468,18 @@ class StreamAnalyser:
         a.peak = max(a.peak, min(a.recent))
         a.evidence, n_stages = a.scorer.stage_evidence()
         by_model = a.hysteresis.update(a.risk)
-        by_stages = a.stage_hysteresis.update_stages(a.evidence, n_stages, a.risk)
-        a.warning = by_model or by_stages
+        a.language, a.language_risk, alone = lang
+        learned = self.languages.get(a.language)
+        if learned is not None and (a.learned_top is None or alone > a.learned_top[0]):
+            a.learned_top = (alone, snippet(message.text))
+        if learned is None:  # English: the main model's risk gates the stage rule
+            by_stages = a.stage_hysteresis.update_stages(a.evidence, n_stages, a.risk)
+        else:  # another language: its learned score does, and can warn on its own
+            by_stages = a.stage_hysteresis.update_stages(a.evidence, n_stages, a.language_risk, learned.min_risk)
+        by_language = False
+        for name, lh in a.language_hysteresis.items():
+            by_language = lh.update(a.language_risk if name == a.language else 0.0) or by_language
+        a.warning = by_model or by_stages or by_language
         if a.warning and a.first_warning is None:
             a.first_warning = self.index
         new: list[Evidence] = []
@@ -393,6 +512,8 @@ class StreamAnalyser:
             alert=alert,
             level=level,
             evidence=evidence,
+            language=a.language,
+            language_risk=a.language_risk,
         )
 
     def _rank(self, e: Evidence) -> tuple[int, int]:
@@ -412,7 +533,8 @@ class StreamAnalyser:
         best = self._best.get(message.author)
         if best is not None:
             return Alert(self.index, by_cue[best.cue], best.snippet)
-        return Alert(self.index, "model", snippet(message.text))
+        learned = self.authors[message.author].learned_top
+        return Alert(self.index, "model", learned[1] if learned is not None else snippet(message.text))
 
     @property
     def risk(self) -> float:
@@ -484,7 +606,7 @@ def _window_events(flat: _Flat, window: int) -> tuple[np.ndarray, np.ndarray, np
     return feat, sk, per_step
 
 
-def _bulk_message_z(flat: _Flat, wt: _Weights) -> np.ndarray:
+def _bulk_message_z(flat: _Flat, wt: _ArrayWeights) -> np.ndarray:
     """`_message_z` of every message (bincount adds in input order, as `sum` does)."""
     n = len(flat.lens)
     S = np.bincount(flat.msg, weights=wt.w_arr[flat.feat] * flat.k, minlength=n)
@@ -505,13 +627,19 @@ def _by_feature(feat: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(col.data, dtype=np.int64), np.asarray(col.indptr, dtype=np.int64)
 
 
-def _running_z(feat: np.ndarray, sk: np.ndarray, per_step: np.ndarray, wt: _Weights) -> tuple[np.ndarray, ...]:
+class _ArrayWeights(Protocol):
+    w_arr: np.ndarray
+    v_arr: np.ndarray
+    b: float
+
+
+def _running_z(feat: np.ndarray, sk: np.ndarray, per_step: np.ndarray, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
     """The bag's z after each step, for events (feature, signed count) in the order `_Bag.add`
     sees them; per_step = events per step. Returns (z, S, Q after each step) as `_Bag` has them."""
     n = len(per_step)
     if not len(feat):
         return np.full(n, float(wt.b)), np.zeros(n), np.zeros(n)
-    order, starts = _by_feature(feat, len(wt.w))
+    order, starts = _by_feature(feat, len(wt.w_arr))
     ks = sk[order]
     cs = np.cumsum(ks)
     before = np.concatenate([[0], cs])[starts[:-1]]  # the running total where each feature's run starts

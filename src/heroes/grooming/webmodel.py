@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from heroes.grooming.cues import CueSet, default_cues
+from heroes.grooming.language_model import language_markers
 from heroes.grooming.model import GroomingModel, default_model
 
 BUNDLE_VERSION = 1
@@ -30,13 +31,30 @@ def bundle(model: GroomingModel, cues: CueSet) -> dict[str, object]:
     can mix them)."""
     return {
         "bundle_version": BUNDLE_VERSION,
-        "model_version": str(model.metadata.get("sha256", ""))[:12],
+        "model_version": "-".join(
+            [str(model.metadata.get("sha256", ""))[:12]]
+            + [f"{k}{str(v.metadata.get('sha256', ''))[:8]}" for k, v in model.languages.items()]
+        ),
         "n_features": model.text.n_features,
         "text": {"coef": _f32(model.text.coef_), "idf": _f32(model.text.idf_), "intercept": model.text.intercept_},
         "stacker": {"coef": [float(c) for c in model.stacker.coef_], "intercept": model.stacker.intercept_},
         "policy": asdict(model.policy),
         "stream": asdict(model.stream),
         "stage_rule": asdict(model.stage_rule),
+        # The learned scores of other languages (sparse float32 students) and the words that
+        # tell which language a person writes (English first: it wins ties).
+        "languages": [
+            {
+                "lang": lm.lang,
+                "indices": base64.b64encode(lm.indices.astype("<i4").tobytes()).decode("ascii"),
+                "values": _f32(lm.values),
+                "intercept": lm.intercept,
+                "policy": asdict(lm.policy),
+                "min_risk": lm.min_risk,
+            }
+            for lm in model.languages.values()
+        ],
+        "markers": [{"lang": k, "words": list(v)} for k, v in language_markers().items()],
         "stages": [
             {
                 "id": s.id,

@@ -120,6 +120,59 @@
     this.b = bundle.text.intercept;
   }
 
+  // language_model.py: one student per language, sparse float32 weights over the same features.
+  function LanguageModel(entry, n) {
+    var idx = decodeI32(entry.indices), val = decodeF32(entry.values);
+    this.lang = entry.lang;
+    this.w = new Float64Array(n);
+    for (var i = 0; i < idx.length; i++) { this.w[idx[i]] = val[i]; }
+    this.v = new Float64Array(n).fill(1);
+    this.b = entry.intercept;
+    this.policy = entry.policy;
+    this.minRisk = entry.min_risk;
+  }
+
+  function decodeI32(b64) {
+    var bin = atob(b64);
+    var view = new DataView(new ArrayBuffer(bin.length));
+    for (var i = 0; i < bin.length; i++) { view.setUint8(i, bin.charCodeAt(i)); }
+    var out = new Int32Array(bin.length / 4);
+    for (var j = 0; j < out.length; j++) { out[j] = view.getInt32(j * 4, true); }
+    return out;
+  }
+
+  function leadingLanguage(hits, order) {  // most marker hits; English (first) on a tie
+    var best = order[0], top = hits[order[0]];
+    for (var i = 1; i < order.length; i++) { if (hits[order[i]] > top) { best = order[i]; top = hits[order[i]]; } }
+    return best;
+  }
+
+  function Languages(model) {
+    var self = this;
+    this.model = model; this.hits = {}; this.bags = {}; this.recent = []; this.language = "en";
+    model.markerOrder.forEach(function (l) { self.hits[l] = 0; });
+    Object.keys(model.languages).forEach(function (l) { self.bags[l] = new Bag(); });
+  }
+  Languages.prototype.add = function (msg) {
+    var self = this, ids = this.model.markerIds;
+    msg.forEach(function (k, i) { var l = ids.get(i); if (l !== undefined) { self.hits[l] += k; } });
+    this.language = leadingLanguage(this.hits, this.model.markerOrder);
+    this.recent.push(msg);
+    var old = this.recent.length > this.model.stream.window ? this.recent.shift() : null;
+    Object.keys(this.bags).forEach(function (l) {
+      var lm = self.model.languages[l];
+      self.bags[l].add(msg, lm, 1);
+      if (old) { self.bags[l].add(old, lm, -1); }
+    });
+    var lm = this.model.languages[this.language];
+    if (!lm) { return [this.language, 0, 0]; }
+    var s = 0, q = 0;  // the student on this message alone, summed in the same order as Python
+    msg.forEach(function (k, i) { s += lm.w[i] * k; });
+    msg.forEach(function (k) { q += k * k; });
+    var alone = sigmoid(q ? s / Math.sqrt(q) + lm.b : lm.b);
+    return [this.language, sigmoid(this.bags[this.language].z(lm.b)), alone];
+  };
+
   function decodeF32(b64) {
     var bin = atob(b64);
     var view = new DataView(new ArrayBuffer(bin.length));
@@ -160,8 +213,8 @@
     this.minRisk = rule.min_risk;
   }
   StageHysteresis.prototype = Object.create(Hysteresis.prototype);
-  StageHysteresis.prototype.updateStages = function (evidence, stages, risk) {
-    var counts = stages >= this.minStages && risk >= this.minRisk;
+  StageHysteresis.prototype.updateStages = function (evidence, stages, risk, minRisk) {
+    var counts = stages >= this.minStages && risk >= (minRisk === undefined ? this.minRisk : minRisk);
     return this.update(counts ? evidence : Math.min(evidence, this.policy.clear_below - 1e-9));
   };
 
@@ -236,6 +289,18 @@
     this.stream = bundle.stream;
     this.stage_rule = bundle.stage_rule;
     this.cues = new CueSet(bundle);
+    var self = this;
+    this.languages = {};
+    (bundle.languages || []).forEach(function (e) { self.languages[e.lang] = new LanguageModel(e, bundle.n_features); });
+    this.hasLanguages = Object.keys(this.languages).length > 0;
+    this.markerOrder = (bundle.markers || []).map(function (m) { return m.lang; });
+    this.markerIds = new Map();  // word feature id -> language; the earlier language keeps a shared id
+    (bundle.markers || []).forEach(function (m) {
+      m.words.forEach(function (w) {
+        var id = (crc32("w " + w) & self.mask) >>> 0;
+        if (!self.markerIds.has(id)) { self.markerIds.set(id, m.lang); }
+      });
+    });
   }
 
   function Analyser(model) {
@@ -248,8 +313,12 @@
       this.authors.set(name, {
         scorer: new AuthorScorer(this.model), hysteresis: new Hysteresis(this.model.policy),
         stageHysteresis: new StageHysteresis(this.model.stage_rule),
-        risk: 0, evidence: 0, warning: false, recent: [], peak: 0, firstWarning: null
+        risk: 0, evidence: 0, warning: false, recent: [], peak: 0, firstWarning: null,
+        languages: this.model.hasLanguages ? new Languages(this.model) : null, languageHysteresis: {},
+        language: "en", languageRisk: 0, learnedTop: null
       });
+      var a = this.authors.get(name), langs = this.model.languages;
+      Object.keys(langs).forEach(function (l) { a.languageHysteresis[l] = new Hysteresis(langs[l].policy); });
     }
     return this.authors.get(name);
   };
@@ -267,8 +336,18 @@
     var ev = a.scorer.stageEvidence();
     a.evidence = ev[0];
     var byModel = a.hysteresis.update(a.risk);
-    var byStages = a.stageHysteresis.updateStages(ev[0], ev[1], a.risk);
-    a.warning = byModel || byStages;
+    var lang = a.languages ? a.languages.add(msg) : ["en", 0, 0];
+    a.language = lang[0]; a.languageRisk = lang[1];
+    var learned = this.model.languages[a.language];
+    if (learned && (a.learnedTop === null || lang[2] > a.learnedTop[0])) { a.learnedTop = [lang[2], snippet(text, null)]; }
+    var byStages = learned
+      ? a.stageHysteresis.updateStages(ev[0], ev[1], a.languageRisk, learned.minRisk)
+      : a.stageHysteresis.updateStages(ev[0], ev[1], a.risk);
+    var byLanguage = false;
+    Object.keys(a.languageHysteresis).forEach(function (l) {
+      byLanguage = a.languageHysteresis[l].update(l === a.language ? a.languageRisk : 0) || byLanguage;
+    });
+    a.warning = byModel || byStages || byLanguage;
     if (a.warning && a.firstWarning === null) { a.firstWarning = this.index; }
     hits.forEach(function (h) {
       if (!self.stages[h.cue.stage]) { self.stages[h.cue.stage] = []; self.stageSeen.push(h.cue.stage); }
@@ -289,7 +368,8 @@
     var level = this.warning ? "warning" : evidence >= this.model.stage_rule.watch_at ? "watch" : "none";
     return {
       index: this.index, author: authorName, risk: risk, author_risk: authorRisk, warning: this.warning,
-      cues: hits.map(function (h) { return h.cue.id; }), alert: alert, level: level, evidence: evidence
+      cues: hits.map(function (h) { return h.cue.id; }), alert: alert, level: level, evidence: evidence,
+      language: a.language, language_risk: a.languageRisk
     };
   };
 
@@ -313,7 +393,8 @@
       });
       return { index: this.index, stage: stageOf(best), snippet: best.snippet };
     }
-    return { index: this.index, stage: "model", snippet: snippet(text, null) };
+    var top = this.authors.get(authorName).learnedTop;
+    return { index: this.index, stage: "model", snippet: top ? top[1] : snippet(text, null) };
   };
 
   // Stages in the Python order: by stage order (dict of evidence lists is the same content).
