@@ -45,17 +45,13 @@ def _see_all(user: Principal) -> bool:
     return user.can("jobs:all")
 
 
-def _read_upload(file: UploadFile) -> str:
-    # Sync on purpose: routes that import a list run in the thread pool, off the event loop.
+def _read_upload(file: UploadFile) -> bytes:
+    # Sync on purpose: routes that import a list run in the thread pool, off the event loop; the
+    # list is decoded and parsed in a budgeted worker process (store.import_list(bounded=True)).
     raw = file.file.read(MAX_UPLOAD + 1)
     if len(raw) > MAX_UPLOAD:
-        raise HeroesError(_("The file is too large (200 MB at most); import it with `heroes media lists import`."))
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise HeroesError(_("The list is not UTF-8 or UTF-16 text."))
+        raise HeroesError(_("The file is too large (200 MB at most); import it with `heroes media lists import`."), 413)
+    return raw
 
 
 def _list_json(row: MediaHashList) -> dict[str, Any]:
@@ -184,6 +180,7 @@ def upload_list(
             list_format or None,
             ignore == "yes",
             source=file.filename or "",
+            bounded=True,
         )
     except HeroesError as exc:
         return _index_page(request, user, db, None, exc.message, form)
@@ -203,7 +200,9 @@ def register_list(
     form = {"form": "register", "path": path, "name": name, "format": list_format, "ignore": ignore == "yes"}
     try:
         source = store.check_server_path(path)
-        row, parsed = store.import_list_file(db, user.actor, source, name or None, list_format or None, ignore == "yes")
+        row, parsed = store.import_list_file(
+            db, user.actor, source, name or None, list_format or None, ignore == "yes", bounded=True
+        )
     except HeroesError as exc:
         return _index_page(request, user, db, error=exc.message, form=form)
     return _index_page(request, user, db, "imported", imported=_imported(row, parsed))
@@ -306,7 +305,12 @@ def api_upload_list(
     list_format: Annotated[str, Form(alias="format")] = "",
     ignore: Annotated[bool, Form()] = False,
 ) -> JSONResponse:
-    """Import a hash list; malformed rows are reported by line and skipped."""
+    """Import a hash list; malformed rows are reported by line and skipped.
+
+    The list is read in a worker process within the server's CPU budget and may hold at most
+    HEROES_MEDIA_LIST_WEB_MAX_ENTRIES hashes: past either, 413 and nothing is stored (import such
+    lists with `heroes media lists import`). A file that cannot be read as the format gives 400
+    naming the line."""
     text = _read_upload(file)
     try:
         row, parsed = store.import_list(
@@ -317,6 +321,7 @@ def api_upload_list(
             list_format or None,
             ignore,
             source=file.filename or "",
+            bounded=True,
         )
     except ListFormatError as exc:
         raise HeroesError(str(exc)) from None
