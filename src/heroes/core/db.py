@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path as FilePath
@@ -59,7 +60,47 @@ class DatabaseBusy(HeroesError):
 _engine: Engine | None = None
 _sessionmaker: sessionmaker[Session] | None = None
 _read_sessionmaker: sessionmaker[Session] | None = None
+_priority_sessionmaker: sessionmaker[Session] | None = None
 READONLY_OPTION = "heroes_readonly"
+PRIORITY_OPTION = "heroes_priority"
+
+
+class WriterGate:
+    """SQLite's one writer at a time, for the threads of this process: they sleep in order of
+    arrival (one woken per release, never the whole crowd), and short priority transactions (the
+    audit log's batches, which staff reads wait for) go before the queue of ordinary writers."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ordinary = threading.Condition(self._lock)
+        self._urgent = threading.Condition(self._lock)
+        self._held = False
+        self._urgent_waiting = 0
+
+    def acquire(self, timeout: float, priority: bool = False) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            if priority:
+                self._urgent_waiting += 1
+            try:
+                while self._held or (not priority and self._urgent_waiting):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    (self._urgent if priority else self._ordinary).wait(remaining)
+                self._held = True
+                return True
+            finally:
+                if priority:
+                    self._urgent_waiting -= 1
+
+    def release(self) -> None:
+        with self._lock:
+            self._held = False
+            if self._urgent_waiting:
+                self._urgent.notify()
+            else:
+                self._ordinary.notify()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -80,7 +121,7 @@ def _configure_sqlite(engine: Engine) -> None:
     # order of arrival, without the GIL) instead of all polling the file lock: under a burst the
     # busy handler's back-off otherwise starves some writers past any timeout. Other processes
     # (job workers) still meet at the file lock, with busy_timeout.
-    gate = threading.Semaphore(1)
+    gate = WriterGate()
     timeout = get_settings().db_busy_timeout
 
     @event.listens_for(engine, "begin")
@@ -90,7 +131,7 @@ def _configure_sqlite(engine: Engine) -> None:
         if connection.get_execution_options().get(READONLY_OPTION):
             connection.exec_driver_sql("BEGIN")
             return
-        if not gate.acquire(timeout=timeout):
+        if not gate.acquire(timeout, priority=bool(connection.get_execution_options().get(PRIORITY_OPTION))):
             raise DatabaseBusy()
         connection.info["heroes_gate"] = True
         try:
@@ -109,7 +150,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def get_engine() -> Engine:
-    global _engine, _sessionmaker, _read_sessionmaker
+    global _engine, _sessionmaker, _read_sessionmaker, _priority_sessionmaker
     if _engine is None:
         settings = get_settings()
         url = settings.resolved_database_url
@@ -130,6 +171,8 @@ def get_engine() -> Engine:
         _sessionmaker = sessionmaker(bind=_engine, expire_on_commit=False)
         readonly = _engine.execution_options(**{READONLY_OPTION: True})
         _read_sessionmaker = sessionmaker(bind=readonly, expire_on_commit=False)
+        priority = _engine.execution_options(**{PRIORITY_OPTION: True})
+        _priority_sessionmaker = sessionmaker(bind=priority, expire_on_commit=False)
     return _engine
 
 
@@ -147,12 +190,13 @@ def private_files(folder: FilePath) -> None:
 
 @on_change  # new settings may name another database
 def reset_engine() -> None:
-    global _engine, _sessionmaker, _read_sessionmaker
+    global _engine, _sessionmaker, _read_sessionmaker, _priority_sessionmaker
     if _engine is not None:
         _engine.dispose()
     _engine = None
     _sessionmaker = None
     _read_sessionmaker = None
+    _priority_sessionmaker = None
 
 
 def new_session() -> Session:
@@ -173,6 +217,28 @@ def session_scope() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextlib.contextmanager
+def priority_scope() -> Iterator[Session]:
+    """A short write transaction that goes before the queue of this process's SQLite writers (the
+    audit log's batches). Keep it short: everyone else waits for it."""
+    get_engine()
+    assert _priority_sessionmaker is not None
+    session = _priority_sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def is_read_only(session: Session) -> bool:
+    """Whether `session` came from read_scope (get_read_db): nothing written in it is kept."""
+    return bool(session.get_bind().get_execution_options().get(READONLY_OPTION))
 
 
 @contextlib.contextmanager

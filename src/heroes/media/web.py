@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from heroes.core import audit, jobs
 from heroes.core.auth import Principal, Require
-from heroes.core.db import DbId, DbSession
+from heroes.core.db import DbId, DbSession, ReadDbSession
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.i18n import gettext as _
 from heroes.core.models import Job
@@ -155,7 +155,7 @@ def _imported(row: MediaHashList, parsed: HashList) -> dict[str, Any]:
 
 
 @router.get("/media", include_in_schema=False)
-def index(request: Request, user: CanUse, db: DbSession, message: str | None = None) -> Response:
+def index(request: Request, user: CanUse, db: ReadDbSession, message: str | None = None) -> Response:
     return _index_page(request, user, db, message)
 
 
@@ -249,7 +249,7 @@ def resume_scan(user: CanUse, db: DbSession, scan_id: DbId) -> Response:
 def scan_page(
     request: Request,
     user: CanUse,
-    db: DbSession,
+    db: ReadDbSession,
     scan_id: DbId,
     category: str | None = None,
 ) -> Response:
@@ -264,7 +264,7 @@ def scan_page(
 
 
 @router.get("/media/scans/{scan_id}/export", include_in_schema=False)
-def export_page(user: CanUse, db: DbSession, scan_id: DbId) -> Response:
+def export_page(user: CanUse, db: ReadDbSession, scan_id: DbId) -> Response:
     return _vics_response(db, user, scan_id)
 
 
@@ -289,7 +289,7 @@ class ScanRequest(BaseModel):
 
 
 @api.get("/lists")
-def api_lists(user: CanUse, db: DbSession) -> list[dict[str, Any]]:
+def api_lists(user: CanUse, db: ReadDbSession) -> list[dict[str, Any]]:
     """The hash lists in the database."""
     rows = store.lists(db)
     audit.record(db, user.actor, "media.list.read", None, {"lists": len(rows)})
@@ -343,7 +343,7 @@ def api_start_scan(user: CanUse, db: DbSession, body: ScanRequest) -> dict[str, 
 
 
 @api.get("/scans/{scan_id}")
-def api_scan(user: CanUse, db: DbSession, scan_id: DbId) -> dict[str, Any]:
+def api_scan(user: CanUse, db: ReadDbSession, scan_id: DbId) -> dict[str, Any]:
     """A scan's state, progress and summary (files, matches per list and category, errors)."""
     scan = store.get_scan(db, scan_id, user.actor, _see_all(user))
     audit.record(db, user.actor, "media.scan.read", f"media_scan:{scan.id}")
@@ -353,7 +353,7 @@ def api_scan(user: CanUse, db: DbSession, scan_id: DbId) -> dict[str, Any]:
 @api.get("/scans/{scan_id}/results")
 def api_results(
     user: CanUse,
-    db: DbSession,
+    db: ReadDbSession,
     scan_id: DbId,
     category: str | None = Query(None, description='"list / category" as in the summary'),
     all_files: bool = Query(False, alias="all", description="Every file, not only matched ones"),
@@ -368,7 +368,7 @@ def api_results(
 
 
 @api.get("/scans/{scan_id}/export")
-def api_export(user: CanUse, db: DbSession, scan_id: DbId) -> Response:
+def api_export(user: CanUse, db: ReadDbSession, scan_id: DbId) -> Response:
     """Matched files as Project VIC VICS 2.0 JSON."""
     return _vics_response(db, user, scan_id)
 
