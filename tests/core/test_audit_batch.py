@@ -107,3 +107,35 @@ def test_staff_reads_through_the_web_are_audited(client: Any, login_as: Any) -> 
     before = _count("media.list.read")
     assert client.get("/api/media/lists").status_code == 200
     assert _count("media.list.read") == before + 1
+
+
+def test_the_writer_gate_hands_over_in_order_and_lets_priority_batches_go_first() -> None:
+    from heroes.core.db import WriterGate
+
+    gate, order = WriterGate(), []
+
+    def writer(name: str, priority: bool) -> None:
+        assert gate.acquire(10, priority=priority)
+        order.append(name)
+        gate.release()
+
+    assert gate.acquire(1)
+    first = threading.Thread(target=writer, args=("ordinary-1", False))
+    first.start()
+    while len(gate._ordinary) < 1:
+        time.sleep(0.005)
+    second = threading.Thread(target=writer, args=("ordinary-2", False))
+    second.start()
+    while len(gate._ordinary) < 2:
+        time.sleep(0.005)
+    batch = threading.Thread(target=writer, args=("audit-batch", True))
+    batch.start()
+    while len(gate._urgent) < 1:
+        time.sleep(0.005)
+    assert not gate.acquire(0.05)  # held: a newcomer waits (and gives up here)
+    gate.release()
+    for thread in (first, second, batch):
+        thread.join()
+    assert order == ["audit-batch", "ordinary-1", "ordinary-2"]
+    assert gate.acquire(0.01)  # free again once everyone is through
+    gate.release()

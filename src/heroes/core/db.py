@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path as FilePath
@@ -67,40 +67,40 @@ PRIORITY_OPTION = "heroes_priority"
 
 class WriterGate:
     """SQLite's one writer at a time, for the threads of this process: they sleep in order of
-    arrival (one woken per release, never the whole crowd), and short priority transactions (the
-    audit log's batches, which staff reads wait for) go before the queue of ordinary writers."""
+    arrival and the gate is handed straight to the next one (never the whole crowd woken, and no
+    newcomer can take it from the thread woken for it). Short priority transactions (the audit
+    log's batches, which staff reads wait for) are handed the gate before ordinary writers that
+    are waiting; they never take it from a writer that already has it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._ordinary = threading.Condition(self._lock)
-        self._urgent = threading.Condition(self._lock)
         self._held = False
-        self._urgent_waiting = 0
+        self._urgent: collections.deque[threading.Event] = collections.deque()
+        self._ordinary: collections.deque[threading.Event] = collections.deque()
 
     def acquire(self, timeout: float, priority: bool = False) -> bool:
-        deadline = time.monotonic() + timeout
+        queue = self._urgent if priority else self._ordinary
         with self._lock:
-            if priority:
-                self._urgent_waiting += 1
-            try:
-                while self._held or (not priority and self._urgent_waiting):
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        return False
-                    (self._urgent if priority else self._ordinary).wait(remaining)
+            if not self._held:
                 self._held = True
                 return True
-            finally:
-                if priority:
-                    self._urgent_waiting -= 1
+            turn = threading.Event()
+            queue.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._lock:
+            if turn.is_set():  # handed over just as the wait timed out: it is ours
+                return True
+            queue.remove(turn)
+            return False
 
     def release(self) -> None:
         with self._lock:
+            for queue in (self._urgent, self._ordinary):
+                if queue:
+                    queue.popleft().set()  # still held: it passes to the next in line
+                    return
             self._held = False
-            if self._urgent_waiting:
-                self._urgent.notify()
-            else:
-                self._ordinary.notify()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -117,7 +117,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
         private_files(get_settings().data_dir)  # the WAL and shm files appear with the first connection
 
-    # SQLite has one writer at a time. Writers of this process queue on a semaphore (asleep, in
+    # SQLite has one writer at a time. Writers of this process queue at a gate (asleep, in
     # order of arrival, without the GIL) instead of all polling the file lock: under a burst the
     # busy handler's back-off otherwise starves some writers past any timeout. Other processes
     # (job workers) still meet at the file lock, with busy_timeout.
