@@ -50,13 +50,14 @@ def prepare(data_dir: Path, database_url: str | None, images: int) -> tuple[dict
         env["HEROES_DATABASE_URL"] = database_url
     intake = data_dir / "media-intake" / "seized"
     intake.mkdir(parents=True)
-    from heroes.media.synthetic import make_image
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the tests' benign image maker
+    from tests.media.synthetic import make_image
 
     from heroes.core import db
     from heroes.core.auth import create_api_token, create_user
     from heroes.core.settings import Settings, set_settings
     from heroes.media import store
-    from heroes.media.hashers import pdq_of_image
+    from heroes.media.pdq import pdq_of_image
 
     set_settings(Settings(data_dir=data_dir, database_url=database_url))
     db.upgrade()

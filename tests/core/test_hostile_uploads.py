@@ -59,7 +59,21 @@ def test_malformed_vics_lists_are_a_clear_400(client: Any, login_as: Any, conten
     assert response.status_code == 400, response.text
 
 
-def test_json_api_body_nested_deep_is_refused_not_a_500(client: Any) -> None:
+@pytest.mark.parametrize("chunked", [False, True])
+def test_json_api_body_nested_deep_is_refused_before_parsing(client: Any, chunked: bool, monkeypatch: Any) -> None:
+    def never(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("no parser may see this body")
+
+    monkeypatch.setattr(json, "loads", never)
     body = b'{"description": ' + _deep(DEEP) + b"}"
-    response = client.post("/api/reports", content=body, headers={"content-type": "application/json"})
-    assert 400 <= response.status_code < 500
+    content: Any = body
+    if chunked:  # no Content-Length: the depth is measured piece by piece as the body arrives
+
+        def pieces() -> Any:
+            for start in range(0, len(body), 4096):
+                yield body[start : start + 4096]
+
+        content = pieces()
+    response = client.post("/api/reports", content=content, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert "nested too deeply" in response.text

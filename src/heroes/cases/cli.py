@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from heroes.core.auth import Principal, cli_principal
 from heroes.core.db import new_session
 from heroes.core.errors import HeroesError
+from heroes.text import JsonTooDeep, json_loads
 
 from . import duplicates, engine, exchange, fhir, pdf
 from .access import AccessDenied, viewer_for
@@ -148,8 +149,8 @@ def import_command(source: Path) -> None:
     if not source.is_file():
         raise HeroesError(f"No such file: {source}")
     try:
-        document = json.loads(source.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        document = json_loads(source.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, JsonTooDeep) as exc:
         raise HeroesError(f"{source} is not a JSON file: {exc}") from exc
     with _scope() as session:
         created = exchange.import_cases(session, document, principal.actor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import threading
 from collections.abc import Iterator
@@ -59,7 +60,47 @@ class DatabaseBusy(HeroesError):
 _engine: Engine | None = None
 _sessionmaker: sessionmaker[Session] | None = None
 _read_sessionmaker: sessionmaker[Session] | None = None
+_priority_sessionmaker: sessionmaker[Session] | None = None
 READONLY_OPTION = "heroes_readonly"
+PRIORITY_OPTION = "heroes_priority"
+
+
+class WriterGate:
+    """SQLite's one writer at a time, for the threads of this process: they sleep in order of
+    arrival and the gate is handed straight to the next one (never the whole crowd woken, and no
+    newcomer can take it from the thread woken for it). Short priority transactions (the audit
+    log's batches, which staff reads wait for) are handed the gate before ordinary writers that
+    are waiting; they never take it from a writer that already has it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held = False
+        self._urgent: collections.deque[threading.Event] = collections.deque()
+        self._ordinary: collections.deque[threading.Event] = collections.deque()
+
+    def acquire(self, timeout: float, priority: bool = False) -> bool:
+        queue = self._urgent if priority else self._ordinary
+        with self._lock:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Event()
+            queue.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._lock:
+            if turn.is_set():  # handed over just as the wait timed out: it is ours
+                return True
+            queue.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._lock:
+            for queue in (self._urgent, self._ordinary):
+                if queue:
+                    queue.popleft().set()  # still held: it passes to the next in line
+                    return
+            self._held = False
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -76,11 +117,11 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
         private_files(get_settings().data_dir)  # the WAL and shm files appear with the first connection
 
-    # SQLite has one writer at a time. Writers of this process queue on a semaphore (asleep, in
+    # SQLite has one writer at a time. Writers of this process queue at a gate (asleep, in
     # order of arrival, without the GIL) instead of all polling the file lock: under a burst the
     # busy handler's back-off otherwise starves some writers past any timeout. Other processes
     # (job workers) still meet at the file lock, with busy_timeout.
-    gate = threading.Semaphore(1)
+    gate = WriterGate()
     timeout = get_settings().db_busy_timeout
 
     @event.listens_for(engine, "begin")
@@ -90,7 +131,7 @@ def _configure_sqlite(engine: Engine) -> None:
         if connection.get_execution_options().get(READONLY_OPTION):
             connection.exec_driver_sql("BEGIN")
             return
-        if not gate.acquire(timeout=timeout):
+        if not gate.acquire(timeout, priority=bool(connection.get_execution_options().get(PRIORITY_OPTION))):
             raise DatabaseBusy()
         connection.info["heroes_gate"] = True
         try:
@@ -109,7 +150,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def get_engine() -> Engine:
-    global _engine, _sessionmaker, _read_sessionmaker
+    global _engine, _sessionmaker, _read_sessionmaker, _priority_sessionmaker
     if _engine is None:
         settings = get_settings()
         url = settings.resolved_database_url
@@ -130,6 +171,8 @@ def get_engine() -> Engine:
         _sessionmaker = sessionmaker(bind=_engine, expire_on_commit=False)
         readonly = _engine.execution_options(**{READONLY_OPTION: True})
         _read_sessionmaker = sessionmaker(bind=readonly, expire_on_commit=False)
+        priority = _engine.execution_options(**{PRIORITY_OPTION: True})
+        _priority_sessionmaker = sessionmaker(bind=priority, expire_on_commit=False)
     return _engine
 
 
@@ -147,12 +190,13 @@ def private_files(folder: FilePath) -> None:
 
 @on_change  # new settings may name another database
 def reset_engine() -> None:
-    global _engine, _sessionmaker, _read_sessionmaker
+    global _engine, _sessionmaker, _read_sessionmaker, _priority_sessionmaker
     if _engine is not None:
         _engine.dispose()
     _engine = None
     _sessionmaker = None
     _read_sessionmaker = None
+    _priority_sessionmaker = None
 
 
 def new_session() -> Session:
@@ -173,6 +217,28 @@ def session_scope() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextlib.contextmanager
+def priority_scope() -> Iterator[Session]:
+    """A short write transaction that goes before the queue of this process's SQLite writers (the
+    audit log's batches). Keep it short: everyone else waits for it."""
+    get_engine()
+    assert _priority_sessionmaker is not None
+    session = _priority_sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def is_read_only(session: Session) -> bool:
+    """Whether `session` came from read_scope (get_read_db): nothing written in it is kept."""
+    return bool(session.get_bind().get_execution_options().get(READONLY_OPTION))
 
 
 @contextlib.contextmanager

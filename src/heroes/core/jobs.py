@@ -397,7 +397,7 @@ def _may_see(job: Job, principal: Any) -> bool:
 
 def get(job_id: str, principal: Any, audited: bool = False) -> JobView:
     """One job; `audited` records the read (pages and the API; not the progress poll)."""
-    with session_scope() if audited else read_scope() as session:
+    with read_scope() as session:  # the read's audit entry goes to the batch writer (core.audit)
         job = _visible_job(session, job_id, principal)
         if audited:
             audit.record(session, getattr(principal, "actor", str(principal)), "job.read", f"job:{job_id}")
@@ -405,7 +405,7 @@ def get(job_id: str, principal: Any, audited: bool = False) -> JobView:
 
 
 def list_jobs(principal: Any, limit: int = 100) -> list[JobView]:
-    with session_scope() as session:
+    with read_scope() as session:
         query = select(Job).order_by(Job.created_at.desc()).limit(limit)
         if not getattr(principal, "can", lambda _p: False)("jobs:all"):
             query = query.where(Job.owner == principal.actor)
@@ -413,7 +413,7 @@ def list_jobs(principal: Any, limit: int = 100) -> list[JobView]:
 
 
 def audit_list(principal: Any) -> None:
-    with session_scope() as session:
+    with read_scope() as session:
         audit.record(session, getattr(principal, "actor", str(principal)), "job.list")
 
 

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
         default=None,
         description="Server folders the media tool may scan, os.pathsep-separated; <data_dir>/media-intake when unset.",
     )
+    media_list_web_max_entries: int = Field(
+        default=1_000_000, description="Most hashes a list imported through the web may hold (the CLI has no limit)."
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import get_language
 from heroes.core.i18n import gettext as _
+from heroes.text import JsonTooDeep, json_loads
 
 app = typer.Typer(no_args_is_help=True, help="Fake job offer check: scam and trafficking-recruitment risk of job ads.")
 LEVEL_NAMES = {"low": "Low risk", "medium": "Medium risk", "high": "High risk"}
@@ -30,7 +31,9 @@ def _read_ad(source: str) -> Any:
     stripped = raw.strip()
     if stripped.startswith("{"):
         try:
-            return json.loads(stripped)
+            return json_loads(stripped)
+        except JsonTooDeep as exc:
+            raise HeroesError(_("The file looks like JSON but cannot be read: %(e)s", e=str(exc))) from exc
         except json.JSONDecodeError as exc:
             raise HeroesError(_("The file looks like JSON but cannot be read: %(e)s", e=exc.msg)) from exc
     return raw

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from heroes.media.hashers import HASHERS, HashError, get_hasher
+from heroes.text import JsonTooDeep, check_json_depth
 
 
 class ListFormatError(ValueError):
@@ -284,7 +285,10 @@ class VicsJsonImporter(Importer):
         decoder = _PositionDecoder()
         text = text.lstrip("\ufeff")
         try:
+            check_json_depth(text)  # the position-keeping decoder is pure Python: it must never meet 100,000 levels
             doc = decoder.decode(text)
+        except JsonTooDeep as exc:
+            raise ListFormatError(f"VICS JSON {exc}") from None
         except json.JSONDecodeError as exc:
             raise ListFormatError(f"line {exc.lineno}: not valid JSON: {exc.msg}") from None
         if not isinstance(doc, dict) or not isinstance(doc.get("value"), list):
@@ -336,14 +340,28 @@ def detect_format(head: str) -> Importer:
     raise ListFormatError(f"cannot tell the list format; name it with --format ({names})")
 
 
-def read_text(path: Path) -> str:
-    data = path.read_bytes()
+class NotText(ListFormatError):
+    """The file is neither UTF-8 nor UTF-16 text."""
+
+
+def decode_text(data: bytes, name: str = "the list") -> str:
     for encoding in ("utf-8-sig", "utf-16"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ListFormatError(f"{path.name}: not UTF-8 or UTF-16 text")
+    raise NotText(f"{name}: not UTF-8 or UTF-16 text")
+
+
+def read_text(path: Path) -> str:
+    return decode_text(path.read_bytes(), path.name)
+
+
+def parse_upload(data: str | bytes, name: str, fmt: str | None = None, ignore: bool = False) -> HashList:
+    """Decode (when given bytes) and parse a list. A module-level function so that the web can run it
+    in a budgeted worker process (heroes.core.workers): a list of millions of rows is CPU work."""
+    text = data if isinstance(data, str) else decode_text(data)
+    return parse_list(text, name, fmt, ignore)
 
 
 def parse_list(text: str, name: str, fmt: str | None = None, ignore: bool = False) -> HashList:

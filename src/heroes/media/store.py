@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from heroes.core import audit
+from heroes.core import audit, workers
 from heroes.core.db import utcnow
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.evidence import FileHashes, record_custody
 from heroes.core.i18n import gettext as _
 from heroes.core.settings import get_settings
-from heroes.media.hashlists import HashEntry, HashList, ListFormatError, parse_list, read_text
+from heroes.media.hashlists import HashEntry, HashList, ListFormatError, NotText, parse_upload
 from heroes.media.models import MediaHashEntry, MediaHashList, MediaScan, MediaScanResult
 
 BATCH = 5000
@@ -68,15 +68,42 @@ def check_server_path(path: str) -> Path:
 # --- hash lists ----------------------------------------------------------------------------
 
 
+def _parse(data: str | bytes, name: str, fmt: str | None, ignore: bool, bounded: bool) -> HashList:
+    try:
+        if not bounded:
+            return parse_upload(data, name, fmt, ignore)
+        too_long = _(
+            "This list is too large to import here (its reading would take longer than %(n)d seconds). "
+            "Import it on the server with `heroes media lists import`.",
+            n=int(get_settings().cpu_budget_seconds),
+        )
+        return workers.run_bounded(parse_upload, data, name, fmt, ignore, what=too_long)
+    except NotText:
+        raise HeroesError(_("The list is not UTF-8 or UTF-16 text.")) from None
+    except ListFormatError as exc:
+        raise HeroesError(str(exc)) from None
+    except RecursionError:  # a safety net: the depth pre-scan refuses deep VICS files first
+        raise HeroesError(_("The list is nested too deeply to be read.")) from None
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # fields of the wrong type
+        raise HeroesError(_("The list's structure is not as expected (%(error)s).", error=type(exc).__name__)) from None
+
+
 def import_list(
     session: Session,
     actor: str,
-    text: str,
+    text: str | bytes,
     name: str,
     fmt: str | None = None,
     ignore: bool = False,
     source: str = "",
+    bounded: bool = False,
 ) -> tuple[MediaHashList, HashList]:
+    """Parse a list (text, or bytes in UTF-8/UTF-16) and store it in the caller's transaction.
+
+    `bounded` (the web): the list is decoded and parsed in a worker process within the CPU budget
+    (heroes.core.workers, 413 past it) and may hold at most `media_list_web_max_entries` hashes, so
+    one huge or hostile list cannot hold the server or SQLite's write lock for minutes; the CLI
+    imports lists of any size. Nothing is stored unless the whole list is."""
     name = _plain(name).strip()
     if not name or len(name) > 120:
         raise HeroesError(_("A list needs a name of 1 to 120 characters."))
@@ -84,14 +111,17 @@ def import_list(
         raise HeroesError(
             _("A hash list named %(name)s exists already; remove it first or pick another name.", name=name)
         )
-    try:
-        parsed = parse_list(text, name, fmt, ignore)
-    except ListFormatError as exc:
-        raise HeroesError(str(exc)) from None
-    except RecursionError:  # e.g. a VICS file nested 100,000 deep: refused, not a crash
-        raise HeroesError(_("The list is nested too deeply to be read.")) from None
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # fields of the wrong type
-        raise HeroesError(_("The list's structure is not as expected (%(error)s).", error=type(exc).__name__)) from None
+    parsed = _parse(text, name, fmt, ignore, bounded)
+    most = get_settings().media_list_web_max_entries
+    if bounded and len(parsed.entries) > most:
+        raise workers.TooMuchWork(
+            _(
+                "This list holds %(n)d hashes; the web imports up to %(most)d. "
+                "Import it on the server with `heroes media lists import`.",
+                n=len(parsed.entries),
+                most=most,
+            )
+        )
     if not parsed.entries:
         first = _(" First problem: %(error)s.", error=str(parsed.errors[0])) if parsed.errors else ""
         raise HeroesError(_("No usable hash in this list.") + first)
@@ -140,15 +170,14 @@ def import_list_file(
     name: str | None = None,
     fmt: str | None = None,
     ignore: bool = False,
+    bounded: bool = False,
 ) -> tuple[MediaHashList, HashList]:
     p = Path(path)
     try:
-        text = read_text(p)
+        data = p.read_bytes()
     except OSError as exc:
         raise HeroesError(_("Cannot read %(path)s: %(error)s.", path=str(p), error=exc.strerror)) from None
-    except ListFormatError as exc:
-        raise HeroesError(str(exc)) from None
-    return import_list(session, actor, text, name or p.stem, fmt, ignore, source=p.name)
+    return import_list(session, actor, data, name or p.stem, fmt, ignore, source=p.name, bounded=bounded)
 
 
 def lists(session: Session) -> list[MediaHashList]:

@@ -32,6 +32,7 @@ from heroes.media.filetype import VIDEO
 from heroes.media.hashers import Content, ContentHasher, HashError, HashValue, VideoFrameHash, register
 from heroes.media.index import PDQ_BYTES, Hit, MatchSettings, PdqIndex, Query, TypeIndex, hex_to_codes
 from heroes.media.pdq import normalize_pdq, pdq_bits_to_hex
+from heroes.text import JsonTooDeep, json_loads
 
 MAX_FRAMES = 100_000  # a day of video at one hash a second: beyond that, stop
 
@@ -84,7 +85,9 @@ def parse_frames(value: str) -> list[VideoFrameHash]:
     text = value.strip()
     if text.startswith("["):
         try:
-            items = json.loads(text)
+            items = json_loads(text)
+        except JsonTooDeep as exc:
+            raise HashError(f"vPDQ value is {exc}") from None
         except json.JSONDecodeError as exc:
             raise HashError(f"vPDQ value is not valid JSON: {exc.msg}") from None
         if not isinstance(items, list):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from heroes.core import audit, jobs
 from heroes.core.auth import Principal, Require
-from heroes.core.db import DbId, DbSession
+from heroes.core.db import DbId, DbSession, ReadDbSession
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.i18n import gettext as _
 from heroes.core.models import Job
@@ -45,17 +45,13 @@ def _see_all(user: Principal) -> bool:
     return user.can("jobs:all")
 
 
-def _read_upload(file: UploadFile) -> str:
-    # Sync on purpose: routes that import a list run in the thread pool, off the event loop.
+def _read_upload(file: UploadFile) -> bytes:
+    # Sync on purpose: routes that import a list run in the thread pool, off the event loop; the
+    # list is decoded and parsed in a budgeted worker process (store.import_list(bounded=True)).
     raw = file.file.read(MAX_UPLOAD + 1)
     if len(raw) > MAX_UPLOAD:
-        raise HeroesError(_("The file is too large (200 MB at most); import it with `heroes media lists import`."))
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise HeroesError(_("The list is not UTF-8 or UTF-16 text."))
+        raise HeroesError(_("The file is too large (200 MB at most); import it with `heroes media lists import`."), 413)
+    return raw
 
 
 def _list_json(row: MediaHashList) -> dict[str, Any]:
@@ -159,7 +155,7 @@ def _imported(row: MediaHashList, parsed: HashList) -> dict[str, Any]:
 
 
 @router.get("/media", include_in_schema=False)
-def index(request: Request, user: CanUse, db: DbSession, message: str | None = None) -> Response:
+def index(request: Request, user: CanUse, db: ReadDbSession, message: str | None = None) -> Response:
     return _index_page(request, user, db, message)
 
 
@@ -184,6 +180,7 @@ def upload_list(
             list_format or None,
             ignore == "yes",
             source=file.filename or "",
+            bounded=True,
         )
     except HeroesError as exc:
         return _index_page(request, user, db, None, exc.message, form)
@@ -203,7 +200,9 @@ def register_list(
     form = {"form": "register", "path": path, "name": name, "format": list_format, "ignore": ignore == "yes"}
     try:
         source = store.check_server_path(path)
-        row, parsed = store.import_list_file(db, user.actor, source, name or None, list_format or None, ignore == "yes")
+        row, parsed = store.import_list_file(
+            db, user.actor, source, name or None, list_format or None, ignore == "yes", bounded=True
+        )
     except HeroesError as exc:
         return _index_page(request, user, db, error=exc.message, form=form)
     return _index_page(request, user, db, "imported", imported=_imported(row, parsed))
@@ -250,7 +249,7 @@ def resume_scan(user: CanUse, db: DbSession, scan_id: DbId) -> Response:
 def scan_page(
     request: Request,
     user: CanUse,
-    db: DbSession,
+    db: ReadDbSession,
     scan_id: DbId,
     category: str | None = None,
 ) -> Response:
@@ -265,7 +264,7 @@ def scan_page(
 
 
 @router.get("/media/scans/{scan_id}/export", include_in_schema=False)
-def export_page(user: CanUse, db: DbSession, scan_id: DbId) -> Response:
+def export_page(user: CanUse, db: ReadDbSession, scan_id: DbId) -> Response:
     return _vics_response(db, user, scan_id)
 
 
@@ -290,7 +289,7 @@ class ScanRequest(BaseModel):
 
 
 @api.get("/lists")
-def api_lists(user: CanUse, db: DbSession) -> list[dict[str, Any]]:
+def api_lists(user: CanUse, db: ReadDbSession) -> list[dict[str, Any]]:
     """The hash lists in the database."""
     rows = store.lists(db)
     audit.record(db, user.actor, "media.list.read", None, {"lists": len(rows)})
@@ -306,7 +305,12 @@ def api_upload_list(
     list_format: Annotated[str, Form(alias="format")] = "",
     ignore: Annotated[bool, Form()] = False,
 ) -> JSONResponse:
-    """Import a hash list; malformed rows are reported by line and skipped."""
+    """Import a hash list; malformed rows are reported by line and skipped.
+
+    The list is read in a worker process within the server's CPU budget and may hold at most
+    HEROES_MEDIA_LIST_WEB_MAX_ENTRIES hashes: past either, 413 and nothing is stored (import such
+    lists with `heroes media lists import`). A file that cannot be read as the format gives 400
+    naming the line."""
     text = _read_upload(file)
     try:
         row, parsed = store.import_list(
@@ -317,6 +321,7 @@ def api_upload_list(
             list_format or None,
             ignore,
             source=file.filename or "",
+            bounded=True,
         )
     except ListFormatError as exc:
         raise HeroesError(str(exc)) from None
@@ -338,7 +343,7 @@ def api_start_scan(user: CanUse, db: DbSession, body: ScanRequest) -> dict[str, 
 
 
 @api.get("/scans/{scan_id}")
-def api_scan(user: CanUse, db: DbSession, scan_id: DbId) -> dict[str, Any]:
+def api_scan(user: CanUse, db: ReadDbSession, scan_id: DbId) -> dict[str, Any]:
     """A scan's state, progress and summary (files, matches per list and category, errors)."""
     scan = store.get_scan(db, scan_id, user.actor, _see_all(user))
     audit.record(db, user.actor, "media.scan.read", f"media_scan:{scan.id}")
@@ -348,7 +353,7 @@ def api_scan(user: CanUse, db: DbSession, scan_id: DbId) -> dict[str, Any]:
 @api.get("/scans/{scan_id}/results")
 def api_results(
     user: CanUse,
-    db: DbSession,
+    db: ReadDbSession,
     scan_id: DbId,
     category: str | None = Query(None, description='"list / category" as in the summary'),
     all_files: bool = Query(False, alias="all", description="Every file, not only matched ones"),
@@ -363,7 +368,7 @@ def api_results(
 
 
 @api.get("/scans/{scan_id}/export")
-def api_export(user: CanUse, db: DbSession, scan_id: DbId) -> Response:
+def api_export(user: CanUse, db: ReadDbSession, scan_id: DbId) -> Response:
     """Matched files as Project VIC VICS 2.0 JSON."""
     return _vics_response(db, user, scan_id)
 

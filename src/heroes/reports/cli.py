@@ -11,6 +11,7 @@ import typer
 
 from heroes.core.errors import HeroesError
 from heroes.reports.triage import ReportInput, triage
+from heroes.text import JsonTooDeep, json_loads
 
 app = typer.Typer(no_args_is_help=True, help="Citizen reports: triage, queue, export.")
 
@@ -39,7 +40,9 @@ def _report_from(raw: str, country: str | None, danger_now: bool) -> ReportInput
         raise HeroesError("The report is empty: give a text or a JSON object with a description.")
     if stripped.startswith("{"):
         try:
-            data = json.loads(stripped)
+            data = json_loads(stripped)
+        except JsonTooDeep as exc:
+            raise HeroesError(f"The input looks like JSON but is {exc}.") from exc
         except json.JSONDecodeError as exc:
             raise HeroesError(f"The input looks like JSON but is not valid: {exc.msg} (line {exc.lineno}).") from exc
         report = ReportInput.from_dict(data)

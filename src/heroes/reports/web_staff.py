@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from heroes.core import i18n
 from heroes.core.auth import Principal
-from heroes.core.db import DbSession
+from heroes.core.db import DbSession, ReadDbSession
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.i18n import gettext as _
 from heroes.core.web.templating import render
@@ -52,7 +52,7 @@ def _level_label(level: str) -> str:
 def queue_page(
     request: Request,
     user: Reader,
-    db: DbSession,
+    db: ReadDbSession,
     status: str = "open",
     category: str = "",
     level: str = "",
@@ -99,7 +99,7 @@ def _notice(request: Request) -> str | None:
 
 
 @router.get("/reports/{report_id:int}", response_class=HTMLResponse, include_in_schema=False)
-def report_page(request: Request, report_id: DbId, user: Reader, db: DbSession) -> Response:
+def report_page(request: Request, report_id: DbId, user: Reader, db: ReadDbSession) -> Response:
     return _report_response(request, report_id, user, db, notice=_notice(request))
 
 
@@ -145,7 +145,7 @@ def _reason_message(code: str) -> str:
 
 
 @router.get("/reports/{report_id:int}/attachments/{attachment_id:int}", include_in_schema=False)
-def attachment_page(report_id: DbId, attachment_id: DbId, user: Reader, db: DbSession) -> Response:
+def attachment_page(report_id: DbId, attachment_id: DbId, user: Reader, db: ReadDbSession) -> Response:
     return _attachment_response(db, user, report_id, attachment_id)
 
 
@@ -265,7 +265,7 @@ def _export_response(db: Session, user: Principal, ids: list[int] | None, fmt: s
 @router.get("/api/reports", tags=["reports"])
 def api_queue(
     user: Reader,
-    db: DbSession,
+    db: ReadDbSession,
     status: Annotated[str, Query(description="open (default), or one status")] = "open",
     category: str | None = None,
     level: str | None = None,
@@ -306,14 +306,14 @@ def api_retriage(user: Manager, include_closed: bool = False) -> dict[str, Any]:
 
 
 @router.get("/api/reports/cases/{report_id}", tags=["reports"])
-def api_report(report_id: DbId, user: Reader, db: DbSession) -> dict[str, Any]:
+def api_report(report_id: DbId, user: Reader, db: ReadDbSession) -> dict[str, Any]:
     """One report with its triage, identifiers, linked reports, messages, notes and history (staff)."""
     data = service.report_dict(service.get_report(db, user, report_id))
     return data
 
 
 @router.get("/api/reports/cases/{report_id}/attachments/{attachment_id}", tags=["reports"])
-def api_attachment(report_id: DbId, attachment_id: DbId, user: Reader, db: DbSession) -> Response:
+def api_attachment(report_id: DbId, attachment_id: DbId, user: Reader, db: ReadDbSession) -> Response:
     """The decrypted attachment (staff); every view is audited."""
     return _attachment_response(db, user, report_id, attachment_id)
 

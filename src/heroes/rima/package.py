@@ -36,6 +36,7 @@ from heroes.core.errors import HeroesError
 from heroes.core.evidence import FileHashes, hash_file
 from heroes.core.i18n import gettext as _
 from heroes.rima import sources
+from heroes.text import json_loads
 
 FORMAT = "heroes-rima-package/1"
 MANIFEST = "manifest.json"
@@ -422,20 +423,20 @@ class Package:
 
     def manifest(self) -> dict[str, Any]:
         try:
-            value: dict[str, Any] = json.loads(self.read_bytes(MANIFEST))
+            value: dict[str, Any] = json_loads(self.read_bytes(MANIFEST))
         except (ValueError, UnicodeDecodeError) as exc:
             raise HeroesError(_("manifest.json is not valid JSON ({error}).").format(error=exc)) from None
         return value
 
     def conversations(self) -> list[dict[str, Any]]:
-        value: list[dict[str, Any]] = json.loads(self.read_bytes(CONVERSATIONS))
+        value: list[dict[str, Any]] = json_loads(self.read_bytes(CONVERSATIONS))
         return value
 
     def messages(self) -> Iterator[dict[str, Any]]:
         with self.open(MESSAGES) as raw:
             for line in io.TextIOWrapper(raw, encoding="utf-8"):
                 if line.strip():
-                    yield json.loads(line)
+                    yield json_loads(line)
 
     def close(self) -> None:
         if self.zip is not None:

@@ -13,6 +13,7 @@ from rich.console import Console
 from heroes.core import i18n
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
+from heroes.text import JsonTooDeep, json_loads
 
 from . import engine
 from .content import get_content, guide_as_dict, load_content, text
@@ -81,8 +82,8 @@ def _read_answers(path: Path) -> engine.Answers:
     except OSError as exc:
         raise HeroesError(f"cannot read {path}: {exc.strerror}") from exc
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
+        data = json_loads(raw)
+    except (json.JSONDecodeError, JsonTooDeep) as exc:
         raise HeroesError(f"{path} is not valid JSON: {exc}") from exc
     return engine.Answers.from_dict(data)
 

@@ -19,6 +19,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from heroes.core.errors import HeroesError
+from heroes.text import JsonTooDeep, json_loads
 
 from .content import SCHEMA_DIR, Content, Organization, Phone, Service, Text
 
@@ -288,7 +289,7 @@ def from_hsds(document: Any, default_country: str | None = None) -> Directory:
 
 def loads(raw: str, default_country: str | None = None) -> Directory:
     try:
-        document = json.loads(raw)
-    except json.JSONDecodeError as exc:
+        document = json_loads(raw)
+    except (json.JSONDecodeError, JsonTooDeep) as exc:
         raise HeroesError(f"not valid JSON: {exc}") from exc
     return from_hsds(document, default_country)

@@ -21,6 +21,7 @@ from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 from heroes.core.web.middleware import body_limit
 from heroes.core.web.templating import render
+from heroes.text import JsonTooDeep, json_loads
 
 from . import engine, store
 from .content import Phone, Service, get_content, guide_as_dict, text
@@ -256,8 +257,8 @@ def directory_import(
     if len(raw) > 5_000_000:
         raise HeroesError(_("The file is too large (5 MB at most)."))
     try:
-        document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        document = json_loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, JsonTooDeep) as exc:
         raise HeroesError(_("The file is not valid JSON: %(error)s", error=str(exc))) from exc
     result = store.import_directory(db, from_hsds(document), actor=user.actor, replace=replace == "yes")
     return RedirectResponse(f"/screening/directory?message=imported-{result.services}", status_code=303)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from heroes.text.jsondepth import JsonTooDeep, loads
+
 
 class JsonlError(ValueError):
     """A line that is not valid JSON; `line` is its number (from 1), `source` the file's name."""
@@ -43,7 +45,9 @@ def iter_jsonl(source: Path | str | bytes | Iterable[str]) -> Iterator[JsonlRow]
         if not line.strip():
             continue
         try:
-            yield JsonlRow(number, json.loads(line))
+            yield JsonlRow(number, loads(line))
+        except JsonTooDeep as exc:
+            yield JsonlRow(number, error=f"not readable ({exc})")
         except json.JSONDecodeError as exc:
             yield JsonlRow(number, error=f"not valid JSON ({exc.msg})")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -26,6 +25,7 @@ from heroes.core.i18n import gettext as _
 from heroes.core.i18n import lazy_gettext as _l
 from heroes.core.models import User
 from heroes.core.web.templating import render
+from heroes.text import json_loads
 
 from . import engine, lrs
 from .content import Course, block_html, get_content, text_for
@@ -515,7 +515,7 @@ async def _json_body(request: Request) -> Any:
     if "application/json" not in request.headers.get("content-type", ""):
         raise HeroesError("Send statements as application/json (multipart attachments are not supported).")
     try:
-        return json.loads(await request.body())
+        return json_loads(await request.body())
     except (ValueError, UnicodeDecodeError):
         raise HeroesError("The body is not valid JSON.") from None
 
@@ -602,7 +602,7 @@ def _query_from(params: Any) -> lrs.Query:
     agent = None
     if params.get("agent"):
         try:
-            agent = json.loads(params["agent"])
+            agent = json_loads(params["agent"])
         except ValueError:
             raise HeroesError("agent must be a JSON Agent or Group.") from None
         if not isinstance(agent, dict):

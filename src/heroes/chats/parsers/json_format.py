@@ -9,13 +9,16 @@ from typing import Any
 from heroes.chats.base import ChatParser, ParseError, decode
 from heroes.chats.model import Conversation, Message
 from heroes.chats.registry import register
+from heroes.text import JsonTooDeep, json_loads
 
 FORMAT_TAG = "heroes-chat"
 
 
 def load_json(data: bytes, filename: str) -> Any:
     try:
-        return json.loads(decode(data, filename))
+        return json_loads(decode(data, filename))
+    except JsonTooDeep as exc:
+        raise ParseError(f"{filename}: {exc}; not a chat export") from None
     except json.JSONDecodeError as exc:
         raise ParseError(f"{filename}: line {exc.lineno}: invalid JSON ({exc.msg})") from exc
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,11 +11,13 @@ from heroes.chats.base import ChatParser, Item, ParseError
 from heroes.chats.model import Conversation, Message, Participant, Reaction
 from heroes.chats.parsers.json_format import load_json, parse_time
 from heroes.chats.registry import register
+from heroes.text import MAX_JSON_DEPTH
 
 _MEDIA_KEYS = ("photo", "file", "sticker_emoji")
 # Where chats sit: the single-chat export is one chat; the account export lists them.
 _CHAT_PREFIXES = ("", "chats.list.item", "left_chats.list.item")
 _SCALARS = ("string", "number", "boolean", "null")
+_STARTS, _ENDS = ("start_map", "start_array"), ("end_map", "end_array")
 
 
 def _text(value: Any, where: str) -> str:
@@ -33,6 +35,21 @@ def _text(value: Any, where: str) -> str:
                 raise ParseError(f"{where}: unreadable text entity {part!r:.60}")
         return "".join(parts)
     raise ParseError(f"{where}: 'text' must be a string or a list")
+
+
+def _depth_limited(events: Iterable[tuple[str, Any]], filename: str) -> Iterator[tuple[str, Any]]:
+    """The reader's events, refused past the nesting limit. A stream has no pre-scan, so the depth
+    is counted here, below ijson's prefixes: each prefix is as long as its depth, and building
+    them for 100,000 levels would take minutes before the first event came out."""
+    depth = 0
+    for event, value in events:
+        if event in _STARTS:
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise ParseError(f"{filename}: nested more than {MAX_JSON_DEPTH} levels deep")
+        elif event in _ENDS:
+            depth -= 1
+        yield event, value
 
 
 @register
@@ -66,7 +83,8 @@ class TelegramParser(ChatParser):
         builder: Any = None
         try:
             with open(path, "rb") as handle:
-                for prefix, event, value in ijson.parse(handle, use_float=True):
+                events = _depth_limited(ijson.basic_parse(handle, use_float=True), path.name)
+                for prefix, event, value in ijson.parse(events):
                     if builder is not None:
                         builder.event(event, value)
                         if prefix == msg_prefix and event == "end_map":

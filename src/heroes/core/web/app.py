@@ -207,7 +207,7 @@ class CatchAll:
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     import anyio.to_thread
 
-    from heroes.core import jobs, workers
+    from heroes.core import audit, jobs, workers
 
     # Sync routes and dependencies run in this pool. Requests queued for the database's write lock
     # sleep in it; the one holding the lock still needs a free thread to finish its answer (FastAPI
@@ -220,6 +220,7 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         stop.set()
+        audit.flush()  # reads' audit entries still queued are committed before the server stops
         workers.shutdown()
 
 

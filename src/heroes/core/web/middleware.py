@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from heroes.core import i18n
+from heroes.text import MAX_JSON_DEPTH, DepthScanner
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -112,9 +113,23 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, i18n.gettext("The request is too large (at most %(n)d MB).", n=megabytes))
 
 
+class BodyTooDeep(HTTPException):
+    def __init__(self) -> None:
+        detail = i18n.gettext("The JSON sent is nested too deeply (at most %(n)d levels).", n=MAX_JSON_DEPTH)
+        super().__init__(400, detail)
+
+
+def _is_json(headers: Headers) -> bool:
+    kind = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
+
+
 class BodyLimit:
     """413 for a body over the route's limit: announced too large (Content-Length) means refused at
-    the first read, before a byte is taken in; a chunked body is counted as it arrives."""
+    the first read, before a byte is taken in; a chunked body is counted as it arrives.
+
+    A JSON body is also measured for nesting as it arrives (heroes.text.DepthScanner): 400 for
+    one nested too deeply, before any parser recurses into it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -124,7 +139,9 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = limit_for(scope.get("path", ""))
-        declared = Headers(scope=scope).get("content-length")
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length")
+        depth = DepthScanner() if _is_json(headers) else None
         refused = declared is not None and (not declared.isdigit() or int(declared) > limit)
         received = 0
         started = False
@@ -138,6 +155,10 @@ class BodyLimit:
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise BodyTooLarge(limit)
+                if depth is not None:
+                    depth.feed(message.get("body", b""))
+                    if depth.deepest > MAX_JSON_DEPTH:
+                        raise BodyTooDeep()
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -148,9 +169,9 @@ class BodyLimit:
 
         try:
             await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge as exc:  # read outside a route (no handler saw it)
+        except (BodyTooLarge, BodyTooDeep) as exc:  # read outside a route (no handler saw it)
             if started:
                 raise
             from starlette.responses import JSONResponse
 
-            await JSONResponse({"detail": exc.detail}, status_code=413)(scope, receive, send)
+            await JSONResponse({"detail": exc.detail}, status_code=exc.status_code)(scope, receive, send)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from heroes.core import audit, auth
 from heroes.core.auth import Principal, Require, create_user
-from heroes.core.db import DbSession
+from heroes.core.db import DbSession, ReadDbSession
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.models import User
 from heroes.core.permissions import staff_roles
@@ -27,7 +27,7 @@ def _users_page(request: Request, db: DbSession, error: str | None = None, statu
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, user: UserAdmin, db: DbSession) -> Response:
+def users_page(request: Request, user: UserAdmin, db: ReadDbSession) -> Response:
     audit.record(db, user.actor, "user.list")
     return _users_page(request, db)
 
@@ -64,7 +64,7 @@ def set_active(
 
 @router.get("/admin/audit", response_class=HTMLResponse)
 def audit_page(
-    request: Request, user: AuditReader, db: DbSession, page: Annotated[int, Query(ge=0, le=10_000_000)] = 0
+    request: Request, user: AuditReader, db: ReadDbSession, page: Annotated[int, Query(ge=0, le=10_000_000)] = 0
 ) -> Response:
     result = audit.verify(db)
     entries = audit.recent(db, limit=100, offset=page * 100)
