@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from heroes.chats.base import ParseError
+from heroes.text import JsonTooDeep, json_loads
 
 
 def read_records(path: Path) -> Iterator[dict[str, Any]]:
@@ -34,7 +35,9 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
+                    obj = json_loads(line)
+                except JsonTooDeep as exc:
+                    raise ParseError(f"{path}: line {no}: {exc}") from exc
                 except json.JSONDecodeError as exc:
                     raise ParseError(f"{path}: line {no}: invalid JSON ({exc.msg})") from exc
                 if not isinstance(obj, dict) or "id" not in obj:
