@@ -8,6 +8,10 @@
 3. full-text search latency (p50/p95) over N items in SQLite FTS5.
 
     python benchmarks/fca/bench_fca.py --size-mb 256 --items 100000
+    nice python benchmarks/fca/bench_fca.py --only throughput --size-mb 2048   # the issue's >= 2 GB run
+
+The image size is a parameter (``--size-mb``); the image is deleted at the end. Figures are printed
+with the load average seen before and after each step, because the machine may be shared.
 """
 
 from __future__ import annotations
@@ -202,6 +206,10 @@ def build_tree(root: Path, size_mb: int, seed: int = 3) -> int:
     return n
 
 
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def timed(cmd: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)
@@ -210,18 +218,31 @@ def timed(cmd: list[str]) -> float:
 
 def throughput(size_mb: int, work: Path) -> list[tuple[str, float, int]]:
     tree = work / "tree"
+    t0 = time.perf_counter()
     n_files = build_tree(tree, size_mb)
     image = work / "bench.raw"
     subprocess.run(["mke2fs", "-q", "-t", "ext4", "-d", str(tree), str(image), f"{size_mb}M"], check=True)
     shutil.rmtree(tree)
     size = image.stat().st_size
-    rows = [("openssl dgst -sha256 (floor)", timed(["openssl", "dgst", "-sha256", str(image)]), 0)]
+    print(f"image: {size / 1e6:.0f} MB ext4, {n_files} files, built in {time.perf_counter() - t0:.0f} s", flush=True)
+    rows: list[tuple[str, float, int]] = []
+
+    def row(name: str, seconds: float, items: int, cores: int, before: str) -> None:
+        rows.append((name, seconds, items))
+        gbh = size / 1e9 / (seconds / 3600)
+        extra = f", {items / seconds:.1f} items/s" if items else ""
+        print(f"  {name:<40} {seconds:8.2f} s  {gbh:8.1f} GB/h ({gbh / cores:.1f} GB/h per core){extra}"
+              f"  [load {before} -> {load()}]", flush=True)  # fmt: skip
+
+    before = load()
+    row("openssl dgst -sha256 (floor)", timed(["openssl", "dgst", "-sha256", str(image)]), 0, 1, before)
+    before = load()
     start = time.perf_counter()
     hits = 0
     with open(image, "rb") as f:
         while chunk := f.read(16 * 1024 * 1024):
             hits += regex_scan_bytes(chunk)
-    rows.append(("plain regex scan of the image bytes", time.perf_counter() - start, 0))
+    row("plain regex scan of the image bytes", time.perf_counter() - start, 0, 1, before)
     for workers in (1, 2):
         env = dict(os.environ, HEROES_DATA_DIR=str(work / f"data{workers}"),
                    HEROES_DATABASE_URL=f"sqlite:///{work}/bench{workers}.db", HEROES_USER="bench")  # fmt: skip
@@ -230,14 +251,13 @@ def throughput(size_mb: int, work: Path) -> list[tuple[str, float, int]]:
             f"t=time.perf_counter();r=engine.ingest({str(image)!r},'bench',actor='bench',workers={workers});"
             "print(time.perf_counter()-t, r['items'])"
         )
+        before = load()
         done = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
         seconds, items = done.stdout.split()[-2:]
-        rows.append((f"heroes fca ingest, {workers} worker(s)", float(seconds), int(items)))
-    print(f"image: {size / 1e6:.0f} MB ext4, {n_files} files")
-    for name, seconds, items in rows:
-        gbh = size / 1e9 / (seconds / 3600)
-        extra = f", {items / seconds:.1f} items/s" if items else ""
-        print(f"  {name:<40} {seconds:8.2f} s  {gbh:8.1f} GB/h{extra}")
+        row(f"heroes fca ingest, {workers} worker(s)", float(seconds), int(items), workers, before)
+        shutil.rmtree(work / f"data{workers}", ignore_errors=True)
+        (work / f"bench{workers}.db").unlink(missing_ok=True)
+    image.unlink()
     return rows
 
 
@@ -287,16 +307,24 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=256)
     parser.add_argument("--items", type=int, default=100000)
     parser.add_argument("--docs", type=int, default=2000)
+    parser.add_argument("--only", choices=["quality", "throughput", "fts"], action="append",
+                        help="run only these parts (repeatable); default: all")  # fmt: skip
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="fca-bench-"))
+    parts = set(args.only or ["quality", "throughput", "fts"])
+    print(f"load average at start: {load()} on {os.cpu_count()} cores", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="fca-bench-", dir=args.work))
     try:
-        quality = entity_quality(args.docs)
-        print(f"entities on {args.docs} generated files (5 valid + 5 invalid look-alikes each):")
-        for name, q in quality.items():
-            counts = f"(tp {q['tp']}, fp {q['fp']}, fn {q['fn']})"
-            print(f"  {name:<22} precision {q['precision']:.3f} recall {q['recall']:.3f} {counts}")
-        throughput(args.size_mb, work)
-        fts_latency(args.items, work)
+        if "quality" in parts:
+            quality = entity_quality(args.docs)
+            print(f"entities on {args.docs} generated files (5 valid + 5 invalid look-alikes each):")
+            for name, q in quality.items():
+                counts = f"(tp {q['tp']}, fp {q['fp']}, fn {q['fn']})"
+                print(f"  {name:<22} precision {q['precision']:.3f} recall {q['recall']:.3f} {counts}")
+        if "throughput" in parts:
+            throughput(args.size_mb, work)
+        if "fts" in parts:
+            fts_latency(args.items, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
