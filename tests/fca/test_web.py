@@ -61,8 +61,7 @@ def test_ingest_outside_intake_roots_is_refused(client, login_as, intake: Path) 
 def test_pages(client, login_as, intake: Path) -> None:
     from heroes.fca import engine
 
-    engine.ingest(intake / "usb", "pages", actor="t", region="ES")
-    login_as("investigator")
+    engine.ingest(intake / "usb", "pages", actor=login_as("investigator"), region="ES")
     page = client.get("/fca")
     assert page.status_code == 200 and "pages" in page.text
     case_id = int(page.text.split("/fca/cases/")[1].split('"')[0])

@@ -1,0 +1,127 @@
+"""Stored sentence vectors for semantic search: each item's text is cut into passages at ingest, each
+passage encoded once (heroes.embeddings, multilingual USE v3) and kept as float16 beside its span.
+
+A search encodes only the query and ranks the stored vectors by cosine; the matrix of a case is kept
+in memory between searches and reloaded when the case gains or loses passages.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from heroes.fca.models import FcaChunk
+
+CHUNK_CHARS = 500  # passage length: a few sentences, what the sentence encoder reads best
+MIN_CHARS = 12  # shorter passages carry no meaning worth a vector
+MAX_CHUNKS = 200  # per item: the first ~100,000 characters of a long text are searchable by meaning
+DTYPE = np.float16
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+
+
+def spans(text: str, size: int = CHUNK_CHARS, limit: int = MAX_CHUNKS) -> list[tuple[int, int]]:
+    """Character spans of passages of about ``size`` characters, cut at sentence ends where possible."""
+    out: list[tuple[int, int]] = []
+    start = end = -1
+    for m in _SENTENCE.finditer(text):
+        if m.start() == m.end():
+            continue
+        s, e = m.span()
+        while e - s > size:  # one very long "sentence": cut it in windows
+            if start >= 0:
+                out.append((start, end))
+                start = -1
+            out.append((s, s + size))
+            s += size
+        if start < 0:
+            start = s
+        end = e
+        if end - start >= size:
+            out.append((start, end))
+            start = -1
+        if len(out) >= limit:
+            break
+    if start >= 0 and len(out) < limit:
+        out.append((start, end))
+    return [(s, e) for s, e in out[:limit] if len(text[s:e].strip()) >= MIN_CHARS]
+
+
+def embed(text: str) -> list[tuple[int, int, bytes]]:
+    """(start, end, float16 vector bytes) of each passage of the text; run on the workers at ingest."""
+    from heroes.embeddings import encode
+
+    cuts = spans(text)
+    if not cuts:
+        return []
+    matrix = encode([text[s:e] for s, e in cuts]).astype(DTYPE)
+    return [(s, e, row.tobytes()) for (s, e), row in zip(cuts, matrix, strict=True)]
+
+
+class _Cache:
+    """Per-process LRU of case matrices, keyed by case id and checked against (count, last id)."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.data: OrderedDict[int, tuple[tuple[int, int], np.ndarray, np.ndarray]] = OrderedDict()
+
+    def get(self, session: Session, case_id: int) -> tuple[np.ndarray, np.ndarray]:
+        stamp = session.execute(
+            select(func.count(FcaChunk.id), func.coalesce(func.max(FcaChunk.id), 0)).where(FcaChunk.case_id == case_id)
+        ).one()
+        key = (int(stamp[0]), int(stamp[1]))
+        with self.lock:
+            hit = self.data.get(case_id)
+            if hit is not None and hit[0] == key:
+                self.data.move_to_end(case_id)
+                return hit[1], hit[2]
+        rows = session.execute(
+            select(FcaChunk.id, FcaChunk.vector).where(FcaChunk.case_id == case_id).order_by(FcaChunk.id)
+        ).all()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        blob = b"".join(r[1] for r in rows)
+        matrix = np.frombuffer(blob, dtype=DTYPE).reshape(len(rows), -1) if rows else np.zeros((0, 1), DTYPE)
+        with self.lock:
+            self.data[case_id] = (key, ids, matrix)
+            self.data.move_to_end(case_id)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+        return ids, matrix
+
+
+_cache = _Cache()
+
+
+def nearest(session: Session, case_id: int, query: str, k: int) -> list[tuple[int, float]]:
+    """The ``k`` stored passages (chunk id, cosine) of the case nearest to the query."""
+    from heroes.embeddings import encode
+
+    ids, matrix = _cache.get(session, case_id)
+    if len(ids) == 0:
+        return []
+    q = encode([query])[0].astype(np.float32)
+    scores = _cosine(matrix, q)
+    k = min(k, len(ids))
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top])]
+    return [(int(ids[i]), float(scores[i])) for i in top]
+
+
+def _cosine(matrix: np.ndarray, q: np.ndarray, block: int = 65536) -> np.ndarray:
+    """Cosine of every row with q, in blocks (float16 rows widened a block at a time)."""
+    out = np.empty(len(matrix), dtype=np.float32)
+    qn = q / (np.linalg.norm(q) + 1e-9)
+    for start in range(0, len(matrix), block):
+        part = matrix[start : start + block].astype(np.float32)
+        out[start : start + block] = part @ qn / (np.linalg.norm(part, axis=1) + 1e-9)
+    return out
+
+
+def rows(results: list[tuple[int, int, bytes]], item_id: int, case_id: int) -> list[dict[str, Any]]:
+    return [{"item_id": item_id, "case_id": case_id, "start": s, "end": e, "vector": v} for s, e, v in results]
