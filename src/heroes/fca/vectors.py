@@ -23,16 +23,30 @@ MIN_CHARS = 12  # shorter passages carry no meaning worth a vector
 MAX_CHUNKS = 200  # per item: the first ~100,000 characters of a long text are searchable by meaning
 DTYPE = np.float16
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+_PARAGRAPH = re.compile(r"\n[ \t\r]*\n\s*")
 
 
 def spans(text: str, size: int = CHUNK_CHARS, limit: int = MAX_CHUNKS) -> list[tuple[int, int]]:
-    """Character spans of passages of about ``size`` characters, cut at sentence ends where possible."""
+    """Character spans of passages of about ``size`` characters, never across a paragraph break and
+    cut at sentence ends where possible."""
+    out: list[tuple[int, int]] = []
+    para_start = 0
+    for brk in [*_PARAGRAPH.finditer(text), None]:
+        para_end = brk.start() if brk else len(text)
+        out.extend(_sentences(text, para_start, para_end, size))
+        if len(out) >= limit:
+            break
+        para_start = brk.end() if brk else len(text)
+    return [(s, e) for s, e in out[:limit] if len(text[s:e].strip()) >= MIN_CHARS]
+
+
+def _sentences(text: str, begin: int, stop: int, size: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = end = -1
-    for m in _SENTENCE.finditer(text):
-        if m.start() == m.end():
-            continue
+    for m in _SENTENCE.finditer(text, begin, stop):
         s, e = m.span()
+        if s == e:
+            continue
         while e - s > size:  # one very long "sentence": cut it in windows
             if start >= 0:
                 out.append((start, end))
@@ -45,11 +59,9 @@ def spans(text: str, size: int = CHUNK_CHARS, limit: int = MAX_CHUNKS) -> list[t
         if end - start >= size:
             out.append((start, end))
             start = -1
-        if len(out) >= limit:
-            break
-    if start >= 0 and len(out) < limit:
+    if start >= 0:
         out.append((start, end))
-    return [(s, e) for s, e in out[:limit] if len(text[s:e].strip()) >= MIN_CHARS]
+    return out
 
 
 def embed(text: str) -> list[tuple[int, int, bytes]]:
