@@ -32,6 +32,9 @@ def ingest_cmd(
     max_depth: int = typer.Option(DEFAULT_DEPTH, "--max-depth", help="How deep nested archives are opened."),
     max_bytes: int = typer.Option(DEFAULT_BUDGET, "--max-archive-bytes", help="Uncompressed bytes per archive tree."),
     hashlist: list[Path] = typer.Option([], "--hashlist", help="Match against these hash lists when done."),
+    vectors: bool = typer.Option(
+        True, "--vectors/--no-vectors", help="Store sentence vectors for semantic search (made later if skipped)."
+    ),
 ) -> None:
     """Open each source read-only, hash it, process every file and store the results in the case."""
     user = cli_principal(INGEST)
@@ -46,7 +49,8 @@ def ingest_cmd(
                 bar.update(task, description=f"{source.name}: {done} " + _("items"))
 
             result = engine.ingest(source, case, actor=user.actor, region=region, ocr=ocr, workers=workers,
-                                   budget=Budget(max_depth, max_bytes), progress=report_progress)  # fmt: skip
+                                   budget=Budget(max_depth, max_bytes), progress=report_progress,
+                                   semantic=vectors)  # fmt: skip
             results.append((source, result))
     table = Table(title=_("Ingest summary"))
     for column in (_("Source"), _("Items"), _("Status"), _("Problems")):

@@ -443,13 +443,20 @@ def semantic_search(
     case = get_case(session, case_name, viewer=viewer, action="search")
     embed_missing(session, case.id)
     best: dict[int, tuple[float, int]] = {}
-    for chunk_id, score in vectors.nearest(session, case.id, query, max(50, limit * 10)):
-        chunk = session.get(FcaChunk, chunk_id)
-        assert chunk is not None
-        if chunk.item_id not in best:
-            best[chunk.item_id] = (score, chunk_id)
-        if len(best) >= limit:
-            break
+    k, total = max(50, limit * 10), None
+    while len(best) < limit and (total is None or k < 2 * total):
+        # Many passages of one item can fill the nearest k: widen k until `limit` items are found.
+        found, total = vectors.nearest(session, case.id, query, k)
+        items = dict(
+            session.execute(select(FcaChunk.id, FcaChunk.item_id).where(FcaChunk.id.in_([c for c, _ in found]))).all()
+        )
+        best = {}
+        for chunk_id, score in found:
+            if items[chunk_id] not in best:
+                best[items[chunk_id]] = (score, chunk_id)
+            if len(best) >= limit:
+                break
+        k *= 4
     out = []
     for item_id, (score, chunk_id) in best.items():
         item, chunk = session.get(FcaItem, item_id), session.get(FcaChunk, chunk_id)

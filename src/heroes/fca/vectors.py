@@ -7,6 +7,7 @@ in memory between searches and reloaded when the case gains or loses passages.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -110,19 +111,27 @@ class _Cache:
 _cache = _Cache()
 
 
-def nearest(session: Session, case_id: int, query: str, k: int) -> list[tuple[int, float]]:
-    """The ``k`` stored passages (chunk id, cosine) of the case nearest to the query."""
-    from heroes.embeddings import encode
-
+def nearest(session: Session, case_id: int, query: str, k: int) -> tuple[list[tuple[int, float]], int]:
+    """The ``k`` stored passages (chunk id, cosine) of the case nearest to the query, best first, and
+    how many passages the case has."""
     ids, matrix = _cache.get(session, case_id)
     if len(ids) == 0:
-        return []
-    q = encode([query])[0].astype(np.float32)
-    scores = _cosine(matrix, q)
+        return [], 0
+    scores = _cosine(matrix, _query_vector(query))
     k = min(k, len(ids))
     top = np.argpartition(-scores, k - 1)[:k]
     top = top[np.argsort(-scores[top])]
-    return [(int(ids[i]), float(scores[i])) for i in top]
+    return [(int(ids[i]), float(scores[i])) for i in top], len(ids)
+
+
+@functools.lru_cache(maxsize=256)
+def _query_vector(query: str) -> np.ndarray:
+    """A query is encoded once (also when a search widens its window)."""
+    from heroes.embeddings import encode
+
+    vector: np.ndarray = np.asarray(encode([query])[0], dtype=np.float32)
+    vector.setflags(write=False)
+    return vector
 
 
 def _cosine(matrix: np.ndarray, q: np.ndarray, block: int = 65536) -> np.ndarray:

@@ -51,12 +51,12 @@ def check_source(path: str) -> str:
     return str(p)
 
 
-def _start(user: Principal, paths: list[str], case: str, region: str, ocr: bool) -> str:
+def _start(user: Principal, paths: list[str], case: str, region: str, ocr: bool, vectors: bool = True) -> str:
     if not case.strip():
         raise HeroesError(_("Name the case."))
     checked = [check_source(p) for p in paths]
     params = {"sources": checked, "case": case.strip(), "region": region.strip().upper() or None, "ocr": ocr,
-              "actor": user.actor, "workers": get_settings().job_workers}  # fmt: skip
+              "actor": user.actor, "workers": get_settings().job_workers, "vectors": vectors}  # fmt: skip
     return jobs.submit("fca.ingest", params, owner=user)
 
 
@@ -200,6 +200,7 @@ class IngestRequest(BaseModel):
     case: str = Field(min_length=1, max_length=200)
     region: str = Field("", max_length=2, description="Default phone region of the case, e.g. ES.")
     ocr: bool = False
+    vectors: bool = Field(True, description="Store sentence vectors for semantic search (else made at first use).")
 
 
 class TagRequest(BaseModel):
@@ -215,7 +216,7 @@ def api_cases(user: Annotated[Principal, Depends(Require(READ))], db: DbSession)
 @router.post("/api/fca/ingest", tags=["fca"])
 def api_ingest(user: Annotated[Principal, Depends(Require(INGEST))], body: IngestRequest) -> dict[str, str]:
     """Ingest server-side sources into a case in the background; follow the job at /api/jobs/{id}."""
-    return {"job_id": _start(user, body.paths, body.case, body.region, body.ocr)}
+    return {"job_id": _start(user, body.paths, body.case, body.region, body.ocr, body.vectors)}
 
 
 @router.get("/api/fca/cases/{case_id}/sources", tags=["fca"])
