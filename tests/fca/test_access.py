@@ -173,7 +173,7 @@ def _login(client: Any, username: str) -> None:
 
 def test_api_matrix(client, people: dict[str, str]) -> None:
     with session_scope() as s:
-        ids = dict(s.execute(select(FcaCase.name, FcaCase.id)))
+        ids = dict(s.execute(select(FcaCase.name, FcaCase.id)).all())
         alpha_item = s.execute(select(FcaItem.id).where(FcaItem.case_id == ids["alpha"])).scalar_one()
     reads = ["files", "sources", "entities", "timeline", "members", "search?q=border", "search?q=border&semantic=true"]
     expected = {"inv_a": ["alpha"], "inv_b": ["bravo"], "colleague": [], "admin1": ["alpha", "bravo"]}

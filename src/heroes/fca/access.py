@@ -200,7 +200,7 @@ def members(session: Session, viewer: Principal, ref: CaseRef) -> list[dict[str,
         .where(FcaCaseMember.case_id == case.id)
         .order_by(User.username)
     ).all()
-    names = dict(session.execute(select(Organisation.id, Organisation.name)))
+    names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
     return [{"username": u, "organisation": names.get(o or -1), "role": r, "added_by": a} for u, o, r, a in rows]
 
 
