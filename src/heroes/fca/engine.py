@@ -442,23 +442,9 @@ def semantic_search(
     """
     case = get_case(session, case_name, viewer=viewer, action="search")
     embed_missing(session, case.id)
-    best: dict[int, tuple[float, int]] = {}
-    k, total = max(50, limit * 10), None
-    while len(best) < limit and (total is None or k < 2 * total):
-        # Many passages of one item can fill the nearest k: widen k until `limit` items are found.
-        found, total = vectors.nearest(session, case.id, query, k)
-        items = dict(
-            session.execute(select(FcaChunk.id, FcaChunk.item_id).where(FcaChunk.id.in_([c for c, _ in found]))).all()
-        )
-        best = {}
-        for chunk_id, score in found:
-            if items[chunk_id] not in best:
-                best[items[chunk_id]] = (score, chunk_id)
-            if len(best) >= limit:
-                break
-        k *= 4
+    best = vectors.nearest_items(session, case.id, query, limit)
     out = []
-    for item_id, (score, chunk_id) in best.items():
+    for item_id, chunk_id, score in best:
         item, chunk = session.get(FcaItem, item_id), session.get(FcaChunk, chunk_id)
         assert item is not None and chunk is not None
         snippet = "" if item.matches else item.text[chunk.start : chunk.end].strip()

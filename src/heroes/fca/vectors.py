@@ -7,7 +7,6 @@ in memory between searches and reloaded when the case gains or loses passages.
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 from collections import OrderedDict
@@ -82,9 +81,10 @@ class _Cache:
     def __init__(self, size: int = 8) -> None:
         self.size = size
         self.lock = threading.Lock()
-        self.data: OrderedDict[int, tuple[tuple[int, int], np.ndarray, np.ndarray]] = OrderedDict()
+        self.data: OrderedDict[int, tuple[tuple[int, int], np.ndarray, np.ndarray, np.ndarray]] = OrderedDict()
 
-    def get(self, session: Session, case_id: int) -> tuple[np.ndarray, np.ndarray]:
+    def get(self, session: Session, case_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(chunk ids, item ids, float16 matrix) of the case's stored passages."""
         stamp = session.execute(
             select(func.count(FcaChunk.id), func.coalesce(func.max(FcaChunk.id), 0)).where(FcaChunk.case_id == case_id)
         ).one()
@@ -93,45 +93,51 @@ class _Cache:
             hit = self.data.get(case_id)
             if hit is not None and hit[0] == key:
                 self.data.move_to_end(case_id)
-                return hit[1], hit[2]
+                return hit[1], hit[2], hit[3]
         rows = session.execute(
-            select(FcaChunk.id, FcaChunk.vector).where(FcaChunk.case_id == case_id).order_by(FcaChunk.id)
+            select(FcaChunk.id, FcaChunk.item_id, FcaChunk.vector)
+            .where(FcaChunk.case_id == case_id)
+            .order_by(FcaChunk.id)
         ).all()
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        blob = b"".join(r[1] for r in rows)
+        items = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        blob = b"".join(r[2] for r in rows)
         matrix = np.frombuffer(blob, dtype=DTYPE).reshape(len(rows), -1) if rows else np.zeros((0, 1), DTYPE)
         with self.lock:
-            self.data[case_id] = (key, ids, matrix)
+            self.data[case_id] = (key, ids, items, matrix)
             self.data.move_to_end(case_id)
             while len(self.data) > self.size:
                 self.data.popitem(last=False)
-        return ids, matrix
+        return ids, items, matrix
 
 
 _cache = _Cache()
 
 
-def nearest(session: Session, case_id: int, query: str, k: int) -> tuple[list[tuple[int, float]], int]:
-    """The ``k`` stored passages (chunk id, cosine) of the case nearest to the query, best first, and
-    how many passages the case has."""
-    ids, matrix = _cache.get(session, case_id)
-    if len(ids) == 0:
-        return [], 0
-    scores = _cosine(matrix, _query_vector(query))
-    k = min(k, len(ids))
-    top = np.argpartition(-scores, k - 1)[:k]
-    top = top[np.argsort(-scores[top])]
-    return [(int(ids[i]), float(scores[i])) for i in top], len(ids)
-
-
-@functools.lru_cache(maxsize=256)
-def _query_vector(query: str) -> np.ndarray:
-    """A query is encoded once (also when a search widens its window)."""
+def nearest_items(session: Session, case_id: int, query: str, limit: int) -> list[tuple[int, int, float]]:
+    """The ``limit`` items of the case with the passages nearest to the query: (item id, its best
+    passage's chunk id, cosine), best first. The query is encoded once; the case's matrix is cached."""
     from heroes.embeddings import encode
 
-    vector: np.ndarray = np.asarray(encode([query])[0], dtype=np.float32)
-    vector.setflags(write=False)
-    return vector
+    chunk_ids, item_ids, matrix = _cache.get(session, case_id)
+    if len(chunk_ids) == 0:
+        return []
+    scores = _cosine(matrix, np.asarray(encode([query])[0], dtype=np.float32))
+    k = min(len(scores), max(64, limit * 8))
+    while True:
+        # Many passages of one item can fill the nearest k: widen k until `limit` items are found.
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        best: dict[int, tuple[int, int, float]] = {}
+        for i in top:
+            item = int(item_ids[i])
+            if item not in best:
+                best[item] = (item, int(chunk_ids[i]), float(scores[i]))
+                if len(best) >= limit:
+                    break
+        if len(best) >= limit or k == len(scores):
+            return list(best.values())
+        k = min(len(scores), k * 4)
 
 
 def _cosine(matrix: np.ndarray, q: np.ndarray, block: int = 65536) -> np.ndarray:
