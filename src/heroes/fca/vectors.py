@@ -22,6 +22,9 @@ CHUNK_CHARS = 500  # passage length: a few sentences, what the sentence encoder 
 MIN_CHARS = 12  # shorter passages carry no meaning worth a vector
 MAX_CHUNKS = 200  # per item: the first ~100,000 characters of a long text are searchable by meaning
 DTYPE = np.float16
+# A case's matrix is held in memory as normalised float32 (one matrix product per query) up to this
+# size (about 130,000 passages); larger ones stay float16 and are widened a block at a time.
+FLOAT32_CACHE_BYTES = 256 * 1024 * 1024
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 _PARAGRAPH = re.compile(r"\n[ \t\r]*\n\s*")
 
@@ -103,6 +106,9 @@ class _Cache:
         items = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
         blob = b"".join(r[2] for r in rows)
         matrix = np.frombuffer(blob, dtype=DTYPE).reshape(len(rows), -1) if rows else np.zeros((0, 1), DTYPE)
+        if matrix.size * 4 <= FLOAT32_CACHE_BYTES:
+            wide = matrix.astype(np.float32)
+            matrix = wide / (np.linalg.norm(wide, axis=1, keepdims=True) + 1e-9)
         with self.lock:
             self.data[case_id] = (key, ids, items, matrix)
             self.data.move_to_end(case_id)
@@ -141,9 +147,13 @@ def nearest_items(session: Session, case_id: int, query: str, limit: int) -> lis
 
 
 def _cosine(matrix: np.ndarray, q: np.ndarray, block: int = 65536) -> np.ndarray:
-    """Cosine of every row with q, in blocks (float16 rows widened a block at a time)."""
-    out = np.empty(len(matrix), dtype=np.float32)
+    """Cosine of every row with q: one product when the rows are normalised float32, else in blocks
+    (float16 rows widened a block at a time)."""
     qn = q / (np.linalg.norm(q) + 1e-9)
+    if matrix.dtype == np.float32:
+        result: np.ndarray = matrix @ qn
+        return result
+    out = np.empty(len(matrix), dtype=np.float32)
     for start in range(0, len(matrix), block):
         part = matrix[start : start + block].astype(np.float32)
         out[start : start + block] = part @ qn / (np.linalg.norm(part, axis=1) + 1e-9)
