@@ -82,3 +82,58 @@ def ext4_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def case_name() -> str:
     return "op-test"
+
+
+ORG_A, ORG_B = "Unit A", "Unit B"
+
+
+def organisation(name: str) -> int:
+    """The id of the organisation named, created on first use."""
+    from heroes.core import organisations
+    from heroes.core.db import session_scope
+
+    with session_scope() as s:
+        found = organisations.find_organisation(s, name)
+        if found is None:
+            found = organisations.create_organisation(s, name, "police", "ES", actor="test")
+        return found.id
+
+
+def join(username: str, org_name: str | None) -> None:
+    from sqlalchemy import select
+
+    from heroes.core import organisations
+    from heroes.core.db import session_scope
+    from heroes.core.models import Organisation, User
+
+    org_id = organisation(org_name) if org_name else None
+    with session_scope() as s:
+        user = s.execute(select(User).where(User.username == username)).scalar_one()
+        organisations.assign(s, user, s.get(Organisation, org_id) if org_id else None, actor="test")
+
+
+def viewer(username: str):  # type: ignore[no-untyped-def]
+    from heroes.core.db import session_scope
+    from heroes.fca.access import principal_for
+
+    with session_scope() as s:
+        return principal_for(s, username)
+
+
+@pytest.fixture
+def make_user(make_user):  # type: ignore[no-untyped-def]
+    """Accounts made for FCA tests work for Unit A unless another organisation (or None) is named."""
+
+    def make(role: str, username: str | None = None, org: str | None = ORG_A, **kwargs):  # type: ignore[no-untyped-def]
+        name = make_user(role, username, **kwargs)
+        join(name, org)
+        return name
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def tester(request: pytest.FixtureRequest) -> None:
+    """The investigator `tester` of Unit A, the actor of the library-level tests' ingests."""
+    if "heroes_db" in request.fixturenames:
+        request.getfixturevalue("make_user")("investigator", "tester")

@@ -23,7 +23,8 @@ def test_ingest_follow_search_tag_report(
     page.fill("#path", str(root / "usb"))
     page.fill("#region", "ES")
     page.click("[data-testid=ingest] button[type=submit]")
-    page.wait_for_selector("[data-testid=job-state]:has-text('done')", timeout=60_000)
+    # The ingest also encodes passages for semantic search (the model loads in the job): allow a loaded machine.
+    page.wait_for_selector("[data-testid=job-state]:has-text('done')", timeout=240_000)
     page.goto("/fca")
     page.click("[data-testid=cases] a")
     assert "deleted" in page.inner_text("[data-testid=summary]")

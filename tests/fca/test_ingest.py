@@ -16,14 +16,14 @@ from heroes.fca import engine
 from heroes.fca.archives import Budget
 from heroes.fca.models import FcaItem, FcaSource
 from heroes.fca.sources import SourceError
-from tests.fca.conftest import DELETED_TEXT
+from tests.fca.conftest import DELETED_TEXT, viewer
 
 IMAGES = "forensics/images"
 
 
 def _items(case: str) -> dict[str, dict]:
     with session_scope() as s:
-        return {f["path"]: f for f in engine.files(s, case)}
+        return {f["path"]: f for f in engine.files(s, case, viewer=viewer("tester"))}
 
 
 def test_ext4_image_with_deleted_file_archives_and_budgets(heroes_db, ext4_image: Path) -> None:
@@ -55,7 +55,7 @@ def test_ext4_image_with_deleted_file_archives_and_budgets(heroes_db, ext4_image
     assert actions == ["fca.intake", "fca.processed"]
     assert hash_file(ext4_image) == before  # read-only
     with session_scope() as s:
-        found = {(e["kind"], e["value"]) for e in engine.entity_view(s, "op")}
+        found = {(e["kind"], e["value"]) for e in engine.entity_view(s, "op", viewer=viewer("tester"))}
     assert ("phone", "+34612345678") in found and ("iban", "ES9121000418450200051332") in found
     assert ("eth", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed") in found  # from the deleted file
     assert not any(k == "btc" for k, _ in found)  # the planted address has a broken checksum
@@ -127,7 +127,7 @@ def test_folder_source_and_two_workers(heroes_db, tmp_path: Path) -> None:
     a, b = _items("a"), _items("b")
     assert {p: i["sha256"] for p, i in a.items()} == {p: i["sha256"] for p, i in b.items()}
     with session_scope() as s:
-        shared = {e["value"]: e["other_cases"] for e in engine.entity_view(s, "a")}
+        shared = {e["value"]: e["other_cases"] for e in engine.entity_view(s, "a", viewer=viewer("tester"))}
     assert shared["+34612345678"] == ["b"]  # linked across cases
 
 

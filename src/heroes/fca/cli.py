@@ -13,7 +13,7 @@ from rich.table import Table
 from heroes.core.auth import cli_principal
 from heroes.core.db import session_scope
 from heroes.core.i18n import gettext as _
-from heroes.fca import engine, report
+from heroes.fca import access, engine, report
 from heroes.fca.archives import DEFAULT_BUDGET, DEFAULT_DEPTH, Budget
 
 INGEST = "fca:ingest"
@@ -34,6 +34,9 @@ def ingest_cmd(
     max_depth: int = typer.Option(DEFAULT_DEPTH, "--max-depth", help="How deep nested archives are opened."),
     max_bytes: int = typer.Option(DEFAULT_BUDGET, "--max-archive-bytes", help="Uncompressed bytes per archive tree."),
     hashlist: list[Path] = typer.Option([], "--hashlist", help="Match against these hash lists when done."),
+    vectors: bool = typer.Option(
+        True, "--vectors/--no-vectors", help="Store sentence vectors for semantic search (made later if skipped)."
+    ),
 ) -> None:
     """Open each source read-only, hash it, process every file and store the results in the case."""
     user = cli_principal(INGEST)
@@ -48,7 +51,8 @@ def ingest_cmd(
                 bar.update(task, description=f"{source.name}: {done} " + _("items"))
 
             result = engine.ingest(source, case, actor=user.actor, region=region, ocr=ocr, workers=workers,
-                                   budget=Budget(max_depth, max_bytes), progress=report_progress)  # fmt: skip
+                                   budget=Budget(max_depth, max_bytes), progress=report_progress,
+                                   semantic=vectors)  # fmt: skip
             results.append((source, result))
     table = Table(title=_("Ingest summary"))
     for column in (_("Source"), _("Items"), _("Status"), _("Problems")):
@@ -58,9 +62,9 @@ def ingest_cmd(
     Console().print(table)
     with session_scope() as s:
         if hashlist:
-            matched = engine.match(s, case, hashlist, user.actor)
+            matched = engine.match(s, case, hashlist, viewer=user)
             typer.echo(_("{n} items match a hash list").format(n=len(matched)))
-        summary = engine.case_summary(s, case)
+        summary = engine.case_summary(s, case, viewer=user)
     typer.echo(_("{items} items ({deleted} deleted), {entities} entities in case {case}").format(**summary))
 
 
@@ -71,9 +75,9 @@ def _print_json(rows: object) -> None:
 @app.command("files")
 def files_cmd(case: str, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Every item of the case with its type, flags and hashes."""
-    cli_principal(READ)
+    user = cli_principal(READ)
     with session_scope() as s:
-        rows = engine.files(s, case)
+        rows = engine.files(s, case, viewer=user)
     if as_json:
         _print_json(rows)
         return
@@ -91,9 +95,9 @@ def entities_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Phones, e-mails, wallets, IBANs ... with their counts and the files they occur in."""
-    cli_principal(READ)
+    user = cli_principal(READ)
     with session_scope() as s:
-        rows = engine.entity_view(s, case, kind)
+        rows = engine.entity_view(s, case, kind, viewer=user)
     if as_json:
         _print_json(rows)
         return
@@ -110,9 +114,12 @@ def search_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Full-text search ("phrases", prefix*) or semantic search over the extracted text."""
-    cli_principal(READ)
+    user = cli_principal(READ)
     with session_scope() as s:
-        rows = engine.semantic_search(s, case, query, limit) if semantic else engine.search(s, case, query, limit)
+        if semantic:
+            rows = engine.semantic_search(s, case, query, limit, viewer=user)
+        else:
+            rows = engine.search(s, case, query, limit, viewer=user)
     if as_json:
         _print_json([{k: r[k] for k in ("path", "score", "snippet")} for r in rows])
         return
@@ -129,7 +136,7 @@ def match_cmd(
     """Match every item against hash lists; matched items are flagged and never shown."""
     user = cli_principal(READ)
     with session_scope() as s:
-        rows = engine.match(s, case, hashlist, user.actor)
+        rows = engine.match(s, case, hashlist, viewer=user)
     if as_json:
         _print_json([{"path": r["path"], "matches": r["matches"]} for r in rows])
         return
@@ -144,9 +151,9 @@ def timeline_cmd(
     case: str, output: Path = typer.Option(..., "-o", "--output", help="FILE.csv (l2tcsv) or .jsonl")
 ) -> None:
     """File system and EXIF times of every item, as plaso's l2tcsv or JSON lines."""
-    cli_principal(READ)
+    user = cli_principal(READ)
     with session_scope() as s:
-        n = engine.write_timeline(engine.timeline(s, case), output)
+        n = engine.write_timeline(engine.timeline(s, case, viewer=user), output)
     typer.echo(_("{n} events written to {path}").format(n=n, path=output))
 
 
@@ -157,9 +164,9 @@ def export_cmd(
     what: str = typer.Option("items", "--what", help="items or entities"),
 ) -> None:
     """Export the case's items or entities as CSV or JSON lines."""
-    cli_principal(READ)
+    user = cli_principal(READ)
     with session_scope() as s:
-        rows = engine.entity_view(s, case) if what == "entities" else engine.files(s, case)
+        rows = engine.entity_view(s, case, viewer=user) if what == "entities" else engine.files(s, case, viewer=user)
         for row in rows:
             if what != "entities":
                 row["matches"] = [m["list"] for m in row["matches"]]
@@ -172,8 +179,7 @@ def tag_cmd(case: str, item_id: int, label: str = typer.Option("relevant", "--ta
     """Tag an item (by its id from `files --json`) for the report."""
     user = cli_principal(READ)
     with session_scope() as s:
-        engine.get_case(s, case)
-        engine.tag(s, item_id, label, user.actor)
+        engine.tag(s, item_id, label, viewer=user, case=case)
     typer.echo(_("Tagged."))
 
 
@@ -182,5 +188,31 @@ def report_cmd(case: str, output: Path = typer.Option(..., "-o", "--output", hel
     """A case report of the tagged items (matched media by hash and path only)."""
     user = cli_principal(READ)
     with session_scope() as s:
-        report.write(s, case, output, user.actor)
+        report.write(s, case, output, viewer=user)
     typer.echo(_("Report written to {path}").format(path=output))
+
+
+@app.command("members")
+def members_cmd(
+    case: str,
+    add: list[str] = typer.Option([], "--add", help="Add this account to the case (repeatable)."),
+    lead: list[str] = typer.Option([], "--lead", help="Add this account as a lead of the case (repeatable)."),
+    remove: list[str] = typer.Option([], "--remove", help="Remove this account from the case (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Who may see the case; its leads and admins add and remove members."""
+    user = cli_principal(READ)
+    with session_scope() as s:
+        for name in add:
+            access.add_member(s, user, case, name, access.MEMBER)
+        for name in lead:
+            access.add_member(s, user, case, name, access.LEAD)
+        for name in remove:
+            access.remove_member(s, user, case, name)
+    with session_scope() as s:
+        rows = access.members(s, user, case)
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        typer.echo(f"{r['role']:<7} {r['username']:<30} {r['organisation'] or '-'}")

@@ -11,21 +11,24 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from heroes.core import audit
+from heroes.core.auth import Principal
 from heroes.core.db import session_scope
 from heroes.core.errors import HeroesError
 from heroes.core.evidence import FileHashes, hash_file, record_custody
 from heroes.core.fanout import get_fanout
+from heroes.fca import access, vectors
 from heroes.fca import sources as _sources
+from heroes.fca.access import CaseRef
 from heroes.fca.archives import Budget, expand
-from heroes.fca.models import FcaCase, FcaEntity, FcaItem, FcaSource, FcaTag
+from heroes.fca.models import FcaCase, FcaChunk, FcaEntity, FcaItem, FcaSource, FcaTag
 from heroes.fca.processing import process
 from heroes.fca.sources import Entry, SourceError, open_source
 
@@ -34,18 +37,9 @@ BATCH_BYTES = 64 * 1024 * 1024
 ProgressFn = Callable[[int, str], None]
 
 
-def get_case(session: Session, name: str, create: bool = False, owner: str = "", region: str | None = None) -> FcaCase:
-    case = session.execute(select(FcaCase).where(FcaCase.name == name)).scalar_one_or_none()
-    if case is None:
-        if not create:
-            raise HeroesError(f"No case named {name!r}.")
-        case = FcaCase(name=name, owner=owner, region=(region or None))
-        session.add(case)
-        session.flush()
-        audit.record(session, owner, "fca.case_create", f"fca_case:{case.id}")
-    elif region and case.region != region.upper():
-        case.region = region.upper()
-    return case
+def get_case(session: Session, ref: CaseRef, *, viewer: Principal, action: str = "read") -> FcaCase:
+    """A case the viewer may see (by name, id or "#id"), the read audited; else a 404 error."""
+    return access.open_case(session, viewer, ref, action)
 
 
 def _hash_segments(paths: Sequence[Path]) -> dict[str, Any]:
@@ -82,15 +76,19 @@ def ingest(
     budget: Budget | None = None,
     progress: ProgressFn | None = None,
     job_id: str | None = None,
+    semantic: bool = True,
 ) -> dict[str, Any]:
     """Process one source into a case; resumes a source left unfinished (items already stored are skipped).
 
+    ``actor`` is the account that ingests: it needs the fca:ingest role and may only add to a case it
+    is a member of; a new case belongs to its organisation, with it as the lead. With ``semantic`` each
+    text's passages are encoded on the workers and their vectors stored for semantic search.
     A source that cannot be opened or read is marked failed with the reason and keeps no items.
     """
     path = Path(source_path).resolve()
     budget = budget or Budget()
     with session_scope() as s:
-        case = get_case(s, case_name, create=True, owner=actor, region=region)
+        case = access.open_or_create(s, access.principal_for(s, actor), case_name, region)
         case_id, case_region = case.id, case.region
         source = s.execute(
             select(FcaSource).where(FcaSource.case_id == case_id, FcaSource.path == str(path))
@@ -117,7 +115,7 @@ def ingest(
                            details={"case_id": case_id, "source_id": source_id, "segments": len(intake)})  # fmt: skip
             done_keys = set(s.execute(select(FcaItem.path, FcaItem.inode).where(FcaItem.source_id == source_id)).all())
         count = len(done_keys)
-        options = {"region": case_region, "ocr": ocr}
+        options = {"region": case_region, "ocr": ocr, "vectors": semantic}
         batch: list[tuple[Entry, bytes, str | None]] = []
         size = 0
         fan = get_fanout(runner or _runner_for(workers), workers)
@@ -230,6 +228,7 @@ def _fail(source_id: int, actor: str, path: str, reason: str) -> None:
 def _store(
     batch: list[tuple[Entry, bytes, str | None]], results: list[dict[str, Any]], case_id: int, source_id: int
 ) -> int:
+    chunks: list[dict[str, Any]] = []
     with session_scope() as s:
         for (entry, _data, problem), r in zip(batch, results, strict=True):
             if entry.chunks is not None and entry.size > _sources.MAX_READ:
@@ -252,6 +251,9 @@ def _store(
             s.flush()
             for e in r["entities"]:
                 s.add(FcaEntity(item_id=item.id, case_id=case_id, **e))
+            chunks.extend(vectors.rows(r.get("chunks", []), item.id, case_id))
+        if chunks:
+            s.execute(insert(FcaChunk), chunks)
     return len(batch)
 
 
@@ -282,22 +284,25 @@ def item_json(item: FcaItem) -> dict[str, Any]:
     }
 
 
-def files(session: Session, case_name: str) -> list[dict[str, Any]]:
-    case = get_case(session, case_name)
+def files(session: Session, case_name: CaseRef, *, viewer: Principal) -> list[dict[str, Any]]:
+    case = get_case(session, case_name, viewer=viewer, action="files")
     items = session.execute(select(FcaItem).where(FcaItem.case_id == case.id).order_by(FcaItem.id)).scalars()
     return [item_json(i) for i in items]
 
 
-def sources(session: Session, case_name: str) -> list[dict[str, Any]]:
-    case = get_case(session, case_name)
+def sources(session: Session, case_name: CaseRef, *, viewer: Principal) -> list[dict[str, Any]]:
+    case = get_case(session, case_name, viewer=viewer, action="sources")
     rows = session.execute(select(FcaSource).where(FcaSource.case_id == case.id).order_by(FcaSource.id)).scalars()
     return [{"id": r.id, "path": r.path, "kind": r.kind, "status": r.status, "error": r.error, "items": r.items,
              "hashes_intake": r.hashes_intake, "hashes_end": r.hashes_end} for r in rows]  # fmt: skip
 
 
-def entity_view(session: Session, case_name: str, kind: str | None = None) -> list[dict[str, Any]]:
-    """Each entity with its count, the files it occurs in, and the other cases that hold it too."""
-    case = get_case(session, case_name)
+def entity_view(
+    session: Session, case_name: CaseRef, kind: str | None = None, *, viewer: Principal
+) -> list[dict[str, Any]]:
+    """Each entity with its count, the files it occurs in, and the other cases that hold it too
+    (only cases the viewer may see: a link never discloses a case)."""
+    case = get_case(session, case_name, viewer=viewer, action="entities")
     query = (
         select(FcaEntity.kind, FcaEntity.value, FcaItem.path, FcaEntity.status)
         .join(FcaItem, FcaItem.id == FcaEntity.item_id)
@@ -316,11 +321,15 @@ def entity_view(session: Session, case_name: str, kind: str | None = None) -> li
     others: dict[str, set[str]] = defaultdict(set)
     if counts:
         values = list({v for _, v in counts})
-        for value, other in session.execute(
+        linked = (
             select(FcaEntity.value, FcaCase.name)
             .join(FcaCase, FcaCase.id == FcaEntity.case_id)
             .where(FcaEntity.value.in_(values[:5000]), FcaEntity.case_id != case.id)
-        ):
+        )
+        visible = access.visible_ids(viewer)
+        if visible is not None:
+            linked = linked.where(FcaEntity.case_id.in_(visible))
+        for value, other in session.execute(linked):
             others[value].add(other)
     rows = [
         {
@@ -372,7 +381,7 @@ def _fts5_query(query: str) -> str:
 
 def search(
     session: Session,
-    case_name: str,
+    case_name: CaseRef,
     query: str,
     limit: int = 50,
     kind: str | None = None,
@@ -381,13 +390,17 @@ def search(
     since: datetime | None = None,
     until: datetime | None = None,
     entity: str | None = None,
+    times: str = "mtime",
+    *,
+    viewer: Principal,
 ) -> list[dict[str, Any]]:
     """Full-text search: words, "phrases" and prefix* terms, with highlighted snippets ([...]).
 
-    Filters: content type, part of the path, only hash-matched items, modification time between
-    ``since`` and ``until``, items holding an entity (its normalised value).
+    Filters: content type, part of the path, only hash-matched items, items holding an entity (its
+    normalised value), and a time between ``since`` and ``until`` on the ``times`` named (mtime,
+    atime, ctime, crtime, exif, or any of them: "any").
     """
-    case = get_case(session, case_name)
+    case = get_case(session, case_name, viewer=viewer, action="search")
     holding: set[int] | None = None
     if entity:
         holding = set(
@@ -428,9 +441,7 @@ def search(
             continue
         if holding is not None and item.id not in holding:
             continue
-        if (since or until) and (
-            item.mtime is None or (since and item.mtime < since) or (until and item.mtime > until)
-        ):
+        if (since or until) and not in_range(item_times(item, times), since, until):
             continue
         if item.matches:
             snippet = ""  # matched material: hash and path only, never its content
@@ -441,42 +452,58 @@ def search(
     return out
 
 
-def semantic_search(session: Session, case_name: str, query: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Nearest passages to the query in the multilingual sentence space (heroes.embeddings)."""
-    import numpy as np
+def semantic_search(
+    session: Session, case_name: CaseRef, query: str, limit: int = 20, *, viewer: Principal
+) -> list[dict[str, Any]]:
+    """Items whose passages are nearest to the query in the multilingual sentence space, best first.
 
-    from heroes.embeddings import encode
+    The passages' vectors were stored at ingest; only the query is encoded here. Items stored without
+    vectors (an older ingest, or one with semantic=False) get theirs now, once.
+    """
+    case = get_case(session, case_name, viewer=viewer, action="search")
+    embed_missing(session, case.id)
+    best = vectors.nearest_items(session, case.id, query, limit)
+    out = []
+    for item_id, chunk_id, score in best:
+        item, chunk = session.get(FcaItem, item_id), session.get(FcaChunk, chunk_id)
+        assert item is not None and chunk is not None
+        snippet = "" if item.matches else item.text[chunk.start : chunk.end].strip()
+        out.append({"id": item.id, "path": item.path, "score": round(score, 4), "snippet": snippet,
+                    "type": item.meta.get("type", "")})  # fmt: skip
+    return out
 
-    case = get_case(session, case_name)
-    passages: list[tuple[int, str, str]] = []
-    for item_id, path, body in session.execute(
-        select(FcaItem.id, FcaItem.path, FcaItem.text).where(FcaItem.case_id == case.id, FcaItem.text != "")
-    ):
-        for part in re.split(r"\n\s*\n|(?<=[.!?])\s+", body[:20000]):
-            part = part.strip()
-            if len(part) >= 12:
-                passages.append((item_id, path, part[:500]))
-    if not passages:
-        return []
-    vectors = encode([p[2] for p in passages])
-    q = encode([query])[0]
-    scores = vectors @ q / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(q) + 1e-9)
-    best: dict[int, tuple[float, str, str]] = {}
-    for (item_id, path, part), score in zip(passages, scores, strict=True):
-        if item_id not in best or score > best[item_id][0]:
-            best[item_id] = (float(score), path, part)
-    ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]
-    return [{"id": i, "path": p, "score": round(sc, 4), "snippet": part} for i, (sc, p, part) in ranked]
+
+def embed_missing(session: Session, case_id: int, batch: int = 256) -> int:
+    """Encode and store the passages of the case's items that have text but no stored vectors."""
+    missing = (
+        select(FcaItem.id, FcaItem.text)
+        .where(FcaItem.case_id == case_id, FcaItem.text != "")
+        .where(~exists().where(FcaChunk.item_id == FcaItem.id))
+    )
+    done = 0
+    rows: list[dict[str, Any]] = []
+    for item_id, body in session.execute(missing).all():
+        rows.extend(vectors.rows(vectors.embed(body), item_id, case_id))
+        done += 1
+        if len(rows) >= batch:
+            session.execute(insert(FcaChunk), rows)
+            rows = []
+    if rows:
+        session.execute(insert(FcaChunk), rows)
+    return done
 
 
 # -- hash matching, tags, timeline -----------------------------------------------------------
 
 
-def match(session: Session, case_name: str, hashlists: Sequence[str | Path], actor: str) -> list[dict[str, Any]]:
+def match(
+    session: Session, case_name: CaseRef, hashlists: Sequence[str | Path], *, viewer: Principal
+) -> list[dict[str, Any]]:
     """Match every item's hashes against the media tool's lists; matched items are flagged by list."""
     from heroes.media.api import match_hashes
 
-    case = get_case(session, case_name)
+    actor = viewer.actor
+    case = get_case(session, case_name, viewer=viewer, action="match")
     items = list(session.execute(select(FcaItem).where(FcaItem.case_id == case.id).order_by(FcaItem.id)).scalars())
     queries = [
         {k: v for k, v in {"md5": i.md5, "sha1": i.sha1, "sha256": i.sha256, "pdq": i.meta.get("pdq", "")}.items() if v}
@@ -494,17 +521,20 @@ def match(session: Session, case_name: str, hashlists: Sequence[str | Path], act
     return out
 
 
-def tag(session: Session, item_id: int, label: str, actor: str) -> None:
-    if session.get(FcaItem, item_id) is None:
-        raise HeroesError(f"No item {item_id}.")
+def tag(session: Session, item_id: int, label: str, *, viewer: Principal, case: CaseRef | None = None) -> None:
+    """Tag an item of a case the viewer may see (and of ``case`` when named) for the report."""
+    item = access.open_item(session, viewer, item_id, "tag")
+    if case is not None and get_case(session, case, viewer=viewer, action="tag").id != item.case_id:
+        raise HeroesError(f"No item {item_id} in this case.", status_code=404)
+    actor = viewer.actor
     exists = session.execute(select(FcaTag).where(FcaTag.item_id == item_id, FcaTag.tag == label)).scalar_one_or_none()
     if exists is None:
         session.add(FcaTag(item_id=item_id, tag=label, author=actor))
         audit.record(session, actor, "fca.tag", f"fca_item:{item_id}")
 
 
-def tagged(session: Session, case_name: str) -> list[tuple[dict[str, Any], list[str]]]:
-    case = get_case(session, case_name)
+def tagged(session: Session, case_name: CaseRef, *, viewer: Principal) -> list[tuple[dict[str, Any], list[str]]]:
+    case = get_case(session, case_name, viewer=viewer, action="tagged")
     rows = session.execute(
         select(FcaItem, FcaTag.tag).join(FcaTag, FcaTag.item_id == FcaItem.id).where(FcaItem.case_id == case.id)
     ).all()
@@ -517,24 +547,31 @@ def tagged(session: Session, case_name: str) -> list[tuple[dict[str, Any], list[
 TIMES = (("mtime", "M..."), ("atime", ".A.."), ("ctime", "..C."), ("crtime", "...B"))
 
 
-def timeline(session: Session, case_name: str) -> list[dict[str, Any]]:
-    case = get_case(session, case_name)
+def timeline(
+    session: Session,
+    case_name: CaseRef,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    times: str = "any",
+    *,
+    viewer: Principal,
+) -> list[dict[str, Any]]:
+    """File system (MACB) and EXIF times of every item in time order, optionally between two times
+    and of one kind only (``times``: mtime, atime, ctime, crtime, exif; any)."""
+    if times not in TIME_FIELDS:
+        raise HeroesError(f"Unknown time {times!r}; choose one of: {', '.join(TIME_FIELDS)}.")
+    case = get_case(session, case_name, viewer=viewer, action="timeline")
     events = []
     for item in session.execute(select(FcaItem).where(FcaItem.case_id == case.id)).scalars():
         for field, macb in TIMES:
             when: datetime | None = getattr(item, field)
-            if when:
+            if when and times in ("any", field) and in_range([when], since, until):
                 events.append({"time": when.isoformat(), "macb": macb, "source": "FILE", "path": item.path,
                                "inode": item.inode, "deleted": item.deleted, "sha256": item.sha256})  # fmt: skip
-        exif = item.meta.get("datetimeoriginal")
-        if exif:
-            try:
-                when = datetime.strptime(exif, "%Y:%m:%d %H:%M:%S")
-            except ValueError:
-                when = None
-            if when:
-                events.append({"time": when.isoformat(), "macb": "EXIF", "source": "EXIF", "path": item.path,
-                               "inode": item.inode, "deleted": item.deleted, "sha256": item.sha256})  # fmt: skip
+        when = exif_time(item)
+        if when and times in ("any", "exif") and in_range([when], since, until):
+            events.append({"time": when.isoformat(), "macb": "EXIF", "source": "EXIF", "path": item.path,
+                           "inode": item.inode, "deleted": item.deleted, "sha256": item.sha256})  # fmt: skip
     return sorted(events, key=lambda e: e["time"])
 
 
@@ -577,8 +614,8 @@ def export_rows(rows: list[dict[str, Any]], out: Path) -> int:
     return len(rows)
 
 
-def case_summary(session: Session, case_name: str) -> dict[str, Any]:
-    case = get_case(session, case_name)
+def case_summary(session: Session, case_name: CaseRef, *, viewer: Principal) -> dict[str, Any]:
+    case = get_case(session, case_name, viewer=viewer, action="summary")
     n_items = session.execute(select(func.count()).select_from(FcaItem).where(FcaItem.case_id == case.id)).scalar_one()
     n_deleted = session.execute(
         select(func.count()).select_from(FcaItem).where(FcaItem.case_id == case.id, FcaItem.deleted.is_(True))
@@ -589,19 +626,72 @@ def case_summary(session: Session, case_name: str) -> dict[str, Any]:
     return {"case": case.name, "region": case.region, "items": n_items, "deleted": n_deleted, "entities": n_entities}
 
 
-def case_name(session: Session, case_id: int) -> str:
-    case = session.get(FcaCase, case_id)
-    if case is None:
-        raise HeroesError(f"No case {case_id}.", status_code=404)
-    return case.name
+def case_name(session: Session, case_id: int, *, viewer: Principal) -> str:
+    return get_case(session, case_id, viewer=viewer, action="view").name
 
 
-def case_rows(session: Session) -> list[dict[str, Any]]:
+def case_rows(session: Session, *, viewer: Principal) -> list[dict[str, Any]]:
+    """The cases the viewer may see."""
     return [
         {"id": c.id, "name": c.name, "region": c.region, "owner": c.owner, "created_at": c.created_at.isoformat()}
-        for c in session.execute(select(FcaCase).order_by(FcaCase.name)).scalars()
+        for c in access.visible_cases(session, viewer)
     ]
 
 
-def list_cases(session: Session) -> list[str]:
-    return list(session.execute(select(FcaCase.name).order_by(FcaCase.name)).scalars())
+def list_cases(session: Session, *, viewer: Principal) -> list[str]:
+    return [c.name for c in access.visible_cases(session, viewer)]
+
+
+# -- times ------------------------------------------------------------------------------------
+
+TIME_FIELDS = ("mtime", "atime", "ctime", "crtime", "exif", "any")
+
+
+def exif_time(item: FcaItem) -> datetime | None:
+    """The picture's EXIF DateTimeOriginal (camera local time, read as UTC), if any and readable."""
+    raw = item.meta.get("datetimeoriginal")
+    if not raw:
+        return None
+    try:
+        return datetime.strptime(str(raw), "%Y:%m:%d %H:%M:%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def item_times(item: FcaItem, which: str = "mtime") -> list[datetime]:
+    if which not in TIME_FIELDS:
+        raise HeroesError(f"Unknown time {which!r}; choose one of: {', '.join(TIME_FIELDS)}.")
+    fields = [f for f, _ in TIMES] if which == "any" else [which] if which != "exif" else []
+    found = [t for t in (getattr(item, f) for f in fields) if t is not None]
+    if which in ("exif", "any"):
+        exif = exif_time(item)
+        if exif is not None:
+            found.append(exif)
+    return found
+
+
+def items_in_range(
+    session: Session,
+    case_name: CaseRef,
+    since: datetime | None,
+    until: datetime | None,
+    times: str = "any",
+    *,
+    viewer: Principal,
+) -> list[int]:
+    """Ids of the case's items with a time (of the kind named) between since and until."""
+    case = get_case(session, case_name, viewer=viewer, action="search")
+    items = session.execute(select(FcaItem).where(FcaItem.case_id == case.id)).scalars()
+    return [i.id for i in items if in_range(item_times(i, times), since, until)]
+
+
+def in_range(times: Sequence[datetime], since: datetime | None, until: datetime | None) -> bool:
+    """True when one of the times lies between since and until (inclusive; naive times are UTC)."""
+    lo, hi = _aware(since), _aware(until)
+    return any((lo is None or t >= lo) and (hi is None or t <= hi) for t in map(_aware, times) if t is not None)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)

@@ -26,6 +26,7 @@ def run_ingest(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
                 workers=int(params.get("workers", 1)),
                 progress=report,
                 job_id=progress.job_id,
+                semantic=bool(params.get("vectors", True)),
             )
         )
     total = sum(r["items"] for r in results)

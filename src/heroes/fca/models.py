@@ -1,11 +1,12 @@
-"""FCA's tables: cases, their sources, the items found in them, entities and tags."""
+"""FCA's tables: cases (owned by an organisation, seen by their members), their sources, the items
+found in them, their text chunks' sentence vectors, entities and tags."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from heroes.core.db import Base, UTCDateTime, utcnow
@@ -16,9 +17,27 @@ class FcaCase(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # None only for cases made before cases had organisations (admins see those, and can re-home them).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True, default=None
+    )
     region: Mapped[str | None] = mapped_column(String(2), nullable=True)  # default phone region
     owner: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FcaCaseMember(Base):
+    """Who may see a case: its creator (lead) and the people a lead or an admin added."""
+
+    __tablename__ = "fca_case_members"
+    __table_args__ = (UniqueConstraint("case_id", "user_id", name="uq_fca_case_members_case_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("fca_cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(12), default="member")  # lead, member
+    added_by: Mapped[str] = mapped_column(String(120))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class FcaSource(Base):
@@ -62,6 +81,19 @@ class FcaItem(Base):
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     matches: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     problems: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class FcaChunk(Base):
+    """A passage of an item's text (its character span) and its sentence vector (float16, L2-normalised)."""
+
+    __tablename__ = "fca_chunks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("fca_items.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("fca_cases.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class FcaEntity(Base):

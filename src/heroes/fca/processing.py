@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from heroes import entities
+from heroes.fca import vectors
 from heroes.fca.detect import detect
 from heroes.fca.extractors import MAX_TEXT, extract, json_safe
 from heroes.fca.lang import language
@@ -138,6 +139,7 @@ def process(unit: tuple[str, bytes, dict[str, Any]]) -> dict[str, Any]:
     out["problems"] = extracted.problems
     out["language"] = language(text) if text else None
     out["entities"] = find_entities(text, options.get("region")) if text else []
+    out["chunks"] = vectors.embed(text) if text and options.get("vectors", True) else []
     return out
 
 

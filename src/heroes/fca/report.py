@@ -8,22 +8,24 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from heroes.core import audit
+from heroes.core.auth import Principal
 from heroes.core.i18n import gettext as _
 from heroes.fca import engine
+from heroes.fca.access import CaseRef
 
 
-def _lines(session: Session, case: str) -> tuple[str, list[tuple[str, list[str]]]]:
-    summary = engine.case_summary(session, case)
-    title = _("Case report: {case}").format(case=case)
+def _lines(session: Session, ref: CaseRef, viewer: Principal) -> tuple[str, list[tuple[str, list[str]]]]:
+    case = engine.get_case(session, ref, viewer=viewer, action="report")
+    summary = engine.case_summary(session, case, viewer=viewer)
+    title = _("Case report: {case}").format(case=case.name)
     blocks: list[tuple[str, list[str]]] = [
         (_("Case"), [_("{items} items ({deleted} deleted), {entities} entities").format(**summary)]),
     ]
-    for src in engine.sources(session, case):
+    for src in engine.sources(session, case, viewer=viewer):
         intake: dict[str, Any] = src["hashes_intake"] or {}
         sha = next(iter(intake.values()))["sha256"] if intake else "-"
         blocks.append((_("Source"), [src["path"], f"{src['kind']} {src['status']} sha256 {sha}"]))
-    for item, tags in engine.tagged(session, case):
+    for item, tags in engine.tagged(session, case, viewer=viewer):
         lines = [f"{_('Path')}: {item['path']}", f"MD5 {item['md5']}", f"SHA-256 {item['sha256']}",
                  f"{_('Tags')}: {', '.join(tags)}"]  # fmt: skip
         if item["deleted"]:
@@ -34,8 +36,9 @@ def _lines(session: Session, case: str) -> tuple[str, list[tuple[str, list[str]]
     return title, blocks
 
 
-def write(session: Session, case: str, out: Path, actor: str) -> None:
-    title, blocks = _lines(session, case)
+def write(session: Session, case: CaseRef, out: Path, *, viewer: Principal) -> None:
+    """Write the report of a case the viewer may see (the read audited as fca.report)."""
+    title, blocks = _lines(session, case, viewer)
     if out.suffix.lower() in (".html", ".htm"):
         body = "".join(
             f"<h2>{html.escape(h)}</h2><ul>{''.join(f'<li>{html.escape(x)}</li>' for x in lines)}</ul>"
@@ -45,7 +48,6 @@ def write(session: Session, case: str, out: Path, actor: str) -> None:
                        f"<h1>{html.escape(title)}</h1>{body}", encoding="utf-8")  # fmt: skip
     else:
         out.write_bytes(pdf_bytes(title, blocks))
-    audit.record(session, actor, "fca.report", f"fca_case:{engine.get_case(session, case).id}")
 
 
 def pdf_bytes(title: str, blocks: list[tuple[str, list[str]]]) -> bytes:
