@@ -112,6 +112,7 @@ def test_short_threshold_reaches_the_stated_precision():
     # Without short plain ads to learn from, they get the ordinary threshold.
     none_short = choose_decision(p, y, np.zeros(7, dtype=bool))
     assert none_short["short_threshold"] == none_short["threshold"]
+    assert choose_decision(p, y, short, short_cut=False)["short_threshold"] == decision["threshold"]
 
 
 def test_openings_and_the_short_honest_supplement():
