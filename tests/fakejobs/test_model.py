@@ -150,7 +150,9 @@ def test_shipped_model_metadata_records_thresholds_and_cv_against_baseline():
     for route in ("en", "xl"):
         decision = meta["decision"][route]
         assert 0 < decision["threshold"] <= decision["high_threshold"] <= 1
+        assert decision["threshold"] <= decision["short_threshold"] <= 1
     assert meta["base_rate"]["shown"] == 0.05 and 0.2 < meta["base_rate"]["training"] < 0.3
+    assert meta["decision"]["xl"]["short_threshold"] == meta["decision"]["xl"]["threshold"]
     cv = meta["cv"]
     assert cv["stacked"]["pr_auc"] > cv["baseline"]["pr_auc"]
     assert cv["stacked"]["f1"] > cv["baseline"]["f1"]
