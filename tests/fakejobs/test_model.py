@@ -9,11 +9,13 @@ from heroes.fakejobs.features import CharTfidf, WordTfidf, char_ngram_buckets
 from heroes.fakejobs.grouping import template_groups
 from heroes.fakejobs.model import (
     MODEL_DIR,
+    Decision,
     FakeJobClassifier,
     ModelError,
     SavedModel,
     Stacker,
     load,
+    plain_short,
     save,
     to_base_rate,
 )
@@ -106,6 +108,22 @@ def test_save_and_load_round_trip_without_pickle(small_model, tmp_path):
     assert meta["format_version"] == 2 and len(meta["arrays_sha256"]) == 64
 
 
+def test_short_ads_without_indicators_need_the_short_threshold():
+    decision = Decision(threshold=0.4, high_threshold=0.8, short_threshold=0.6)
+    assert decision.label(0.5) == 1 and decision.level(0.5) == "medium"
+    assert decision.label(0.5, plain_short=True) == 0 and decision.level(0.5, plain_short=True) == "low"
+    assert decision.label(0.65, plain_short=True) == 1 and decision.level(0.65, plain_short=True) == "medium"
+    assert decision.level(0.85, plain_short=True) == "high"
+    # A short cut above "high" moves "high" up with it: a labelled-honest ad is never "high".
+    strict = Decision(threshold=0.4, high_threshold=0.7, short_threshold=0.9)
+    assert strict.level(0.8, plain_short=True) == "low" and strict.level(0.8) == "high"
+    # Models saved before the short cut existed keep one threshold.
+    assert Decision(0.4, 0.8).cut(True) == 0.4
+    words = " ".join(["word"] * 60)
+    mask = plain_short(["waiter wanted, evenings", "waiter wanted, evenings", words], np.array([0.0, 0.9, 0.0]))
+    assert mask.tolist() == [True, False, False]
+
+
 def test_base_rate_conversion():
     assert to_base_rate(0.3, 0.26, 0.26) == pytest.approx(0.3)
     low = to_base_rate(np.array([0.1, 0.5, 0.9]), 0.26, 0.05)
@@ -132,7 +150,9 @@ def test_shipped_model_metadata_records_thresholds_and_cv_against_baseline():
     for route in ("en", "xl"):
         decision = meta["decision"][route]
         assert 0 < decision["threshold"] <= decision["high_threshold"] <= 1
+        assert decision["threshold"] <= decision["short_threshold"] <= 1
     assert meta["base_rate"]["shown"] == 0.05 and 0.2 < meta["base_rate"]["training"] < 0.3
+    assert meta["decision"]["xl"]["short_threshold"] == meta["decision"]["xl"]["threshold"]
     cv = meta["cv"]
     assert cv["stacked"]["pr_auc"] > cv["baseline"]["pr_auc"]
     assert cv["stacked"]["f1"] > cv["baseline"]["f1"]

@@ -12,6 +12,7 @@ from heroes.fakejobs.grouping import template_groups
 from heroes.fakejobs.model import load
 from heroes.fakejobs.training import (
     best_f1_threshold,
+    choose_decision,
     evaluate,
     load_dataset,
     openings,
@@ -87,8 +88,31 @@ def test_training_is_reproducible_and_the_model_is_used_as_stored(tmp_path):
     model = load(tmp_path / "m1")
     checker = Checker(model)
     assert checker.decisions["en"].threshold == model.metadata["decision"]["en"]["threshold"]
-    rows = checker.score_many([Ad(text=SCAM_PARTS[0])])
-    assert rows[0]["label"] == int(rows[0]["score"] >= model.metadata["decision"]["en"]["threshold"])
+    stored = model.metadata["decision"]["en"]
+    long_ad = " ".join(SCAM_PARTS * 3)
+    rows = checker.score_many([Ad(text=long_ad), Ad(text="Waiter wanted for a cafe in Leeds, evenings")])
+    assert rows[0]["label"] == int(rows[0]["score"] >= stored["threshold"])
+    # A short ad with no indicator is labelled from the stored short-ad threshold, in batch and
+    # in the explained check alike.
+    assert rows[1]["label"] == int(rows[1]["score"] >= max(stored["threshold"], stored["short_threshold"]))
+    verdict = checker.check("Waiter wanted for a cafe in Leeds, evenings")
+    assert verdict.label == rows[1]["label"]
+    assert verdict.threshold == max(stored["threshold"], stored["short_threshold"])
+
+
+def test_short_threshold_reaches_the_stated_precision():
+    # Among short plain ads, scores 0.9 and 0.7 are scams and 0.6 is not: precision 0.8 is kept
+    # down to 0.7; the other ads decide the ordinary threshold.
+    p = np.array([0.9, 0.7, 0.6, 0.5, 0.45, 0.2, 0.1])
+    y = np.array([1, 1, 0, 1, 1, 0, 0])
+    short = np.array([True, True, True, False, False, False, False])
+    decision = choose_decision(p, y, short)
+    assert decision["short_threshold"] == 0.7
+    assert decision["threshold"] <= 0.45 and decision["high_threshold"] >= decision["threshold"]
+    # Without short plain ads to learn from, they get the ordinary threshold.
+    none_short = choose_decision(p, y, np.zeros(7, dtype=bool))
+    assert none_short["short_threshold"] == none_short["threshold"]
+    assert choose_decision(p, y, short, short_cut=False)["short_threshold"] == decision["threshold"]
 
 
 def test_openings_and_the_short_honest_supplement():

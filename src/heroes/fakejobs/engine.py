@@ -5,9 +5,11 @@ logistic regression over the lexical model, the multilingual semantic head and t
 log-odds; for Spanish and other languages the same without the English-only lexical model. `label`
 is score >= the route's stored threshold (best F1 of the fraud class in template-grouped CV); the
 level is low below it, medium from it, high from the stored `high_threshold` (precision >= 0.9 in
-grouped CV). The score is calibrated at the development data's base rate; the page and the JSON
-also give `probability_at_base_rate`, the same evidence re-expressed for a portal where 5% of the
-ads are fraudulent (docs/fakejobs.md).
+grouped CV). A short ad on which no indicator fired is labelled from the route's stored
+`short_threshold` instead (precision >= 0.8 among such ads in grouped CV): on a few ordinary words
+the learned score alone is weak evidence. The score is calibrated at the development data's base
+rate; the page and the JSON also give `probability_at_base_rate`, the same evidence re-expressed
+for a portal where 5% of the ads are fraudulent (docs/fakejobs.md).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import yaml
 from heroes.fakejobs.ad import Ad
 from heroes.fakejobs.indicators import Hit, evidence, find_indicators
 from heroes.fakejobs.lang import SUPPORTED, detect_language
-from heroes.fakejobs.model import Decision, SavedModel, brevity, load, logit, to_base_rate
+from heroes.fakejobs.model import Decision, SavedModel, brevity, load, logit, plain_short, to_base_rate
 from heroes.fakejobs.semantic import embed, sentences
 from heroes.fakejobs.text import normalise, words
 from heroes.text import localized
@@ -152,6 +154,12 @@ class Checker:
         self.model = model or load()
         self.decisions: dict[str, Decision] = self.model.decisions
 
+    def short_ads(self, ads: Sequence[Ad], hits: Sequence[list[Hit]]) -> np.ndarray:
+        """Which ads are short with no indicator fired (`model.plain_short`): their `label` uses
+        the route's `short_threshold`."""
+        fired = np.array([float(bool(found)) for found in hits])
+        return plain_short([ad.classifier_text() for ad in ads], fired, self.model.short_words)
+
     def probabilities(
         self, ads: Sequence[Ad], languages: Sequence[str], hits: Sequence[list[Hit]]
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -212,10 +220,11 @@ class Checker:
         score = float(scores[0])
         route = route_of(ad_lang)
         decision = self.decisions[route]
-        level = decision.level(score)
+        short = bool(self.short_ads([ad], [hits])[0])
+        level = decision.level(score, short)
         steps, helplines = advice_for(level, (h.indicator.category for h in hits), ui)
         report = _advice()["report"]
-        flagged = score >= decision.threshold
+        flagged = bool(decision.label(score, short))
         # Words are listed only for flagged English ads: on an honest ad every positive weight is
         # noise ("hospital" is not a warning sign), and the lexical model only knows English.
         top_terms = self.model.classifier.contributions(ad.classifier_text()) if flagged and route == "en" else []
@@ -244,7 +253,7 @@ class Checker:
                 float(to_base_rate(score, self.model.training_base_rate, self.model.shown_base_rate)), 4
             ),
             base_rate=self.model.shown_base_rate,
-            threshold=decision.threshold,
+            threshold=decision.cut(short),
             advice=steps,
             helplines=helplines,
             report_url=report_link(report, text, hits),
@@ -259,14 +268,15 @@ class Checker:
         languages = [self._language(ad, t) for ad, t in zip(ads, texts, strict=True)]
         hits = [find_indicators(ad, t) for ad, t in zip(ads, texts, strict=True)]
         scores, _ = self.probabilities(ads, languages, hits)
+        shorts = self.short_ads(ads, hits)
         rows = []
-        for lang, found, score in zip(languages, hits, scores, strict=True):
+        for lang, found, score, short in zip(languages, hits, scores, shorts, strict=True):
             decision = self.decisions[route_of(lang)]
             rows.append(
                 {
                     "score": round(float(score), 4),
-                    "label": int(score >= decision.threshold),
-                    "level": decision.level(float(score)),
+                    "label": decision.label(float(score), bool(short)),
+                    "level": decision.level(float(score), bool(short)),
                     "indicators": [h.indicator.id for h in sorted(found, key=lambda h: -h.indicator.weight)],
                 }
             )

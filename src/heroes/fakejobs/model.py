@@ -172,6 +172,18 @@ def brevity(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(np.clip(1.0 - counts / BREVITY_WORDS, 0.0, 1.0))
 
 
+SHORT_WORDS = 50
+SHORT_PRECISION = 0.8
+
+
+def plain_short(texts: Sequence[str], indicators: np.ndarray, max_words: int = SHORT_WORDS) -> np.ndarray:
+    """True for an ad of fewer than `max_words` words on which no indicator fired: the learned
+    scores rest on a handful of words there (a waiter, a cleaner, a warehouse shift), so `label`
+    asks more of them (`Decision.short_threshold`)."""
+    counts = np.array([len(t.split()) for t in texts], dtype=np.int64)
+    return np.asarray((counts < max_words) & (np.asarray(indicators, dtype=np.float64) <= 0))
+
+
 def logit(p: np.ndarray) -> np.ndarray:
     q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
     return np.asarray(np.log(q / (1 - q)))
@@ -209,15 +221,29 @@ class Stacker:
 @dataclass
 class Decision:
     """Where `label` turns to 1 (best F1 of the fraud class in grouped CV) and where "high" starts
-    (the lowest score with precision >= 0.9 in grouped CV), for one stacker."""
+    (the lowest score with precision >= 0.9 in grouped CV), for one stacker. A short ad with no
+    indicator (`plain_short`) is labelled from `short_threshold` instead: the lowest score from
+    which at least `SHORT_PRECISION` of such ads were fraudulent in grouped CV (never below
+    `threshold`)."""
 
     threshold: float
     high_threshold: float
+    short_threshold: float | None = None
 
-    def level(self, score: float) -> str:
-        if score >= self.high_threshold:
+    def cut(self, plain_short: bool = False) -> float:
+        """The score from which an ad is labelled fraudulent."""
+        if plain_short and self.short_threshold is not None:
+            return max(self.threshold, self.short_threshold)
+        return self.threshold
+
+    def label(self, score: float, plain_short: bool = False) -> int:
+        return int(score >= self.cut(plain_short))
+
+    def level(self, score: float, plain_short: bool = False) -> str:
+        cut = self.cut(plain_short)
+        if score >= max(self.high_threshold, cut):
             return "high"
-        return "medium" if score >= self.threshold else "low"
+        return "medium" if score >= cut else "low"
 
 
 @dataclass
@@ -231,8 +257,18 @@ class SavedModel:
     @property
     def decisions(self) -> dict[str, Decision]:
         return {
-            k: Decision(float(v["threshold"]), float(v["high_threshold"])) for k, v in self.metadata["decision"].items()
+            k: Decision(
+                float(v["threshold"]),
+                float(v["high_threshold"]),
+                None if v.get("short_threshold") is None else float(v["short_threshold"]),
+            )
+            for k, v in self.metadata["decision"].items()
         }
+
+    @property
+    def short_words(self) -> int:
+        """Below how many words an ad without indicators counts as short (`plain_short`)."""
+        return int(self.metadata.get("short_ads", {}).get("max_words", SHORT_WORDS))
 
     @property
     def threshold(self) -> float:
