@@ -20,19 +20,22 @@ from heroes.fca import engine
 from heroes.fca.archives import Budget
 from heroes.fca.models import FcaItem
 from heroes.fca.sources import SourceError
+from tests.fca.conftest import viewer
 
 IMAGES = "forensics/images/dfvfs"
 WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 
 
 def _items(case: str) -> dict[str, dict]:
+    me = viewer("tester")
     with session_scope() as s:
-        return {f["path"]: f for f in engine.files(s, case)}
+        return {f["path"]: f for f in engine.files(s, case, viewer=me)}
 
 
 def _search(case: str, query: str) -> set[str]:
+    me = viewer("tester")
     with session_scope() as s:
-        return {h["path"] for h in engine.search(s, case, query)}
+        return {h["path"] for h in engine.search(s, case, query, viewer=me)}
 
 
 def seven_zip(files: list[tuple[str, bytes]], password: str | None = None) -> bytes:
@@ -92,8 +95,9 @@ def test_7z_nested_bomb_and_corrupt(heroes_db, tmp_path: Path) -> None:
     # an encrypted one: listed and hashed, not opened, and it says why
     assert not any(p.startswith("locked.7z!/") for p in items) and items["locked.7z"]["sha256"]
     assert "PasswordRequired" in items["locked.7z"]["problems"][0]
+    me = viewer("tester")
     with session_scope() as s:
-        found = {(e["kind"], e["value"]) for e in engine.entity_view(s, "7z")}
+        found = {(e["kind"], e["value"]) for e in engine.entity_view(s, "7z", viewer=me)}
     assert ("phone", "+34612345678") in found and ("email", "deep@example.org") in found
 
 
@@ -213,11 +217,12 @@ def test_rtf_and_outlook_msg_with_attachments(heroes_db, tmp_path: Path) -> None
     assert items["mail.msg!/plan.txt"]["sha256"] == hashlib.sha256(plan).hexdigest()
     assert items["mail.msg!/note.rtf"]["type"] == "rtf"
     assert "mail.msg!/route.zip!/route.txt" in items
+    me = viewer("tester")
     with session_scope() as s:
         item = s.execute(select(FcaItem).where(FcaItem.path == "mail.msg")).scalar_one()
         meta, body = item.meta, item.text
         rtf_text = s.execute(select(FcaItem.text).where(FcaItem.path == "letter.rtf")).scalar_one()
-        view = {(e["kind"], e["value"]): e["paths"] for e in engine.entity_view(s, "mail")}
+        view = {(e["kind"], e["value"]): e["paths"] for e in engine.entity_view(s, "mail", viewer=me)}
     assert meta["from"] == "Boss Man <boss@example.org>" and "ana@example.com" in meta["to"]
     assert meta["subject"] == "Envío del viernes" and meta["date"].startswith("2024-03-05T10:30")
     assert meta["attachments"] == ["plan.txt", "note.rtf", "route.zip"]
@@ -302,14 +307,15 @@ def test_ocr_of_a_scanned_pdf(heroes_db, tmp_path: Path) -> None:
     assert _search("ocr", "marigold") == {"scan.pdf"}
     assert _search("plain", "harbour") == {"mixed.pdf"} and _search("plain", "lunes") == set()
     assert _search("ocr", "harbour") == {"mixed.pdf"} == _search("ocr", "lunes")
+    me = viewer("tester")
     with session_scope() as s:
-        case_id = engine.get_case(s, "ocr").id
+        case_id = engine.get_case(s, "ocr", viewer=me).id
         items = {i.path: i for i in s.execute(select(FcaItem).where(FcaItem.case_id == case_id)).scalars()}
         assert items["scan.pdf"].meta["pages_without_text"] == 1 and items["scan.pdf"].meta["ocr_pages"] == 1
         mixed = items["mixed.pdf"]
         assert mixed.meta["pages"] == 2 and mixed.meta["pages_without_text"] == 1 and mixed.meta["ocr_pages"] == 1
         assert mixed.text.index("HARBOUR") < mixed.text.index("LUNES")  # OCR text in its page's place
-        phones = {e["value"] for e in engine.entity_view(s, "ocr", kind="phone")}
+        phones = {e["value"] for e in engine.entity_view(s, "ocr", kind="phone", viewer=me)}
     assert phones == {"+34612345678"}
 
 
@@ -334,8 +340,9 @@ def test_apfs_container_and_apfs_in_a_partitioned_disk(heroes_db, shared_data: P
     assert result["status"] == "done"
     _check_apfs(_items("apfs"), hfs, "")
     assert _search("apfs", "password*")
+    me = viewer("tester")
     with session_scope() as s:
-        (source,) = engine.sources(s, "apfs")
+        (source,) = engine.sources(s, "apfs", viewer=me)
     assert source["kind"] == "apfs" and source["hashes_intake"] == source["hashes_end"]
     assert source["hashes_intake"]["apfs.raw"]["sha256"] == before.sha256 == hash_file(apfs).sha256
 
@@ -356,8 +363,9 @@ def test_apfs_container_and_apfs_in_a_partitioned_disk(heroes_db, shared_data: P
     truncated.write_bytes(content[:200_000])
     with pytest.raises(SourceError, match=r"truncated-apfs\.raw is not a readable APFS container"):
         engine.ingest(truncated, "cut", actor="tester")
+    me = viewer("tester")
     with session_scope() as s:
-        (source,) = engine.sources(s, "cut")
+        (source,) = engine.sources(s, "cut", viewer=me)
     assert source["status"] == "failed" and source["items"] == 0 and _items("cut") == {}
 
 
