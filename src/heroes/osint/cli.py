@@ -25,8 +25,13 @@ def cluster_command(
     output: Path = typer.Option(..., "-o", "--output", help="JSON Lines out: id, cluster, reasons."),
     templates: Path | None = typer.Option(None, "--templates", help="Also write each cluster's template here."),
     runner: str = typer.Option("inline", "--runner", help="inline, process or ray."),
-    seed: int = typer.Option(1, "--seed", help="Seed of the MinHash permutations."),
-    min_similarity: float = typer.Option(0.8, "--min-similarity", help="Share of aligned words for a text link."),
+    seed: int = typer.Option(1, "--seed", help="Seed (every stage is deterministic; kept for reproducible runs)."),
+    min_saving: float = typer.Option(
+        80.0, "--min-saving", help="Bits a template must save on an ad's description for a text link."
+    ),
+    min_similarity: float = typer.Option(
+        0.0, "--min-similarity", help="Also require this share of aligned words for a text link (0 = off)."
+    ),
     region: str = typer.Option("US", "--region", help="Country for phone numbers written without a country code."),
     no_text: bool = typer.Option(False, "--no-text", help="Link by contacts and photos only."),
     no_contacts: bool = typer.Option(False, "--no-contacts", help="Link by text and photos only."),
@@ -36,7 +41,12 @@ def cluster_command(
         raise HeroesError(_("Unknown runner %(name)s: use inline, process or ray.", name=runner))
     ads = read_jsonl(source)
     params = ClusterParams(
-        seed=seed, min_similarity=min_similarity, region=region, use_text=not no_text, use_contacts=not no_contacts
+        seed=seed,
+        min_saving_bits=min_saving,
+        min_similarity=min_similarity,
+        region=region,
+        use_text=not no_text,
+        use_contacts=not no_contacts,
     )
 
     def progress(stage: str, done: int, total: int) -> None:
