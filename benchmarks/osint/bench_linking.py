@@ -61,9 +61,9 @@ def report(name: str, predicted: list[str], groups: list[str], seconds: float, h
 
 
 BASELINE_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-TUNE_SAVINGS = (60.0, 80.0, 100.0, 120.0)
+TUNE_SAVINGS = (60.0, 100.0, 140.0)
 TUNE_NEIGHBOURS = (10, 30)
-TUNE_CROSS = (200.0, 400.0, 800.0, 1600.0)
+TUNE_CROSS = (400.0, 800.0, 1600.0)
 
 
 def tuning_split(groups: list[str], seed: int = 7) -> tuple[list[int], list[int]]:

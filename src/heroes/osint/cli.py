@@ -27,7 +27,7 @@ def cluster_command(
     runner: str = typer.Option("inline", "--runner", help="inline, process or ray."),
     seed: int = typer.Option(1, "--seed", help="Seed (every stage is deterministic; kept for reproducible runs)."),
     min_saving: float = typer.Option(
-        80.0, "--min-saving", help="Bits a template must save on an ad's description for a text link."
+        100.0, "--min-saving", help="Bits a template must save on an ad's description for a text link."
     ),
     min_similarity: float = typer.Option(
         0.0, "--min-similarity", help="Also require this share of aligned words for a text link (0 = off)."

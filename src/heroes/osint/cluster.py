@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +41,8 @@ from heroes.osint.templates_align import Template, template_of
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 CONTACT_MARK = "<contact>"
 HASH_FEATURES = 2**20
-BLOCK_ROWS = 2000
+BLOCK_ROWS = 1000  # rows of the similarity matrix held at once
+SLICE = 50_000  # ads per features pass and pairs per verification pass: bounds the driver's memory
 # Words the coder can name beyond those seen: a small collection still pays for a word what a language
 # would, so a shared template saves bits in ten ads as in a million.
 PRIOR_VOCABULARY = 2**16
@@ -53,13 +54,14 @@ class ClusterParams:
     seed: int = 1  # kept for the CLI contract; every stage is deterministic
     neighbours: int = 10
     min_cosine: float = 0.2
-    min_saving_bits: float = 80.0
+    min_saving_bits: float = 100.0
     # A text link between two ads that each give contacts, none shared, joins two posters' networks:
     # it needs a far larger saving, or text links chain every contact group into one (tuned likewise).
-    cross_contact_bits: float = 400.0
+    cross_contact_bits: float = 1600.0
     min_similarity: float = 0.0  # an optional floor on the share of aligned words as well
     min_tokens: int = 3
     max_df: float = 0.5  # words in more than this share of the ads carry no linking signal
+    max_df_ads: int = 5000  # nor words in more ads than this (keeps the products sparse at scale)
     image_distance: int = 31  # PDQ bits; 31 is the published match threshold
     region: str = "US"  # for ads whose location names no known market or country
     use_contacts: bool = True
@@ -131,7 +133,7 @@ def features_chunk(chunk: Sequence[Ad], params: ClusterParams) -> list[AdFeature
     return out
 
 
-Unit = tuple[int, int, tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray]
+Unit = tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # ads, word ids, word costs
 
 
 def saving_bits(template: Sequence[str], ad: Sequence[str], costs: np.ndarray) -> float:
@@ -149,52 +151,65 @@ def saving_bits(template: Sequence[str], ad: Sequence[str], costs: np.ndarray) -
 def verify_chunk(chunk: Sequence[Unit], min_bits: float, min_similarity: float = 0.0) -> list[float]:
     """The MDL saving of each candidate pair in its better direction; 0.0 where the link does not hold."""
     out = []
-    for _, _, a, b, cost_a, cost_b in chunk:
+    for _, _, ids_a, ids_b, cost_a, cost_b in chunk:
+        a, b = ids_a.tolist(), ids_b.tolist()
         bits = max(saving_bits(a, b, cost_b), saving_bits(b, a, cost_a))
         ok = bits >= min_bits and (min_similarity <= 0 or Indel.normalized_similarity(a, b) >= min_similarity)
         out.append(round(bits, 3) if ok else 0.0)
     return out
 
 
-def word_costs(token_lists: Sequence[Sequence[str]]) -> list[np.ndarray]:
+def word_costs(words: Sequence[np.ndarray], vocabulary_size: int) -> np.ndarray:
     """Each word's code length alone: -log2 of its unigram probability in this collection, smoothed
-    over ``PRIOR_VOCABULARY`` possible words."""
-    counts = Counter(w for tokens in token_lists for w in tokens)
-    total = math.log2(sum(counts.values()) + PRIOR_VOCABULARY)
-    bits = {w: total - math.log2(c + 1) for w, c in counts.items()}
-    return [np.fromiter((bits[w] for w in tokens), dtype=np.float64, count=len(tokens)) for tokens in token_lists]
+    over ``PRIOR_VOCABULARY`` possible words; indexed by word id."""
+    counts = np.bincount(np.concatenate([*words, np.zeros(0, dtype=np.int32)]), minlength=vocabulary_size)
+    total = math.log2(float(counts.sum()) + PRIOR_VOCABULARY)
+    costs: np.ndarray = total - np.log2(counts + 1.0)
+    return costs
 
 
-def tfidf_matrix(token_lists: Sequence[Sequence[str]], params: ClusterParams) -> sparse.csr_matrix:
-    """Rows of l2-normalised TF-IDF over hashed word 1-2 grams (sublinear tf); ads too short are empty."""
-    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+def _hashed_grams(ids: np.ndarray) -> np.ndarray:
+    """Feature numbers of an ad's words and word pairs (a fixed hash, the same in every process)."""
+    a = ids.astype(np.int64)
+    unigrams = (a * 0x9E3779B1 + 1) & (HASH_FEATURES - 1)
+    bigrams = ((a[:-1] * 0x9E3779B1) ^ (a[1:] * 0x85EBCA6B + 7)) & (HASH_FEATURES - 1)
+    return np.concatenate([unigrams, bigrams])
 
-    texts = [" ".join(t) if len(t) >= params.min_tokens else "" for t in token_lists]
-    counts = HashingVectorizer(
-        n_features=HASH_FEATURES,
-        ngram_range=(1, 2),
-        token_pattern=r"\S+",  # noqa: S106 (a pattern, not a password)
-        lowercase=False,
-        alternate_sign=False,
-        norm=None,
-    ).transform(texts)
-    df = np.bincount(counts.indices, minlength=HASH_FEATURES)
-    common = np.flatnonzero(df > max(50.0, params.max_df * len(texts)))  # only where there are many ads
-    if len(common):
-        keep = np.ones(HASH_FEATURES, dtype=bool)
-        keep[common] = False
-        counts = counts @ sparse.diags(keep.astype(np.float64))
-        counts.eliminate_zeros()
-    matrix: sparse.csr_matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+
+def tfidf_matrix(words: Sequence[np.ndarray], params: ClusterParams) -> sparse.csr_matrix:
+    """Rows of l2-normalised TF-IDF (sublinear tf, smoothed idf) over hashed word 1-2 grams; ads with
+    fewer than ``min_tokens`` words are empty rows. Built a slice of ads at a time, in float32."""
+    n = len(words)
+    parts = []
+    for start in range(0, n, SLICE):
+        chunk = words[start : start + SLICE]
+        grams = [_hashed_grams(ids) if len(ids) >= params.min_tokens else np.zeros(0, np.int64) for ids in chunk]
+        rows = np.repeat(np.arange(len(chunk), dtype=np.int32), [len(g) for g in grams])
+        cols = np.concatenate([*grams, np.zeros(0, np.int64)]).astype(np.int32)
+        part = sparse.csr_matrix(
+            (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(chunk), HASH_FEATURES)
+        )
+        part.sum_duplicates()
+        parts.append(part)
+    matrix = sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, HASH_FEATURES), dtype=np.float32)
+    df = np.bincount(matrix.indices, minlength=HASH_FEATURES)
+    limit = max(50.0, min(params.max_df * n, float(params.max_df_ads)))  # only where there are many ads
+    keep = (df <= limit).astype(np.float32)
+    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32) * keep
+    matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
+    matrix.eliminate_zeros()
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    matrix = sparse.csr_matrix(sparse.diags((1.0 / norms).astype(np.float32)) @ matrix)
     return matrix
 
 
-def candidate_pairs(token_lists: Sequence[Sequence[str]], params: ClusterParams) -> list[tuple[int, int]]:
+def candidate_pairs(words: Sequence[np.ndarray], params: ClusterParams) -> list[tuple[int, int]]:
     """Each ad's ``neighbours`` nearest ads by TF-IDF cosine (at least ``min_cosine``), as sorted pairs."""
-    n = len(token_lists)
+    n = len(words)
     if n < 2:
         return []
-    matrix = tfidf_matrix(token_lists, params)
+    matrix = tfidf_matrix(words, params)
     transposed = matrix.T.tocsr()
     pairs: set[tuple[int, int]] = set()
     for start in range(0, n, BLOCK_ROWS):
@@ -208,8 +223,9 @@ def candidate_pairs(token_lists: Sequence[Sequence[str]], params: ClusterParams)
             if not len(cols):
                 continue
             # Nearest first; ties by index so the pairs never depend on the order of the sparse entries.
-            order = np.lexsort((cols, -np.round(sims, 9)))[: params.neighbours]
+            order = np.lexsort((cols, -np.round(sims, 5)))[: params.neighbours]
             pairs.update((min(i, int(j)), max(i, int(j))) for j in cols[order])
+        del block
     return sorted(pairs)
 
 
@@ -261,6 +277,38 @@ def image_pairs(hashes: Sequence[Sequence[str]], max_distance: int) -> list[tupl
     return sorted((a, b, h) for (a, b), h in found.items())
 
 
+@dataclass
+class Corpus:
+    """What the linking keeps of each ad: compact enough for a million ads in one process."""
+
+    contacts: list[tuple[tuple[str, str], ...]]
+    images: list[tuple[str, ...]]
+    words: list[np.ndarray]  # int32 word ids, in text order
+    vocabulary: list[str]
+
+
+def _features(
+    ads: Sequence[Ad], params: ClusterParams, fan: FanOut[Any, Any], progress: Callable[[int, int], None] | None
+) -> Corpus:
+    """Per-ad features from the fan-out, a slice of ads at a time; words become ids as they arrive."""
+    index: dict[str, int] = {}
+    corpus = Corpus([], [], [], [])
+    n = len(ads)
+    for start in range(0, n, SLICE):
+        report = (lambda d, t, s=start: progress(s + d, n)) if progress else None  # type: ignore[misc]
+        part: list[AdFeatures] = fan.map_chunks(
+            functools.partial(features_chunk, params=params), list(ads[start : start + SLICE]), progress=report
+        )
+        for f in part:
+            corpus.contacts.append(f.contacts)
+            corpus.images.append(f.images)
+            ids = (index.setdefault(w, len(index)) for w in f.tokens)
+            corpus.words.append(np.fromiter(ids, dtype=np.int32, count=len(f.tokens)))
+        del part
+    corpus.vocabulary = list(index)  # dicts keep insertion order: position = id
+    return corpus
+
+
 def cluster_ads(
     ads: Sequence[Ad],
     params: ClusterParams | None = None,
@@ -274,16 +322,14 @@ def cluster_ads(
     def stage(name: str) -> Callable[[int, int], None] | None:
         return (lambda done, total: progress(name, done, total)) if progress else None
 
-    feats: list[AdFeatures] = fan.map_chunks(
-        functools.partial(features_chunk, params=params), list(ads), progress=stage("features")
-    )
+    corpus = _features(ads, params, fan, stage("features"))
     union = UnionFind(n)
     reasons: list[set[str]] = [set() for _ in range(n)]
 
     if params.use_contacts:
         owners: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for i, f in enumerate(feats):
-            for contact in f.contacts:
+        for i, contacts in enumerate(corpus.contacts):
+            for contact in contacts:
                 owners[contact].append(i)
         for (kind, value), holders in owners.items():
             if len(holders) < 2:
@@ -291,31 +337,33 @@ def cluster_ads(
             for i in holders:
                 reasons[i].add(f"{kind}:{value}")
                 union.union(holders[0], i)
+        del owners
 
     if params.use_images:
-        for a, b, h in image_pairs([f.images for f in feats], params.image_distance):
+        for a, b, h in image_pairs(corpus.images, params.image_distance):
             union.union(a, b)
             reasons[a].add(f"image:{h}")
             reasons[b].add(f"image:{h}")
 
     text_links: dict[int, list[int]] = defaultdict(list)
     if params.use_text:
-        token_lists = [f.tokens for f in feats]
-        pairs = candidate_pairs(token_lists, params)
-        costs = word_costs(token_lists)
-        units: list[Unit] = [(i, j, token_lists[i], token_lists[j], costs[i], costs[j]) for i, j in pairs]
-        del costs
-        scores = fan.map_chunks(
-            functools.partial(verify_chunk, min_bits=params.min_saving_bits, min_similarity=params.min_similarity),
-            units,
-            progress=stage("templates"),
-        )
-        del units
-        for (i, j), score in zip(pairs, scores, strict=True):
-            mine, theirs = feats[i].contacts, feats[j].contacts
-            if score > 0 and mine and theirs and not set(mine) & set(theirs) and score < params.cross_contact_bits:
-                continue
-            if score > 0:
+        words = corpus.words
+        pairs = candidate_pairs(words, params)
+        costs = word_costs(words, len(corpus.vocabulary))
+        verify = functools.partial(verify_chunk, min_bits=params.min_saving_bits, min_similarity=params.min_similarity)
+        done = stage("templates")
+        for start in range(0, len(pairs), SLICE):
+            part = pairs[start : start + SLICE]
+            units: list[Unit] = [(i, j, words[i], words[j], costs[words[i]], costs[words[j]]) for i, j in part]
+            report = (lambda d, t, s=start: done(s + d, len(pairs))) if done else None  # type: ignore[misc]
+            scores = fan.map_chunks(verify, units, progress=report)
+            del units
+            for (i, j), score in zip(part, scores, strict=True):
+                mine, theirs = corpus.contacts[i], corpus.contacts[j]
+                if score <= 0 or (
+                    mine and theirs and not set(mine) & set(theirs) and score < params.cross_contact_bits
+                ):
+                    continue
                 union.union(i, j)
                 text_links[i].append(j)
                 text_links[j].append(i)
@@ -338,7 +386,8 @@ def cluster_ads(
             continue
         linked = linked[:50]  # a template is clear from fifty of its ads
         base = max(range(len(linked)), key=lambda k: (len(text_links[linked[k]]), -linked[k]))
-        templates[name] = template_of([feats[i].tokens for i in linked], base)
+        vocabulary = corpus.vocabulary
+        templates[name] = template_of([[vocabulary[k] for k in corpus.words[i]] for i in linked], base)
 
     return Clustering(
         ids=[ad.id for ad in ads],
