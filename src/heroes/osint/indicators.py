@@ -71,6 +71,14 @@ class AdIndicators:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "indicators": [h.to_json() for h in self.hits]}
 
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> AdIndicators:
+        hits = [
+            Hit(h["indicator"], h["title"], list(h["words"]), list(h["sources"]), h.get("detail", ""))
+            for h in row["indicators"]
+        ]
+        return cls(str(row["id"]), hits)
+
 
 @cache
 def indicator_set() -> dict[str, Any]:
