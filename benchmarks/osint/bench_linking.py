@@ -170,19 +170,26 @@ def synthesise(ads: list[Ad], n: int, seed: int = 1) -> list[Ad]:
     return out
 
 
-def scale(data: Path, sizes: list[int], runners: list[str]) -> None:
+def scale(data: Path, sizes: list[int], runners: list[str], text_only: bool = False) -> None:
     ads = read_jsonl(data / "dev.jsonl")
-    print("| ads | runner | time | clusters | peak RSS of this process |")
-    print("|---|---|---|---|---|")
+    params = ClusterParams(use_contacts=not text_only)
+    print(f"{'text stage only (contacts off)' if text_only else 'full pipeline'}")
+    print("| ads | runner | time | clusters | peak RSS of this process | per ad |")
+    print("|---|---|---|---|---|---|")
     for n in sizes:
         items = synthesise(ads, n)
         for runner in runners:
             start = time.perf_counter()
             with get_fanout(runner) as fan:
-                result = cluster_ads(items, ClusterParams(), fan)
+                result = cluster_ads(items, params, fan)
             seconds = time.perf_counter() - start
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"| {n} | {runner} | {seconds:.1f} s | {len(result.members)} | {rss:.0f} MiB |", flush=True)
+            per_ad = rss * 1024 / n
+            print(
+                f"| {n} | {runner} | {seconds:.1f} s | {len(result.members)} | {rss:.0f} MiB | {per_ad:.1f} KiB |",
+                flush=True,
+            )
+            del result
 
 
 def main() -> None:
@@ -192,6 +199,7 @@ def main() -> None:
     parser.add_argument("--runners", default="inline,ray")
     parser.add_argument("--skip-linking", action="store_true")
     parser.add_argument("--tune", action="store_true", help="Choose parameters on the tuning half first.")
+    parser.add_argument("--text-only", action="store_true", help="Scale runs without contact extraction.")
     args = parser.parse_args()
     if not (args.data / "dev.jsonl").is_file():
         print(f"no {args.data}/dev.jsonl: skipped")
@@ -200,7 +208,7 @@ def main() -> None:
         linking(args.data, args.tune)
         indicator_rates(args.data)
     if args.sizes:
-        scale(args.data, [int(s) for s in args.sizes.split(",")], args.runners.split(","))
+        scale(args.data, [int(s) for s in args.sizes.split(",")], args.runners.split(","), args.text_only)
 
 
 if __name__ == "__main__":
