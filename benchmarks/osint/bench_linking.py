@@ -2,7 +2,8 @@
 contact removed, each beside a TF-IDF cosine + connected-components baseline; then clustering time and
 memory on ads synthesised from the dev ads by templated variation, inline and on a local Ray.
 
-    PYTHONPATH=src python benchmarks/osint/bench_linking.py [--data DIR] [--sizes 10000,100000] [--ray]
+    PYTHONPATH=src python benchmarks/osint/bench_linking.py [--data DIR] [--tune] [--sizes 10000,100000]
+        [--runners inline,ray]
 
 Prints figures only (never ad text). The data is not part of the product; the benchmark skips without it.
 """
@@ -16,6 +17,8 @@ import re
 import resource
 import time
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from heroes.core.fanout import get_fanout
@@ -48,32 +51,90 @@ def by_size(predicted: list[str], groups: list[str]) -> str:
     return "; ".join(parts)
 
 
-def report(name: str, predicted: list[str], groups: list[str], seconds: float) -> None:
+def report(name: str, predicted: list[str], groups: list[str], seconds: float, held_f1: float) -> None:
     s = pairwise(predicted, groups)
     print(
         f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.predicted_pairs} | {seconds:.1f} s | "
-        f"{by_size(predicted, groups)} |"
+        f"{by_size(predicted, groups)} | {held_f1:.3f} |",
+        flush=True,
     )
 
 
-def linking(data: Path) -> None:
+BASELINE_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+TUNE_SAVINGS = (60.0, 100.0, 140.0)
+TUNE_NEIGHBOURS = (10, 30)
+TUNE_CROSS = (400.0, 800.0, 1600.0)
+
+
+def tuning_split(groups: list[str], seed: int = 7) -> tuple[list[int], list[int]]:
+    """Half of the groups (seeded shuffle) to tune on, the other half held out; all of a group on one side."""
+    names = sorted(set(groups))
+    random.Random(seed).shuffle(names)
+    tune = set(names[::2])
+    return [i for i, g in enumerate(groups) if g in tune], [i for i, g in enumerate(groups) if g not in tune]
+
+
+def tune(ads: list[Ad], groups: list[str], label: str) -> tuple[ClusterParams, float]:
+    """Text-only parameters and the baseline's threshold, each chosen by F1 on the tuning half only."""
+    half, _ = tuning_split(groups)
+    items, truth = [ads[i] for i in half], [groups[i] for i in half]
+    best: tuple[float, ClusterParams] = (-1.0, ClusterParams())
+    for neighbours in TUNE_NEIGHBOURS:
+        for bits in TUNE_SAVINGS:
+            params = ClusterParams(neighbours=neighbours, min_saving_bits=bits, use_contacts=False)
+            s = pairwise(cluster_ads(items, params).cluster, truth)
+            print(f"  tune {label}: neighbours={neighbours} min_saving_bits={bits:g}: F1={s.f1:.3f}", flush=True)
+            best = max(best, (s.f1, params), key=lambda x: x[0])
+    if label == "contacts in text":  # the bar for a text link between two different contacts' ads
+        scored = []
+        for cross in TUNE_CROSS:
+            params = replace(best[1], use_contacts=True, cross_contact_bits=cross)
+            s = pairwise(cluster_ads(items, params).cluster, truth)
+            print(f"  tune {label}: cross_contact_bits={cross:g}: F1={s.f1:.3f}", flush=True)
+            scored.append((s.f1, cross))
+        best = (best[0], replace(best[1], cross_contact_bits=max(scored)[1]))
+    base = max(BASELINE_THRESHOLDS, key=lambda t: pairwise(tfidf_components([a.body for a in items], t), truth).f1)
+    chosen = best[1]
+    print(
+        f"  tune {label}: chosen {chosen.neighbours} neighbours, {chosen.min_saving_bits:g} bits, "
+        f"{chosen.cross_contact_bits:g} across contacts; baseline {base}"
+    )
+    return replace(best[1], use_contacts=True), base
+
+
+def linking(data: Path, do_tune: bool) -> None:
     path = data / "dev.jsonl"
     ads = read_jsonl(path)
     groups = [json.loads(line)["group"] for line in path.open(encoding="utf-8")]
-    print(f"{len(ads)} ads, {pairwise(groups, groups).true_pairs} same-group pairs")
-    print("| method | precision | recall | F1 | predicted pairs | time | recall within groups of size |")
-    print("|---|---|---|---|---|---|---|")
+    _, held = tuning_split(groups)
+    print(f"{len(ads)} ads, {pairwise(groups, groups).true_pairs} same-group pairs; held-out half: {len(held)} ads")
     for label, items in (("contacts in text", ads), ("contacts removed", [strip_contacts(a) for a in ads])):
-        start = time.perf_counter()
-        result = cluster_ads(items)
-        report(f"{label}: heroes osint cluster", result.cluster, groups, time.perf_counter() - start)
-        start = time.perf_counter()
-        text_only = cluster_ads(items, ClusterParams(use_contacts=False))
-        report(f"{label}: templates only", text_only.cluster, groups, time.perf_counter() - start)
-        for threshold in (0.5, 0.7, 0.9):
+        params, chosen = tune(items, groups, label) if do_tune else (ClusterParams(), 0.25)
+        print(f"### {label}")
+        print("| method | precision | recall | F1 | predicted pairs | time | recall by group size | F1 held-out half |")
+        print("|---|---|---|---|---|---|---|---|")
+        runs: list[tuple[str, Callable[[list[Ad]], list[str]]]] = [
+            ("heroes osint cluster (defaults)", lambda xs: cluster_ads(xs).cluster),
+            ("heroes osint cluster (tuned on the tuning half)", lambda xs, p=params: cluster_ads(xs, p).cluster),
+            (
+                "templates only (MDL)",
+                lambda xs, p=params: cluster_ads(xs, replace(p, use_contacts=False)).cluster,  # type: ignore[misc]
+            ),
+        ]
+        for threshold in BASELINE_THRESHOLDS:
+            mark = " (chosen on tuning half)" if threshold == chosen else ""
+            runs.append(
+                (
+                    f"TF-IDF cosine >= {threshold} + components{mark}",
+                    lambda xs, t=threshold: tfidf_components([a.body for a in xs], t),  # type: ignore[misc]
+                )
+            )
+        for name, run in runs:
             start = time.perf_counter()
-            baseline = tfidf_components([a.body for a in items], threshold)
-            report(f"{label}: TF-IDF cosine >= {threshold} + components", baseline, groups, time.perf_counter() - start)
+            predicted = run(items)
+            seconds = time.perf_counter() - start
+            held_f1 = pairwise(run([items[i] for i in held]), [groups[i] for i in held]).f1
+            report(name, predicted, groups, seconds, held_f1)
 
 
 def indicator_rates(data: Path) -> None:
@@ -109,19 +170,26 @@ def synthesise(ads: list[Ad], n: int, seed: int = 1) -> list[Ad]:
     return out
 
 
-def scale(data: Path, sizes: list[int], runners: list[str]) -> None:
+def scale(data: Path, sizes: list[int], runners: list[str], text_only: bool = False) -> None:
     ads = read_jsonl(data / "dev.jsonl")
-    print("| ads | runner | time | clusters | peak RSS of this process |")
-    print("|---|---|---|---|---|")
+    params = ClusterParams(use_contacts=not text_only)
+    print(f"{'text stage only (contacts off)' if text_only else 'full pipeline'}")
+    print("| ads | runner | time | clusters | peak RSS of this process | per ad |")
+    print("|---|---|---|---|---|---|")
     for n in sizes:
         items = synthesise(ads, n)
         for runner in runners:
             start = time.perf_counter()
             with get_fanout(runner) as fan:
-                result = cluster_ads(items, ClusterParams(), fan)
+                result = cluster_ads(items, params, fan)
             seconds = time.perf_counter() - start
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"| {n} | {runner} | {seconds:.1f} s | {len(result.members)} | {rss:.0f} MiB |", flush=True)
+            per_ad = rss * 1024 / n
+            print(
+                f"| {n} | {runner} | {seconds:.1f} s | {len(result.members)} | {rss:.0f} MiB | {per_ad:.1f} KiB |",
+                flush=True,
+            )
+            del result
 
 
 def main() -> None:
@@ -130,15 +198,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000")
     parser.add_argument("--runners", default="inline,ray")
     parser.add_argument("--skip-linking", action="store_true")
+    parser.add_argument("--tune", action="store_true", help="Choose parameters on the tuning half first.")
+    parser.add_argument("--text-only", action="store_true", help="Scale runs without contact extraction.")
     args = parser.parse_args()
     if not (args.data / "dev.jsonl").is_file():
         print(f"no {args.data}/dev.jsonl: skipped")
         return
     if not args.skip_linking:
-        linking(args.data)
+        linking(args.data, args.tune)
         indicator_rates(args.data)
     if args.sizes:
-        scale(args.data, [int(s) for s in args.sizes.split(",")], args.runners.split(","))
+        scale(args.data, [int(s) for s in args.sizes.split(",")], args.runners.split(","), args.text_only)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ def test_crawl_then_read_clusters_and_graph(page: Any, browser_login: Any) -> No
             page.reload()
     assert "done" in page.inner_text("[data-testid=crawls]")
     page.click("text=browser1")
+    # The clusters come from a background job: until it has stored them the page says so and reloads.
+    page.wait_for_selector("[data-testid=cluster]", timeout=60000)
     clusters = page.locator("[data-testid=cluster]")
     assert clusters.count() == 2
     assert "phone:+34612345670" in clusters.first.inner_text() or "phone:+34612345671" in clusters.first.inner_text()

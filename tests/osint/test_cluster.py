@@ -33,8 +33,8 @@ def make_ads() -> list[Ad]:
         )
     ]
     ads += [Ad(f"o{i}", "Offer", "Lugo", None, text) for i, text in enumerate(OTHER)]
-    ads.append(Ad("p1", "Call", "Leon", None, "Short note. Call five five five two one two three four five six."))
-    ads.append(Ad("p2", "Phone", "Vigo", None, "Different words here, phone (555) 212-3456 any time."))
+    ads.append(Ad("p1", "Call", "Denver", None, "Short note. Call five five five two one two three four five six."))
+    ads.append(Ad("p2", "Phone", "Boston", None, "Different words here, phone (555) 212-3456 any time."))
     pdq = "f" * 32 + "0" * 32
     near = "f" * 31 + "e" + "0" * 32  # one bit away
     ads.append(Ad("i1", "Photo", "Lugo", None, "A picture of my garden.", image_hashes=(pdq,)))

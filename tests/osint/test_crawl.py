@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 from heroes.cli import app
 from heroes.osint.ads import BadInput
 from heroes.osint.crawl import USER_AGENT, CrawlConfig, Crawler, links_of, read_warc
-from heroes.osint.store import import_files, load_collection
+from heroes.osint.store import Viewer, import_files, load_collection
 from tests.osint.site import Site, serve
+
+ME = Viewer("tester")
 
 
 def crawl(base: str, tmp_path: Path, **options: object) -> tuple[object, Path]:
@@ -79,13 +81,13 @@ def test_import_warc_csv_jsonl_and_folder(tmp_path: Path, heroes_db: object) -> 
     site = Site(pages=2)
     with serve(site) as base:
         _, out = crawl(base, tmp_path, max_pages=50)
-    summary = import_files([out], "capture")
+    summary = import_files([out], "capture", ME)
     ads = load_collection("capture")
     by_id = {a.id: a for a in ads}
     assert {"site-1-0", "site-1-1", "site-2-0", "site-2-1"} <= set(by_id)
     assert by_id["site-2-1"].location == "Toledo" and by_id["site-2-1"].age == 31
     assert summary.added == len(ads)
-    again = import_files([out], "capture")
+    again = import_files([out], "capture", ME)
     assert again.added == 0 and again.already == summary.added
 
     csv_file = tmp_path / "ads.csv"
@@ -97,7 +99,7 @@ def test_import_warc_csv_jsonl_and_folder(tmp_path: Path, heroes_db: object) -> 
     (folder / "one.html").write_text(
         "<html><title>Painter</title><body><p>I paint walls and doors in spring.</p></body></html>"
     )
-    result = import_files([csv_file, jsonl, folder], "mixed")
+    result = import_files([csv_file, jsonl, folder], "mixed", ME)
     assert result.added == 4
     assert "Painter" in {a.title for a in load_collection("mixed")}
 
@@ -108,15 +110,15 @@ def test_malformed_files_are_refused_by_line_and_nothing_is_added(tmp_path: Path
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text("id,title\nx1,ok\nx2,too,many\n", encoding="utf-8")
     with pytest.raises(BadInput, match=r"bad.csv line 3: more fields"):
-        import_files([good, bad_csv], "c")
+        import_files([good, bad_csv], "c", ME)
     bad_jsonl = tmp_path / "bad.jsonl"
     bad_jsonl.write_text('{"id": "a"}\n{"id": \n', encoding="utf-8")
     with pytest.raises(BadInput, match=r"bad.jsonl line 2: not valid JSON"):
-        import_files([bad_jsonl], "c")
+        import_files([bad_jsonl], "c", ME)
     not_warc = tmp_path / "x.warc.gz"
     not_warc.write_bytes(b"not a warc at all")
     with pytest.raises(BadInput, match="not a readable WARC"):
-        import_files([not_warc], "c")
+        import_files([not_warc], "c", ME)
     with pytest.raises(BadInput, match="No collection"):
         load_collection("c")
 
@@ -142,10 +144,17 @@ def test_cli_crawl_records_custody_then_import_and_graph(tmp_path: Path, heroes_
         record = session.execute(select(CustodyRecord).where(CustodyRecord.item == "cap.warc.gz")).scalar_one()
         assert record.sha256_after == sha and record.actor == user
 
-    assert runner.invoke(app, ["osint", "import", str(out), "--collection", "cli"]).exit_code == 0
+    assert runner.invoke(app, ["--user", user, "osint", "import", str(out), "--collection", "cli"]).exit_code == 0
     graphml, edges = tmp_path / "g.graphml", tmp_path / "g.csv"
-    assert runner.invoke(app, ["osint", "graph", "cli", "-o", str(graphml), "--region", "ES"]).exit_code == 0
-    assert runner.invoke(app, ["osint", "graph", "cli", "-o", str(edges), "--region", "ES"]).exit_code == 0
+    graph_args = ["osint", "graph", "cli", "--region", "ES", "-o"]
+    assert runner.invoke(app, ["--user", user, *graph_args, str(graphml)]).exit_code == 0
+    assert runner.invoke(app, ["--user", user, *graph_args, str(edges)]).exit_code == 0
+    stranger = make_user("investigator")
+    refused = runner.invoke(app, ["--user", stranger, *graph_args, str(edges)])
+    assert refused.exit_code != 0 and "No collection named cli" in str(refused.exception)
+    shared = runner.invoke(app, ["--user", user, "osint", "share", "cli", "--member", stranger])
+    assert shared.exit_code == 0, shared.output
+    assert runner.invoke(app, ["--user", stranger, *graph_args, str(edges)]).exit_code == 0
     import networkx as nx
 
     graph = nx.read_graphml(graphml)

@@ -25,8 +25,13 @@ def cluster_command(
     output: Path = typer.Option(..., "-o", "--output", help="JSON Lines out: id, cluster, reasons."),
     templates: Path | None = typer.Option(None, "--templates", help="Also write each cluster's template here."),
     runner: str = typer.Option("inline", "--runner", help="inline, process or ray."),
-    seed: int = typer.Option(1, "--seed", help="Seed of the MinHash permutations."),
-    min_similarity: float = typer.Option(0.8, "--min-similarity", help="Share of aligned words for a text link."),
+    seed: int = typer.Option(1, "--seed", help="Seed (every stage is deterministic; kept for reproducible runs)."),
+    min_saving: float = typer.Option(
+        100.0, "--min-saving", help="Bits a template must save on an ad's description for a text link."
+    ),
+    min_similarity: float = typer.Option(
+        0.0, "--min-similarity", help="Also require this share of aligned words for a text link (0 = off)."
+    ),
     region: str = typer.Option("US", "--region", help="Country for phone numbers written without a country code."),
     no_text: bool = typer.Option(False, "--no-text", help="Link by contacts and photos only."),
     no_contacts: bool = typer.Option(False, "--no-contacts", help="Link by text and photos only."),
@@ -36,7 +41,12 @@ def cluster_command(
         raise HeroesError(_("Unknown runner %(name)s: use inline, process or ray.", name=runner))
     ads = read_jsonl(source)
     params = ClusterParams(
-        seed=seed, min_similarity=min_similarity, region=region, use_text=not no_text, use_contacts=not no_contacts
+        seed=seed,
+        min_saving_bits=min_saving,
+        min_similarity=min_similarity,
+        region=region,
+        use_text=not no_text,
+        use_contacts=not no_contacts,
     )
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -143,14 +153,38 @@ def import_command(
     files: list[Path] = typer.Argument(..., help="WARC files, CSV or JSONL files of ads, folders of HTML pages."),
     collection: str = typer.Option(..., "--collection", help="The collection the ads go into."),
 ) -> None:
-    """Add ads from captures and files to a collection (all of them, or none when a file is malformed)."""
-    from heroes.osint.store import import_files
+    """Add ads from captures and files to a collection (all of them, or none when a file is malformed).
+    A new collection belongs to the account (--user) and its organisation."""
+    from heroes.core.auth import cli_principal
+    from heroes.osint.store import import_files, viewer_of
 
-    summary = import_files(files, collection)
+    summary = import_files(files, collection, viewer_of(cli_principal("osint:use")))
     for name, count in summary.per_file.items():
         err.print(_("%(f)s: %(n)d ads", f=name, n=count))
     err.print(
         _("%(a)d ads added to %(c)s (%(k)d already there).", a=summary.added, c=summary.collection, k=summary.already)
+    )
+
+
+@app.command("share")
+def share_command(
+    collection: str = typer.Argument(..., help="A collection's name."),
+    member: list[str] = typer.Option([], "--member", help="An account that may see the collection (repeat)."),
+    organisation: int | None = typer.Option(None, "--organisation", help="Id of the organisation that sees it."),
+) -> None:
+    """Let more accounts (or an organisation) see a collection; its owner or an administrator only."""
+    from heroes.core.auth import cli_principal
+    from heroes.osint.store import share_collection, viewer_of
+
+    access = share_collection(collection, viewer_of(cli_principal("osint:use")), member, organisation)
+    err.print(
+        _(
+            "%(c)s: owner %(o)s, organisation %(g)s, members %(m)s.",
+            c=collection,
+            o=access.owner,
+            g=str(access.organisation_id),
+            m=", ".join(access.members) or "-",
+        )
     )
 
 
@@ -162,12 +196,13 @@ def graph_command(
     region: str = typer.Option("US", "--region", help="Country for phone numbers written without a country code."),
 ) -> None:
     """Write the network of a collection (ads, shared contacts and photos, clusters) as GraphML or CSV."""
+    from heroes.core.auth import cli_principal
     from heroes.osint.graph import build_graph, write_graph
-    from heroes.osint.store import load_collection
+    from heroes.osint.store import open_collection, viewer_of
 
     if runner not in RUNNERS:
         raise HeroesError(_("Unknown runner %(name)s: use inline, process or ray.", name=runner))
-    ads = load_collection(collection)
+    ads = open_collection(collection, viewer_of(cli_principal("osint:use")), "graph")
     with get_fanout(runner) as fan:
         result = cluster_ads(ads, ClusterParams(region=region), fan)
     graph = build_graph(ads, result)

@@ -1,13 +1,18 @@
 """Link ads into the networks that post them: shared contacts, shared photos, shared text templates.
 
-Three stages, each the same on every runner:
+The text stage follows InfoShield (Lee et al., ICDE 2021): a fast candidate stage, then a precise
+stage that keeps a candidate only when a template explains it, judged by description length (MDL).
 
-1. Per ad, in parallel through the platform's fan-out: contacts (``find_contacts``), the words of the
-   text with contacts masked, and a MinHash signature of its word shingles (datasketch, fixed seed).
-2. Candidates for text links: MinHash LSH buckets (datasketch); each ad keeps its nearest
-   ``max_candidates`` bucket mates by id order, so a large template cannot explode into all pairs.
-3. Precise stage, in parallel: each candidate pair is aligned word by word; it is linked when the
-   aligned share of words reaches ``min_similarity`` and both texts are long enough to be a template.
+1. Per ad, in parallel through the platform's fan-out: contacts (``find_contacts``) and the words of
+   the text with contacts masked.
+2. Candidates: TF-IDF of word 1-2 grams (hashed, so memory does not grow with the vocabulary); each ad
+   keeps its ``neighbours`` nearest ads by cosine at or above ``min_cosine``, found by sparse matrix
+   products one block of rows at a time.
+3. Precise stage, in parallel: for a candidate pair, one ad is the template and the other is encoded as
+   template + edits (the aligned runs cost a header each; every word outside the template costs what it
+   costs alone, its unigram code length in the collection). The link holds when that saves at least
+   ``min_saving_bits`` over encoding the ad alone, in the better direction. Common words are cheap, so
+   shared boilerplate saves little; a shared run of rare words (a business's own wording) saves much.
 
 Ads sharing a contact, a photo (PDQ within ``image_distance`` bits) or a verified template are joined
 (union-find); a cluster's template is then found by aligning its members (``templates_align``).
@@ -16,6 +21,7 @@ Ads sharing a contact, a photo (PDQ within ``image_distance`` bits) or a verifie
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -23,29 +29,41 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from rapidfuzz.distance import Indel
+from scipy import sparse
 
 from heroes.core.fanout import FanOut, InlineFanOut
 from heroes.osint.ads import Ad
 from heroes.osint.contacts import find_contacts
-from heroes.osint.templates_align import Template, similarity, template_of
+from heroes.osint.places import region_of
+from heroes.osint.templates_align import Template, template_of
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 CONTACT_MARK = "<contact>"
-SCHEME = MinHash(num_perm=1).scheme  # the permutation scheme signatures are made with
+HASH_FEATURES = 2**20
+BLOCK_ROWS = 1000  # rows of the similarity matrix held at once
+SLICE = 50_000  # ads per features pass and pairs per verification pass: bounds the driver's memory
+# Words the coder can name beyond those seen: a small collection still pays for a word what a language
+# would, so a shared template saves bits in ten ads as in a million.
+PRIOR_VOCABULARY = 2**16
 
 
 @dataclass(frozen=True)
 class ClusterParams:
-    seed: int = 1
-    num_perm: int = 64
-    shingle: int = 3
-    lsh_threshold: float = 0.5
-    max_candidates: int = 30
-    min_tokens: int = 12
-    min_similarity: float = 0.8  # on the dev ads: text-only precision 0.94 at 0.8, 0.87 at 0.7
+    # Tuned on one half of the development ads split by group (benchmarks/osint/RESULTS.md).
+    seed: int = 1  # kept for the CLI contract; every stage is deterministic
+    neighbours: int = 10
+    min_cosine: float = 0.2
+    min_saving_bits: float = 100.0
+    # A text link between two ads that each give contacts, none shared, joins two posters' networks:
+    # it needs a far larger saving, or text links chain every contact group into one (tuned likewise).
+    cross_contact_bits: float = 1600.0
+    min_similarity: float = 0.0  # an optional floor on the share of aligned words as well
+    min_tokens: int = 3
+    max_df: float = 0.5  # words in more than this share of the ads carry no linking signal
+    max_df_ads: int = 5000  # nor words in more ads than this (keeps the products sparse at scale)
     image_distance: int = 31  # PDQ bits; 31 is the published match threshold
-    region: str = "US"
+    region: str = "US"  # for ads whose location names no known market or country
     use_contacts: bool = True
     use_text: bool = True
     use_images: bool = True
@@ -55,7 +73,6 @@ class ClusterParams:
 class AdFeatures:
     contacts: tuple[tuple[str, str], ...]
     tokens: tuple[str, ...]
-    signature: np.ndarray | None  # MinHash hash values; None for texts too short to template
     images: tuple[str, ...] = ()  # PDQ hashes: given with the ad, or of its picture files
 
 
@@ -88,14 +105,6 @@ def tokenize(text: str, spans: Sequence[tuple[int, int]] = ()) -> list[str]:
     return [w if w != "contact" else CONTACT_MARK for w in (m.group() for m in WORD.finditer(masked))]
 
 
-def _signature(tokens: Sequence[str], params: ClusterParams) -> np.ndarray:
-    k = params.shingle
-    shingles = {" ".join(tokens[i : i + k]).encode() for i in range(max(1, len(tokens) - k + 1))}
-    minhash = MinHash(num_perm=params.num_perm, seed=params.seed)
-    minhash.update_batch(sorted(shingles))
-    return np.asarray(minhash.hashvalues, dtype=np.uint64)
-
-
 def _image_hashes(ad: Ad) -> tuple[str, ...]:
     hashes = list(ad.image_hashes)
     if ad.images:
@@ -111,27 +120,113 @@ def features_chunk(chunk: Sequence[Ad], params: ClusterParams) -> list[AdFeature
     out = []
     for ad in chunk:
         body = ad.body
-        found = find_contacts(body, region=params.region) if params.use_contacts else []
+        region = region_of(ad.location, params.region)  # a Madrid ad's numbers are Spanish
+        found = find_contacts(body, region=region) if params.use_contacts else []
         tokens = tokenize(body, [(e.start, e.end) for e in found])
-        long_enough = params.use_text and len(tokens) >= params.min_tokens
         out.append(
             AdFeatures(
                 tuple((e.kind, e.value) for e in found),
                 tuple(tokens),
-                _signature(tokens, params) if long_enough else None,
                 _image_hashes(ad) if params.use_images else (),
             )
         )
     return out
 
 
-def verify_chunk(chunk: Sequence[tuple[int, int, tuple[str, ...], tuple[str, ...]]], threshold: float) -> list[float]:
-    """Similarity of each candidate pair; 0.0 where it falls below ``threshold``."""
+Unit = tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # ads, word ids, word costs
+
+
+def saving_bits(template: Sequence[str], ad: Sequence[str], costs: np.ndarray) -> float:
+    """Bits saved by encoding ``ad`` as ``template`` plus edits instead of alone: the words of aligned
+    runs come free, and every run (kept, inserted or dropped) pays a header naming its kind and length."""
+    saved = 0.0
+    runs = 0
+    for op in Indel.opcodes(template, ad):
+        runs += 1
+        if op.tag == "equal":
+            saved += float(costs[op.dest_start : op.dest_end].sum())
+    return saved - runs * (math.log2(3) + math.log2(len(template) + 1))
+
+
+def verify_chunk(chunk: Sequence[Unit], min_bits: float, min_similarity: float = 0.0) -> list[float]:
+    """The MDL saving of each candidate pair in its better direction; 0.0 where the link does not hold."""
     out = []
-    for _, _, a, b in chunk:
-        score = similarity(a, b)
-        out.append(round(score, 4) if score >= threshold else 0.0)
+    for _, _, ids_a, ids_b, cost_a, cost_b in chunk:
+        a, b = ids_a.tolist(), ids_b.tolist()
+        bits = max(saving_bits(a, b, cost_b), saving_bits(b, a, cost_a))
+        ok = bits >= min_bits and (min_similarity <= 0 or Indel.normalized_similarity(a, b) >= min_similarity)
+        out.append(round(bits, 3) if ok else 0.0)
     return out
+
+
+def word_costs(words: Sequence[np.ndarray], vocabulary_size: int) -> np.ndarray:
+    """Each word's code length alone: -log2 of its unigram probability in this collection, smoothed
+    over ``PRIOR_VOCABULARY`` possible words; indexed by word id."""
+    counts = np.bincount(np.concatenate([*words, np.zeros(0, dtype=np.int32)]), minlength=vocabulary_size)
+    total = math.log2(float(counts.sum()) + PRIOR_VOCABULARY)
+    costs: np.ndarray = total - np.log2(counts + 1.0)
+    return costs
+
+
+def _hashed_grams(ids: np.ndarray) -> np.ndarray:
+    """Feature numbers of an ad's words and word pairs (a fixed hash, the same in every process)."""
+    a = ids.astype(np.int64)
+    unigrams = (a * 0x9E3779B1 + 1) & (HASH_FEATURES - 1)
+    bigrams = ((a[:-1] * 0x9E3779B1) ^ (a[1:] * 0x85EBCA6B + 7)) & (HASH_FEATURES - 1)
+    return np.concatenate([unigrams, bigrams])
+
+
+def tfidf_matrix(words: Sequence[np.ndarray], params: ClusterParams) -> sparse.csr_matrix:
+    """Rows of l2-normalised TF-IDF (sublinear tf, smoothed idf) over hashed word 1-2 grams; ads with
+    fewer than ``min_tokens`` words are empty rows. Built a slice of ads at a time, in float32."""
+    n = len(words)
+    parts = []
+    for start in range(0, n, SLICE):
+        chunk = words[start : start + SLICE]
+        grams = [_hashed_grams(ids) if len(ids) >= params.min_tokens else np.zeros(0, np.int64) for ids in chunk]
+        rows = np.repeat(np.arange(len(chunk), dtype=np.int32), [len(g) for g in grams])
+        cols = np.concatenate([*grams, np.zeros(0, np.int64)]).astype(np.int32)
+        part = sparse.csr_matrix(
+            (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(chunk), HASH_FEATURES)
+        )
+        part.sum_duplicates()
+        parts.append(part)
+    matrix = sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, HASH_FEATURES), dtype=np.float32)
+    df = np.bincount(matrix.indices, minlength=HASH_FEATURES)
+    limit = max(50.0, min(params.max_df * n, float(params.max_df_ads)))  # only where there are many ads
+    keep = (df <= limit).astype(np.float32)
+    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32) * keep
+    matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
+    matrix.eliminate_zeros()
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    matrix = sparse.csr_matrix(sparse.diags((1.0 / norms).astype(np.float32)) @ matrix)
+    return matrix
+
+
+def candidate_pairs(words: Sequence[np.ndarray], params: ClusterParams) -> list[tuple[int, int]]:
+    """Each ad's ``neighbours`` nearest ads by TF-IDF cosine (at least ``min_cosine``), as sorted pairs."""
+    n = len(words)
+    if n < 2:
+        return []
+    matrix = tfidf_matrix(words, params)
+    transposed = matrix.T.tocsr()
+    pairs: set[tuple[int, int]] = set()
+    for start in range(0, n, BLOCK_ROWS):
+        block = (matrix[start : start + BLOCK_ROWS] @ transposed).tocsr()
+        for row in range(block.shape[0]):
+            i = start + row
+            lo, hi = block.indptr[row], block.indptr[row + 1]
+            cols, sims = block.indices[lo:hi], block.data[lo:hi]
+            mask = (sims >= params.min_cosine) & (cols != i)
+            cols, sims = cols[mask], sims[mask]
+            if not len(cols):
+                continue
+            # Nearest first; ties by index so the pairs never depend on the order of the sparse entries.
+            order = np.lexsort((cols, -np.round(sims, 5)))[: params.neighbours]
+            pairs.update((min(i, int(j)), max(i, int(j))) for j in cols[order])
+        del block
+    return sorted(pairs)
 
 
 class UnionFind:
@@ -148,22 +243,6 @@ class UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)  # the smaller index roots: independent of order
-
-
-def candidate_pairs(signatures: Sequence[np.ndarray | None], params: ClusterParams) -> list[tuple[int, int]]:
-    lsh = MinHashLSH(threshold=params.lsh_threshold, num_perm=params.num_perm)
-    for i, sig in enumerate(signatures):
-        if sig is not None:
-            lsh.insert(i, LeanMinHash(seed=params.seed, hashvalues=sig, scheme=SCHEME), check_duplication=False)
-    pairs: set[tuple[int, int]] = set()
-    for i, sig in enumerate(signatures):
-        if sig is None:
-            continue
-        mates = sorted(j for j in lsh.query(LeanMinHash(seed=params.seed, hashvalues=sig, scheme=SCHEME)) if j != i)
-        # The nearest in id order on both sides, so each ad keeps a bounded number of candidates.
-        later = [j for j in mates if j > i][: params.max_candidates]
-        pairs.update((i, j) for j in later)
-    return sorted(pairs)
 
 
 def image_pairs(hashes: Sequence[Sequence[str]], max_distance: int) -> list[tuple[int, int, str]]:
@@ -198,6 +277,38 @@ def image_pairs(hashes: Sequence[Sequence[str]], max_distance: int) -> list[tupl
     return sorted((a, b, h) for (a, b), h in found.items())
 
 
+@dataclass
+class Corpus:
+    """What the linking keeps of each ad: compact enough for a million ads in one process."""
+
+    contacts: list[tuple[tuple[str, str], ...]]
+    images: list[tuple[str, ...]]
+    words: list[np.ndarray]  # int32 word ids, in text order
+    vocabulary: list[str]
+
+
+def _features(
+    ads: Sequence[Ad], params: ClusterParams, fan: FanOut[Any, Any], progress: Callable[[int, int], None] | None
+) -> Corpus:
+    """Per-ad features from the fan-out, a slice of ads at a time; words become ids as they arrive."""
+    index: dict[str, int] = {}
+    corpus = Corpus([], [], [], [])
+    n = len(ads)
+    for start in range(0, n, SLICE):
+        report = (lambda d, t, s=start: progress(s + d, n)) if progress else None  # type: ignore[misc]
+        part: list[AdFeatures] = fan.map_chunks(
+            functools.partial(features_chunk, params=params), list(ads[start : start + SLICE]), progress=report
+        )
+        for f in part:
+            corpus.contacts.append(f.contacts)
+            corpus.images.append(f.images)
+            ids = (index.setdefault(w, len(index)) for w in f.tokens)
+            corpus.words.append(np.fromiter(ids, dtype=np.int32, count=len(f.tokens)))
+        del part
+    corpus.vocabulary = list(index)  # dicts keep insertion order: position = id
+    return corpus
+
+
 def cluster_ads(
     ads: Sequence[Ad],
     params: ClusterParams | None = None,
@@ -211,16 +322,14 @@ def cluster_ads(
     def stage(name: str) -> Callable[[int, int], None] | None:
         return (lambda done, total: progress(name, done, total)) if progress else None
 
-    feats: list[AdFeatures] = fan.map_chunks(
-        functools.partial(features_chunk, params=params), list(ads), progress=stage("features")
-    )
+    corpus = _features(ads, params, fan, stage("features"))
     union = UnionFind(n)
     reasons: list[set[str]] = [set() for _ in range(n)]
 
     if params.use_contacts:
         owners: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for i, f in enumerate(feats):
-            for contact in f.contacts:
+        for i, contacts in enumerate(corpus.contacts):
+            for contact in contacts:
                 owners[contact].append(i)
         for (kind, value), holders in owners.items():
             if len(holders) < 2:
@@ -228,22 +337,33 @@ def cluster_ads(
             for i in holders:
                 reasons[i].add(f"{kind}:{value}")
                 union.union(holders[0], i)
+        del owners
 
     if params.use_images:
-        for a, b, h in image_pairs([f.images for f in feats], params.image_distance):
+        for a, b, h in image_pairs(corpus.images, params.image_distance):
             union.union(a, b)
             reasons[a].add(f"image:{h}")
             reasons[b].add(f"image:{h}")
 
     text_links: dict[int, list[int]] = defaultdict(list)
     if params.use_text:
-        pairs = candidate_pairs([f.signature for f in feats], params)
-        units = [(i, j, feats[i].tokens, feats[j].tokens) for i, j in pairs]
-        scores = fan.map_chunks(
-            functools.partial(verify_chunk, threshold=params.min_similarity), units, progress=stage("templates")
-        )
-        for (i, j), score in zip(pairs, scores, strict=True):
-            if score > 0:
+        words = corpus.words
+        pairs = candidate_pairs(words, params)
+        costs = word_costs(words, len(corpus.vocabulary))
+        verify = functools.partial(verify_chunk, min_bits=params.min_saving_bits, min_similarity=params.min_similarity)
+        done = stage("templates")
+        for start in range(0, len(pairs), SLICE):
+            part = pairs[start : start + SLICE]
+            units: list[Unit] = [(i, j, words[i], words[j], costs[words[i]], costs[words[j]]) for i, j in part]
+            report = (lambda d, t, s=start: done(s + d, len(pairs))) if done else None  # type: ignore[misc]
+            scores = fan.map_chunks(verify, units, progress=report)
+            del units
+            for (i, j), score in zip(part, scores, strict=True):
+                mine, theirs = corpus.contacts[i], corpus.contacts[j]
+                if score <= 0 or (
+                    mine and theirs and not set(mine) & set(theirs) and score < params.cross_contact_bits
+                ):
+                    continue
                 union.union(i, j)
                 text_links[i].append(j)
                 text_links[j].append(i)
@@ -266,7 +386,8 @@ def cluster_ads(
             continue
         linked = linked[:50]  # a template is clear from fifty of its ads
         base = max(range(len(linked)), key=lambda k: (len(text_links[linked[k]]), -linked[k]))
-        templates[name] = template_of([feats[i].tokens for i in linked], base)
+        vocabulary = corpus.vocabulary
+        templates[name] = template_of([[vocabulary[k] for k in corpus.words[i]] for i in linked], base)
 
     return Clustering(
         ids=[ad.id for ad in ads],

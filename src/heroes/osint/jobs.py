@@ -9,7 +9,7 @@ from heroes.core.db import session_scope
 from heroes.core.evidence import hash_file, record_custody
 from heroes.core.jobs import Progress, job_handler
 from heroes.osint.crawl import CrawlConfig, Crawler
-from heroes.osint.store import import_files
+from heroes.osint.store import Viewer, import_files
 
 CAPTURE = "capture.warc.gz"
 
@@ -40,7 +40,12 @@ def run_crawl(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
             after=hashes,
             details={"seeds": config.seeds, "domains": config.domains, "legal_basis": config.legal_basis},
         )
-    summary = import_files([out], str(params["collection"]))
+    viewer = Viewer(str(params["actor"]), params.get("organisation_id"), bool(params.get("admin", False)))
+    summary = import_files([out], str(params["collection"]), viewer)
+    if summary.added:  # the collection changed: its stored clusters are recomputed in the background
+        from heroes.osint.service import request_analysis
+
+        request_analysis(summary.collection, "US", str(params["actor"]))
     progress.update(len(result.fetched), len(result.fetched), f"{len(result.fetched)} pages fetched", force=True)
     return {
         "pages": len(result.fetched),
@@ -50,3 +55,16 @@ def run_crawl(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
         "collection": summary.collection,
         "ads_added": summary.added,
     }
+
+
+@job_handler("osint.analyse")
+def run_analyse(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Cluster a collection and store the results the pages read."""
+    from heroes.osint.service import store_analysis
+
+    def report(stage: str, done: int, total: int) -> None:
+        progress.update(done, total, f"{stage}: {done}/{total}")
+
+    analysis = store_analysis(str(params["collection"]), str(params.get("region", "US")), progress=report)
+    clusters = sum(1 for members in analysis.clustering.members.values() if len(members) > 1)
+    return {"collection": analysis.name, "ads": len(analysis.ads), "clusters": clusters}

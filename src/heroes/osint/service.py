@@ -1,19 +1,26 @@
 """What the pages and the API show of a collection: its ads, clusters with templates, indicators and
-graph, computed once per version of the collection file."""
+graph. They are computed in a background job (``osint.analyse``) when a collection changes and stored
+beside it (``NAME.analysis-REGION.json``, stamped with the collection file's size and time); pages
+read the stored results and never cluster while a request waits."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from heroes.osint.ads import Ad
+from heroes.core.fanout import FanOut
+from heroes.core.i18n import gettext as _
+from heroes.osint.ads import Ad, BadInput
 from heroes.osint.cluster import Clustering, ClusterParams, cluster_ads
 from heroes.osint.graph import build_graph
 from heroes.osint.indicators import AdIndicators, find_indicators
 from heroes.osint.store import collection_path, load_collection
+from heroes.osint.templates_align import Template
 
 
 @dataclass
@@ -59,14 +66,102 @@ class Analysis:
         return found
 
 
-@lru_cache(maxsize=8)
-def _analyse(name: str, version: float, region: str) -> Analysis:
+ANALYSIS_VERSION = 1
+
+
+def _stamp(name: str) -> str:
+    stat = collection_path(name).stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def results_path(name: str, region: str) -> Path:
+    return collection_path(name).with_suffix(f".analysis-{region.upper()}.json")
+
+
+def store_analysis(
+    name: str,
+    region: str = "US",
+    fan: FanOut[Any, Any] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Analysis:
+    """Cluster a collection and find its indicators, then store the results for the pages."""
+    stamp = _stamp(name)
     ads = load_collection(name)
-    clustering = cluster_ads(ads, ClusterParams(region=region))
-    return Analysis(name, ads, clustering, find_indicators(ads, region=region), build_graph(ads, clustering))
+    clustering = cluster_ads(ads, ClusterParams(region=region), fan, progress)
+    indicators = find_indicators(ads, region=region)
+    body = {
+        "version": ANALYSIS_VERSION,
+        "stamp": stamp,
+        "region": region,
+        "ids": clustering.ids,
+        "cluster": clustering.cluster,
+        "reasons": clustering.reasons,
+        "members": clustering.members,
+        "templates": {k: t.to_json() for k, t in clustering.templates.items()},
+        "indicators": [r.to_json() for r in indicators],
+    }
+    path = results_path(name, region)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+    return Analysis(name, ads, clustering, indicators, build_graph(ads, clustering))
 
 
-def analyse(name: str, region: str = "US") -> Analysis:
-    path = collection_path(name)
-    version = path.stat().st_mtime if path.is_file() else 0.0
-    return _analyse(name, version, region)
+_LOADED: dict[tuple[str, str, str], Analysis] = {}  # results read back, by collection version
+
+
+def _load(name: str, region: str, stamp: str) -> Analysis | None:
+    key = (name, region, stamp)
+    if key not in _LOADED:
+        found = _read(name, region, stamp)
+        if found is None:
+            return None  # not cached: the job may store the results a moment later
+        while len(_LOADED) >= 8:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = found
+    return _LOADED[key]
+
+
+def _read(name: str, region: str, stamp: str) -> Analysis | None:
+    path = results_path(name, region)
+    if not path.is_file():
+        return None
+    body = json.loads(path.read_text(encoding="utf-8"))
+    if body.get("version") != ANALYSIS_VERSION or body.get("stamp") != stamp:
+        return None
+    ads = load_collection(name)
+    if [a.id for a in ads] != body["ids"]:
+        return None
+    clustering = Clustering(
+        ids=body["ids"],
+        cluster=body["cluster"],
+        reasons=body["reasons"],
+        templates={k: Template.from_json(v) for k, v in body["templates"].items()},
+        members=body["members"],
+    )
+    indicators = [AdIndicators.from_json(r) for r in body["indicators"]]
+    return Analysis(name, ads, clustering, indicators, build_graph(ads, clustering))
+
+
+def stored_analysis(name: str, region: str = "US") -> Analysis | None:
+    """The stored results of the collection as it is now, or None while they are (to be) computed."""
+    if not collection_path(name).is_file():
+        raise BadInput(_("No collection named %(n)s.", n=name))
+    return _load(name, region.upper(), _stamp(name))
+
+
+def request_analysis(name: str, region: str, owner: Any) -> str:
+    """The job computing the collection's results: one already queued or running, or a new one."""
+    from sqlalchemy import select
+
+    from heroes.core import jobs
+    from heroes.core.db import session_scope
+    from heroes.core.models import Job
+
+    region = region.upper()
+    with session_scope() as session:
+        query = select(Job).where(Job.kind == "osint.analyse", Job.state.in_(("queued", "running")))
+        for job in session.execute(query.order_by(Job.created_at.desc()).limit(100)).scalars():
+            if job.params.get("collection") == name and job.params.get("region") == region:
+                return str(job.id)
+    return jobs.submit("osint.analyse", {"collection": name, "region": region}, owner)

@@ -1,6 +1,12 @@
 """Collections of ads kept as JSON Lines under the data folder, filled by imports of WARC captures,
 CSV/JSONL files and folders of saved pages. Bad input is refused with its file and line; an import
 either adds all its ads or none.
+
+Each collection has access rules beside it (``NAME.access.json``): the account that created it, its
+organisation, and members added by name. Only they (and administrators) see it; to anyone else it
+does not exist (the same "no collection" as a wrong name, so names do not leak). Every read through
+``open_collection`` lands in the audit log. A collection without rules (made before rules existed)
+is visible to administrators only, who can ``share_collection`` it.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from heroes.core.i18n import gettext as _
 from heroes.core.settings import get_settings
@@ -17,6 +24,115 @@ from heroes.osint.adapters import extract_ads
 from heroes.osint.ads import Ad, BadInput, ad_from_mapping, parse_jsonl
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who asks for a collection: an account, its organisation, and whether it administers the platform."""
+
+    actor: str
+    organisation_id: int | None = None
+    admin: bool = False
+
+
+@dataclass
+class Access:
+    owner: str
+    organisation_id: int | None = None
+    members: list[str] = field(default_factory=list)
+
+    def allows(self, viewer: Viewer) -> bool:
+        if viewer.admin or viewer.actor == self.owner or viewer.actor in self.members:
+            return True
+        return self.organisation_id is not None and self.organisation_id == viewer.organisation_id
+
+    def to_json(self) -> dict[str, object]:
+        return {"owner": self.owner, "organisation_id": self.organisation_id, "members": sorted(set(self.members))}
+
+
+def viewer_of(principal: Any) -> Viewer:
+    """The viewer for a signed-in principal (``heroes.core.auth.Principal``), with its organisation."""
+    from sqlalchemy import select
+
+    from heroes.core.db import session_scope
+    from heroes.core.models import User
+
+    organisation = None
+    if principal.username:
+        with session_scope() as session:
+            user = session.execute(select(User).where(User.username == principal.username)).scalar_one_or_none()
+            organisation = user.organisation_id if user is not None else None
+    return Viewer(principal.actor, organisation, principal.role == "admin")
+
+
+def access_path(name: str) -> Path:
+    return collection_path(name).with_suffix(".access.json")
+
+
+def read_access(name: str) -> Access | None:
+    path = access_path(name)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Access(str(data["owner"]), data.get("organisation_id"), [str(m) for m in data.get("members", [])])
+
+
+def _write_access(name: str, access: Access) -> None:
+    path = access_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(access.to_json(), ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+
+
+def can_read(name: str, viewer: Viewer) -> bool:
+    if not collection_path(name).is_file():
+        return False
+    access = read_access(name)
+    return viewer.admin if access is None else access.allows(viewer)
+
+
+def check_access(name: str, viewer: Viewer) -> None:
+    """Refuse a collection the viewer may not see exactly as one that does not exist."""
+    if not can_read(name, viewer):
+        raise BadInput(_("No collection named %(n)s.", n=name))
+
+
+def _audit(viewer: Viewer, action: str, name: str, details: dict[str, Any] | None = None) -> None:
+    from heroes.core.audit import record
+    from heroes.core.db import session_scope
+
+    with session_scope() as session:
+        record(session, viewer.actor, action, f"osint:{name}", details)
+
+
+def open_collection(name: str, viewer: Viewer, purpose: str = "read") -> list[Ad]:
+    """The ads of a collection the viewer may see; the read is audited (``osint.collection.read``)."""
+    check_access(name, viewer)
+    _audit(viewer, "osint.collection.read", name, {"purpose": purpose})
+    return load_collection(name)
+
+
+def audited_read(name: str, viewer: Viewer, purpose: str) -> None:
+    """Check and audit a read served from results stored for the collection (clusters, graph)."""
+    check_access(name, viewer)
+    _audit(viewer, "osint.collection.read", name, {"purpose": purpose})
+
+
+def share_collection(
+    name: str, viewer: Viewer, members: list[str] | None = None, organisation_id: int | None = None
+) -> Access:
+    """Add members (and set the organisation) of a collection; its owner or an administrator only."""
+    check_access(name, viewer)
+    access = read_access(name) or Access(viewer.actor, viewer.organisation_id)
+    if not (viewer.admin or viewer.actor == access.owner):
+        raise BadInput(_("Only the owner of %(n)s or an administrator can change who sees it.", n=name))
+    access.members = sorted({*access.members, *(members or [])})
+    if organisation_id is not None:
+        access.organisation_id = organisation_id
+    _write_access(name, access)
+    _audit(viewer, "osint.collection.share", name, access.to_json())
+    return access
 
 
 def collections_dir() -> Path:
@@ -29,9 +145,11 @@ def collection_path(name: str) -> Path:
     return collections_dir() / f"{name}.jsonl"
 
 
-def list_collections() -> list[str]:
+def list_collections(viewer: Viewer | None = None) -> list[str]:
+    """Collection names; with a viewer, only those it may see."""
     folder = collections_dir()
-    return sorted(p.stem for p in folder.glob("*.jsonl")) if folder.is_dir() else []
+    names = sorted(p.stem for p in folder.glob("*.jsonl")) if folder.is_dir() else []
+    return names if viewer is None else [n for n in names if can_read(n, viewer)]
 
 
 def load_collection(name: str) -> list[Ad]:
@@ -117,9 +235,12 @@ class ImportSummary:
     per_file: dict[str, int] = field(default_factory=dict)
 
 
-def import_files(paths: list[Path], collection: str) -> ImportSummary:
-    """Read every file first (any error stops before anything is stored), then append new ads."""
+def import_files(paths: list[Path], collection: str, viewer: Viewer) -> ImportSummary:
+    """Read every file first (any error stops before anything is stored), then append new ads. A new
+    collection belongs to the viewer and its organisation; an existing one takes ads from its members."""
     target = collection_path(collection)
+    if target.is_file():
+        check_access(collection, viewer)
     summary = ImportSummary(collection)
     incoming: list[Ad] = []
     for path in paths:
@@ -127,6 +248,8 @@ def import_files(paths: list[Path], collection: str) -> ImportSummary:
         summary.per_file[str(path)] = len(ads)
         incoming += ads
     known = {ad.id for ad in load_collection(collection)} if target.is_file() else set()
+    if not target.is_file() and read_access(collection) is None:
+        _write_access(collection, Access(viewer.actor, viewer.organisation_id))
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("a", encoding="utf-8") as handle:
         for ad in incoming:
@@ -136,4 +259,5 @@ def import_files(paths: list[Path], collection: str) -> ImportSummary:
             known.add(ad.id)
             handle.write(json.dumps(ad.to_json(), ensure_ascii=False) + "\n")
             summary.added += 1
+    _audit(viewer, "osint.collection.import", collection, {"added": summary.added, "already": summary.already})
     return summary

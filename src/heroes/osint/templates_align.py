@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz.distance import Indel
 
@@ -29,6 +30,10 @@ class Template:
 
     def to_json(self) -> list[dict[str, object]]:
         return [{"slot": p} if isinstance(p, list) else {"text": p} for p in self.parts]
+
+    @classmethod
+    def from_json(cls, parts: list[dict[str, Any]]) -> Template:
+        return cls([[str(v) for v in p["slot"]] if "slot" in p else str(p["text"]) for p in parts])
 
 
 def similarity(a: Sequence[str], b: Sequence[str]) -> float:

@@ -1,6 +1,8 @@
 """Pages under /osint and the API under /api/osint: thin layers over collections, crawls and linking.
 
-Collections hold ad text an investigator collected; the pages are for staff with ``osint:use`` only.
+Collections hold ad text an investigator collected; the pages are for staff with ``osint:use`` only,
+and each collection only for its owner, its organisation and its members (404 for anyone else).
+Clusters come from results stored by a background job; a page never clusters while it is served.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from heroes.core.i18n import gettext as _
 from heroes.core.models import Job
 from heroes.core.web.templating import render
 from heroes.osint.ads import BadInput
-from heroes.osint.store import collection_path, list_collections
+from heroes.osint.store import audited_read, check_access, collection_path, list_collections, viewer_of
 
 USE = "osint:use"
 router = APIRouter()
@@ -43,8 +45,11 @@ def _submit_crawl(request: CrawlRequest, user: Principal) -> str:
     for url in request.seeds:
         if not url.startswith(("http://", "https://")):
             raise HeroesError(_("A start URL begins with http:// or https://: %(u)s", u=url))
-    params: dict[str, Any] = request.model_dump() | {"actor": user.actor}
-    return jobs.submit("osint.crawl", params, user)
+    viewer = viewer_of(user)
+    if collection_path(request.collection).is_file():
+        check_access(request.collection, viewer)
+    extra = {"actor": user.actor, "organisation_id": viewer.organisation_id, "admin": viewer.admin}
+    return jobs.submit("osint.crawl", request.model_dump() | extra, user)
 
 
 def _crawl_jobs(db: Any, user: Principal) -> list[tuple[jobs.JobView, str]]:
@@ -54,26 +59,45 @@ def _crawl_jobs(db: Any, user: Principal) -> list[tuple[jobs.JobView, str]]:
     return [(jobs.view(j), str(j.params.get("collection", ""))) for j in db.execute(query).scalars()]
 
 
-def _counts() -> list[tuple[str, int]]:
+def _counts(user: Principal) -> list[tuple[str, int]]:
     out = []
-    for name in list_collections():
+    for name in list_collections(viewer_of(user)):
         with collection_path(name).open(encoding="utf-8") as handle:
             out.append((name, sum(1 for line in handle if line.strip())))
     return out
 
 
-def _analysis(name: str, region: str) -> Any:
-    try:
-        from heroes.osint.service import analyse  # clustering pulls in scipy: load it on first use
+class Computing(Exception):
+    """The collection's results are being computed by a background job."""
 
-        return analyse(name, region.upper())
+    def __init__(self, job: str) -> None:
+        self.job = job
+
+
+def _analysis(name: str, region: str, user: Principal, purpose: str) -> Any:
+    """The stored results of a collection the user may see (an audited read), or ``Computing``."""
+    from heroes.osint.service import request_analysis, stored_analysis  # pulls in scipy: on first use
+
+    try:
+        audited_read(name, viewer_of(user), purpose)
+        found = stored_analysis(name, region)
+        if found is None:
+            job = request_analysis(name, region, user)
+            found = stored_analysis(name, region)  # an inline runner has finished already
+            if found is None:
+                raise Computing(job)
+        return found
     except BadInput as exc:
         raise NotFoundError(exc.message) from None
 
 
+def _computing(request: Request, name: str, job: str) -> Response:
+    return render(request, "osint/computing.html", {"name": name, "job": job}, status_code=202)
+
+
 @router.get("/osint", include_in_schema=False)
 def index(request: Request, user: Annotated[Principal, Depends(Require(USE))], db: DbSession) -> Response:
-    context = {"collections": _counts(), "crawls": _crawl_jobs(db, user)}
+    context = {"collections": _counts(user), "crawls": _crawl_jobs(db, user)}
     return render(request, "osint/index.html", context)
 
 
@@ -99,7 +123,7 @@ def start_crawl(
         _submit_crawl(crawl, user)
     except (HeroesError, ValueError) as exc:
         message = exc.message if isinstance(exc, HeroesError) else _("Check the form: %(e)s", e=str(exc))
-        context = {"collections": _counts(), "crawls": _crawl_jobs(db, user), "error": message}
+        context = {"collections": _counts(user), "crawls": _crawl_jobs(db, user), "error": message}
         return render(request, "osint/index.html", context, status_code=400)
     return RedirectResponse("/osint", status_code=303)
 
@@ -108,7 +132,10 @@ def start_crawl(
 def collection_page(
     request: Request, user: Annotated[Principal, Depends(Require(USE))], name: str, q: str = "", region: Region = "US"
 ) -> Response:
-    analysis = _analysis(name, region)
+    try:
+        analysis = _analysis(name, region, user, "page")
+    except Computing as busy:
+        return _computing(request, name, busy.job)
     context = {"name": name, "analysis": analysis, "clusters": analysis.clusters(), "q": q, "region": region}
     context["hits"] = analysis.search(q) if q else []
     return render(request, "osint/collection.html", context)
@@ -118,7 +145,10 @@ def collection_page(
 def graph_page(
     request: Request, user: Annotated[Principal, Depends(Require(USE))], name: str, region: Region = "US"
 ) -> Response:
-    analysis = _analysis(name, region)
+    try:
+        analysis = _analysis(name, region, user, "graph")
+    except Computing as busy:
+        return _computing(request, name, busy.job)
     graph = analysis.graph
     shared = []
     for node, data in sorted(graph.nodes(data=True)):
@@ -137,6 +167,7 @@ def graph_page(
 
 @router.get("/osint/collections/{name}/export", include_in_schema=False)
 def export(
+    request: Request,
     user: Annotated[Principal, Depends(Require(USE))],
     name: str,
     fmt: Annotated[str, Query(alias="format", pattern="^(graphml|csv|jsonl)$")] = "graphml",
@@ -146,7 +177,10 @@ def export(
     import tempfile
     from pathlib import Path
 
-    analysis = _analysis(name, region)
+    try:
+        analysis = _analysis(name, region, user, f"export {fmt}")
+    except Computing as busy:
+        return _computing(request, name, busy.job)
     if fmt == "jsonl":
         body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in analysis.clustering.rows())
         media = "application/x-ndjson"
@@ -165,25 +199,33 @@ def export(
 @api.get("/collections")
 def api_collections(user: Annotated[Principal, Depends(Require(USE))]) -> list[dict[str, Any]]:
     """The collections and how many ads each holds."""
-    return [{"name": n, "ads": c} for n, c in _counts()]
+    return [{"name": n, "ads": c} for n, c in _counts(user)]
 
 
-@api.get("/collections/{name}/clusters")
-def api_clusters(
-    user: Annotated[Principal, Depends(Require(USE))], name: str, region: Region = "US"
-) -> list[dict[str, Any]]:
-    """Clusters of more than one ad: members, what they share, cities, indicators, template with slots."""
-    return _analysis(name, region).clusters()  # type: ignore[no-any-return]
+def _busy(busy: Computing) -> JSONResponse:
+    return JSONResponse({"state": "computing", "job": busy.job}, status_code=202)
 
 
-@api.get("/collections/{name}/ads")
-def api_ads(
-    user: Annotated[Principal, Depends(Require(USE))], name: str, q: str = "", region: Region = "US"
-) -> list[dict[str, Any]]:
+@api.get("/collections/{name}/clusters", responses={202: {"description": "Being computed: follow the job."}})
+def api_clusters(user: Annotated[Principal, Depends(Require(USE))], name: str, region: Region = "US") -> Any:
+    """Clusters of more than one ad: members, what they share, cities, indicators, template with slots.
+    While the background job computes them: 202 with the job's id (follow it at /api/jobs/{id})."""
+    try:
+        return _analysis(name, region, user, "api clusters").clusters()
+    except Computing as busy:
+        return _busy(busy)
+
+
+@api.get("/collections/{name}/ads", responses={202: {"description": "Being computed: follow the job."}})
+def api_ads(user: Annotated[Principal, Depends(Require(USE))], name: str, q: str = "", region: Region = "US") -> Any:
     """Ads whose id, title, location or text hold every word of ``q``, with cluster and indicators."""
+    try:
+        analysis = _analysis(name, region, user, "api search")
+    except Computing as busy:
+        return _busy(busy)
     return [
         {"id": ad.id, "title": ad.title, "location": ad.location, "cluster": cluster, "indicators": kinds}
-        for ad, cluster, kinds in _analysis(name, region).search(q)
+        for ad, cluster, kinds in analysis.search(q)
     ]
 
 
