@@ -153,14 +153,19 @@ def test_library_matrix(people: dict[str, str]) -> None:
     assert ("admin1", "fca.member_add", f"fca_case:{alpha_id}") in entries
 
 
-def test_a_case_needs_an_organisation(heroes_db, make_user, folder: Path) -> None:
+def test_a_case_without_an_organisation_is_its_members_alone(heroes_db, make_user, folder: Path) -> None:
     make_user("investigator", "loner", org=None)
-    with pytest.raises(HeroesError, match="no organisation"):
-        engine.ingest(folder, "solo", actor="loner")
+    make_user("investigator", "stranger", org=None)
     with pytest.raises(HeroesError, match="No active account"):
         engine.ingest(folder, "solo", actor="nobody")
     with session_scope() as s:
         assert s.execute(select(FcaCase)).first() is None
+    engine.ingest(folder, "solo", actor="loner")
+    loner, stranger = viewer("loner"), viewer("stranger")
+    with session_scope() as s:
+        assert engine.files(s, "solo", viewer=loner)
+        with pytest.raises(NotFoundError):
+            engine.files(s, "solo", viewer=stranger)
 
 
 def _login(client: Any, username: str) -> None:

@@ -133,11 +133,9 @@ def open_or_create(session: Session, viewer: Principal, name: str, region: str |
         if region and case.region != region.upper():
             case.region = region.upper()
         return case
+    # An account outside any organisation (a single-unit install) may still open cases: membership,
+    # not the organisation, is what lets anyone see a case, so such a case is its creator's alone.
     org = organisation_id(session, viewer)
-    if org is None:
-        raise HeroesError(
-            _("Your account belongs to no organisation, and every case must belong to one: ask an admin to assign it.")
-        )
     case = FcaCase(name=name, owner=viewer.actor, region=(region or "").upper() or None, organisation_id=org)
     session.add(case)
     session.flush()
