@@ -373,8 +373,8 @@ def test_files_page_and_api_show_why_a_container_was_not_read(client, login_as, 
     folder = tmp_path / "usb"
     folder.mkdir()
     (folder / "broken.7z").write_bytes(_corrupt(seven_zip([("a.txt", b" ".join(b"word %d" % n for n in range(3000)))])))
-    engine.ingest(folder, "web7z", actor="tester")
-    login_as("investigator")
+    name = login_as("investigator")
+    engine.ingest(folder, "web7z", actor=name)
     (case,) = client.get("/api/fca/cases").json()
     (item,) = client.get(f"/api/fca/cases/{case['id']}/files").json()
     assert item["path"] == "broken.7z" and item["problems"][0].startswith("7z could not be read")
