@@ -206,9 +206,8 @@ def new_session() -> Session:
 
 
 @contextlib.contextmanager
-def session_scope() -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back whole on any exception."""
-    session = new_session()
+def _transaction(session: Session) -> Iterator[Session]:
+    """Committed when the block ends, rolled back whole on any exception, closed either way."""
     try:
         yield session
         session.commit()
@@ -219,21 +218,17 @@ def session_scope() -> Iterator[Session]:
         session.close()
 
 
-@contextlib.contextmanager
-def priority_scope() -> Iterator[Session]:
+def session_scope() -> contextlib.AbstractContextManager[Session]:
+    """One transaction: committed when the block ends, rolled back whole on any exception."""
+    return _transaction(new_session())
+
+
+def priority_scope() -> contextlib.AbstractContextManager[Session]:
     """A short write transaction that goes before the queue of this process's SQLite writers (the
     audit log's batches). Keep it short: everyone else waits for it."""
     get_engine()
     assert _priority_sessionmaker is not None
-    session = _priority_sessionmaker()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    return _transaction(_priority_sessionmaker())
 
 
 def is_read_only(session: Session) -> bool:
