@@ -12,19 +12,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import re
 import resource
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+
+from rapidfuzz.distance import Indel
 
 from heroes.core.fanout import get_fanout
 from heroes.osint.ads import Ad, read_jsonl
 from heroes.osint.cluster import ClusterParams, cluster_ads
 from heroes.osint.evaluate import pairwise, tfidf_components
+from heroes.osint.templates_align import Template, template_of
 
 FAKES = re.compile(
     r"\d{3}-555-01\d\d|555-01\d\d|user[_-]\d{4}|\S*example\.(?:org|com|net|edu|invalid)\S*|(?<=TER)\s*\d+|(?<=ID)\s*\d+",
@@ -137,6 +141,130 @@ def linking(data: Path, do_tune: bool) -> None:
             report(name, predicted, groups, seconds, held_f1)
 
 
+# The template as it was built before (issue 17, first rounds): one member (the base) aligned pairwise
+# with each other member; a base word stays when half of the others keep it. Kept here to compare.
+def one_ad_template(members: Sequence[Sequence[str]], base: int = 0) -> Template:
+    reference = list(members[base])
+    kept = [0] * len(reference)
+    replacements: list[list[str]] = [[] for _ in reference]
+    others = [list(m) for i, m in enumerate(members) if i != base]
+    for other in others:
+        ops = list(Indel.opcodes(reference, other))
+        same = {i for op in ops if op.tag == "equal" for i in range(op.src_start, op.src_end)}
+        for i in same:
+            kept[i] += 1
+        for op in ops:
+            if op.tag == "equal" or op.dest_end == op.dest_start or not reference:
+                continue
+            # Indel has no substitution: a changed word is an insert next to a delete; file the
+            # inserted words under the reference word they stand in for.
+            at = op.src_start
+            if op.src_end == op.src_start and (at >= len(reference) or at in same):
+                at = max(0, at - 1)
+            replacements[at].append(" ".join(other[op.dest_start : op.dest_end]))
+    need = max(1, (len(others) + 1) // 2)
+    parts: list[str | list[str]] = []
+    for i, word in enumerate(reference):
+        if kept[i] >= need or not others:
+            parts.append(word)
+            continue
+        values = [word, *(v for v in replacements[i] if v)]
+        if parts and isinstance(parts[-1], list):
+            last = parts[-1]
+            last[0] = f"{last[0]} {word}"  # the base ad's own words in a slot read as one value
+            for v in values[1:]:
+                if v not in last:
+                    last.append(v)
+        else:
+            distinct: list[str] = []
+            for v in values:
+                if v not in distinct:
+                    distinct.append(v)
+            parts.append(distinct)
+    return Template(parts, members=len(members))
+
+
+def description_bits(template: Template, members: list[list[str]], costs: dict[str, float]) -> float:
+    """InfoShield's objective, simplified: the template's fixed words cost what they cost alone, and each
+    member is encoded as the template plus edits (aligned words free, a header per run, other words at
+    their own cost). Lower is better; compared with encoding every member alone."""
+    fixed = [p for p in template.parts if isinstance(p, str)]
+    total = sum(costs.get(w, 20.0) for w in fixed)
+    for words in members:
+        runs = 0
+        aligned = 0.0
+        for op in Indel.opcodes(fixed, words):
+            runs += 1
+            if op.tag == "equal":
+                aligned += sum(costs.get(w, 20.0) for w in words[op.dest_start : op.dest_end])
+        alone = sum(costs.get(w, 20.0) for w in words)
+        total += min(alone, alone - aligned + runs * (math.log2(3) + math.log2(len(fixed) + 1)))
+    return total
+
+
+def template_quality(data: Path) -> None:
+    """Linking figures with the group template (they must not move: the template is built after the
+    links), then how well each cluster's template describes its members, against the one-ad template."""
+    from heroes.osint.cluster import tokenize
+
+    path = data / "dev.jsonl"
+    ads = read_jsonl(path)
+    groups = [json.loads(line)["group"] for line in path.open(encoding="utf-8")]
+    print("| ads | P / R / F1 | clusters with a template | template time (group / one ad) | "
+          "bits, all alone | bits, one-ad templates | bits, group templates | words in the template: one ad / group | "
+          "member words explained: one ad / group |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    for label, items in (("contacts in text", ads), ("contacts removed", [strip_contacts(a) for a in ads])):
+        result = cluster_ads(items)
+        s = pairwise(result.cluster, groups)
+        tokens = [tokenize(a.body) for a in items]
+        counts = Counter(w for t in tokens for w in t)
+        total = math.log2(sum(counts.values()) + 2**16)
+        costs = {w: total - math.log2(c + 1) for w, c in counts.items()}
+        alone = group_bits = one_bits = 0.0
+        group_time = one_time = 0.0
+        fixed_one = fixed_group = explained_one = explained_group = 0.0
+        members_seen = 0
+        for name in result.templates:
+            linked = [i for i in result.members[name] if any(r.startswith("template:") for r in result.reasons[i])]
+            words = [tokens[i] for i in linked[:200]]
+            base = max(
+                range(len(linked[:200])),
+                key=lambda k: (sum(r.startswith("template:") for r in result.reasons[linked[k]]), -linked[k]),
+            )
+            start = time.process_time()
+            group = template_of(words, base)
+            group_time += time.process_time() - start
+            start = time.process_time()
+            one = one_ad_template(words, base)
+            one_time += time.process_time() - start
+            alone += sum(costs.get(w, 20.0) for m in words for w in m)
+            group_bits += description_bits(group, words, costs)
+            one_bits += description_bits(one, words, costs)
+            for t, which in ((one, "one"), (group, "group")):
+                fixed = [p for p in t.parts if isinstance(p, str)]
+                share = sum(
+                    sum(op.dest_end - op.dest_start for op in Indel.opcodes(fixed, m) if op.tag == "equal")
+                    / max(1, len(m))
+                    for m in words
+                )
+                if which == "one":
+                    fixed_one += len(fixed)
+                    explained_one += share
+                else:
+                    fixed_group += len(fixed)
+                    explained_group += share
+            members_seen += len(words)
+        n = max(1, len(result.templates))
+        print(
+            f"| {label} | {s.precision:.3f} / {s.recall:.3f} / {s.f1:.3f} | {len(result.templates)} | "
+            f"{group_time:.2f} s / {one_time:.2f} s CPU | {alone:,.0f} | {one_bits:,.0f} | {group_bits:,.0f} | "
+            f"{fixed_one / n:.1f} / {fixed_group / n:.1f} | "
+            f"{explained_one / max(1, members_seen):.3f} / {explained_group / max(1, members_seen):.3f} |",
+            flush=True,
+        )
+
+
 def indicator_rates(data: Path) -> None:
     """How often each indicator fires on the dev ads (no labels for indicators: a rate, not a score)."""
     from heroes.osint.indicators import find_indicators
@@ -199,10 +327,14 @@ def main() -> None:
     parser.add_argument("--runners", default="inline,ray")
     parser.add_argument("--skip-linking", action="store_true")
     parser.add_argument("--tune", action="store_true", help="Choose parameters on the tuning half first.")
+    parser.add_argument("--templates", action="store_true", help="Only the group-template comparison.")
     parser.add_argument("--text-only", action="store_true", help="Scale runs without contact extraction.")
     args = parser.parse_args()
     if not (args.data / "dev.jsonl").is_file():
         print(f"no {args.data}/dev.jsonl: skipped")
+        return
+    if args.templates:
+        template_quality(args.data)
         return
     if not args.skip_linking:
         linking(args.data, args.tune)

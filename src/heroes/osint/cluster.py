@@ -15,7 +15,8 @@ stage that keeps a candidate only when a template explains it, judged by descrip
    shared boilerplate saves little; a shared run of rare words (a business's own wording) saves much.
 
 Ads sharing a contact, a photo (PDQ within ``image_distance`` bits) or a verified template are joined
-(union-find); a cluster's template is then found by aligning its members (``templates_align``).
+(union-find); a cluster's template is then refined over its text-linked members by progressive
+multiple alignment to a consensus (``templates_align``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ SLICE = 50_000  # ads per features pass and pairs per verification pass: bounds 
 # Words the coder can name beyond those seen: a small collection still pays for a word what a language
 # would, so a shared template saves bits in ten ads as in a million.
 PRIOR_VOCABULARY = 2**16
+TEMPLATE_MEMBERS = 200
 
 
 @dataclass(frozen=True)
@@ -384,7 +386,9 @@ def cluster_ads(
         linked = [i for i in idx if text_links.get(i)]
         if len(linked) < 2:
             continue
-        linked = linked[:50]  # a template is clear from fifty of its ads
+        # Refined over the group (progressive alignment); past a few hundred ads it no longer changes,
+        # so big clusters use their first ``TEMPLATE_MEMBERS`` text-linked ads.
+        linked = linked[:TEMPLATE_MEMBERS]
         base = max(range(len(linked)), key=lambda k: (len(text_links[linked[k]]), -linked[k]))
         vocabulary = corpus.vocabulary
         templates[name] = template_of([[vocabulary[k] for k in corpus.words[i]] for i in linked], base)
