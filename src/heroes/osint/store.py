@@ -2,11 +2,18 @@
 CSV/JSONL files and folders of saved pages. Bad input is refused with its file and line; an import
 either adds all its ads or none.
 
-Each collection has access rules beside it (``NAME.access.json``): the account that created it, its
-organisation, and members added by name. Only they (and administrators) see it; to anyone else it
-does not exist (the same "no collection" as a wrong name, so names do not leak). Every read through
-``open_collection`` lands in the audit log. A collection without rules (made before rules existed)
-is visible to administrators only, who can ``share_collection`` it.
+Who may see a collection is kept in the database (``heroes.osint.models``): the account that created
+it (its owner), an organisation it is shared with, and members added by user name. Only they (and
+administrators) see it; to anyone else it does not exist (the same "no collection" as a wrong name,
+so names do not leak). Every read through ``open_collection`` / ``audited_read`` lands in the audit
+log; those reads run in read-only transactions whose entries go to the audit batch writer
+(``heroes.core.audit``), so a read never takes the database's write lock. Changes of who sees a
+collection (owner or administrator only) are audited in the transaction that makes them.
+
+Rules written by earlier versions as ``NAME.access.json`` beside the collection are read into rows
+the first time the tool looks at collections, and the file is renamed ``NAME.access.json.migrated``.
+A collection with neither (made before any rules) is visible to administrators only, who can
+``share_collection`` it (they become its owner).
 """
 
 from __future__ import annotations
@@ -18,12 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from heroes.core.errors import PermissionDenied
 from heroes.core.i18n import gettext as _
 from heroes.core.settings import get_settings
 from heroes.osint.adapters import extract_ads
 from heroes.osint.ads import Ad, BadInput, ad_from_mapping, parse_jsonl
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+USE = "osint:use"
 
 
 @dataclass(frozen=True)
@@ -40,11 +52,15 @@ class Access:
     owner: str
     organisation_id: int | None = None
     members: list[str] = field(default_factory=list)
+    organisation_name: str | None = None  # for pages; not part of the JSON shape
 
     def allows(self, viewer: Viewer) -> bool:
         if viewer.admin or viewer.actor == self.owner or viewer.actor in self.members:
             return True
         return self.organisation_id is not None and self.organisation_id == viewer.organisation_id
+
+    def can_change(self, viewer: Viewer) -> bool:
+        return viewer.admin or viewer.actor == self.owner
 
     def to_json(self) -> dict[str, object]:
         return {"owner": self.owner, "organisation_id": self.organisation_id, "members": sorted(set(self.members))}
@@ -52,49 +68,99 @@ class Access:
 
 def viewer_of(principal: Any) -> Viewer:
     """The viewer for a signed-in principal (``heroes.core.auth.Principal``), with its organisation."""
-    from sqlalchemy import select
-
-    from heroes.core.db import session_scope
+    from heroes.core.db import read_scope
     from heroes.core.models import User
 
     organisation = None
     if principal.username:
-        with session_scope() as session:
+        with read_scope() as session:
             user = session.execute(select(User).where(User.username == principal.username)).scalar_one_or_none()
             organisation = user.organisation_id if user is not None else None
     return Viewer(principal.actor, organisation, principal.role == "admin")
 
 
 def access_path(name: str) -> Path:
+    """Where earlier versions kept a collection's rules (read once into rows, then renamed)."""
     return collection_path(name).with_suffix(".access.json")
 
 
-def read_access(name: str) -> Access | None:
-    path = access_path(name)
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return Access(str(data["owner"]), data.get("organisation_id"), [str(m) for m in data.get("members", [])])
+def migrate_legacy_access() -> int:
+    """Read rules left in ``NAME.access.json`` files into rows (once: each file is renamed after).
+    A folder listing when there is nothing to do, so it runs before every look at the rules."""
+    folder = collections_dir()
+    files = sorted(folder.glob("*.access.json")) if folder.is_dir() else []
+    if not files:
+        return 0
+    from heroes.core.audit import record
+    from heroes.core.db import session_scope
+    from heroes.core.models import Organisation
+    from heroes.osint.models import OsintCollection, OsintCollectionMember
+
+    moved = 0
+    for path in files:
+        name = path.name.removesuffix(".access.json")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            owner = str(data["owner"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # unreadable: left in place, the collection stays administrators-only
+        with session_scope() as session:
+            if session.execute(select(OsintCollection.id).where(OsintCollection.name == name)).first() is None:
+                organisation = data.get("organisation_id")
+                if not isinstance(organisation, int) or session.get(Organisation, organisation) is None:
+                    organisation = None
+                row = OsintCollection(name=name, owner=owner, organisation_id=organisation)
+                session.add(row)
+                session.flush()
+                for member in sorted({str(m) for m in data.get("members", []) if str(m) != owner}):
+                    session.add(OsintCollectionMember(collection_id=row.id, username=member, added_by=owner))
+                record(session, "system", "osint.collection.migrate", f"osint:{name}", {"from": path.name})
+                moved += 1
+        path.replace(path.with_name(path.name + ".migrated"))
+    return moved
 
 
-def _write_access(name: str, access: Access) -> None:
-    path = access_path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(access.to_json(), ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+def _row(session: Session, name: str) -> Any:
+    from heroes.osint.models import OsintCollection
+
+    return session.execute(select(OsintCollection).where(OsintCollection.name == name)).scalar_one_or_none()
 
 
-def can_read(name: str, viewer: Viewer) -> bool:
+def _access_of_row(session: Session, row: Any) -> Access:
+    from heroes.core.models import Organisation
+    from heroes.osint.models import OsintCollectionMember
+
+    members = session.execute(
+        select(OsintCollectionMember.username)
+        .where(OsintCollectionMember.collection_id == row.id)
+        .order_by(OsintCollectionMember.username)
+    ).scalars()
+    organisation = session.get(Organisation, row.organisation_id) if row.organisation_id is not None else None
+    return Access(row.owner, row.organisation_id, list(members), organisation.name if organisation else None)
+
+
+def read_access(name: str, session: Session | None = None) -> Access | None:
+    """The rules of a collection, or None when it has none (administrators only)."""
+    if session is None:
+        from heroes.core.db import read_scope
+
+        migrate_legacy_access()
+        with read_scope() as own:
+            return read_access(name, own)
+    row = _row(session, name)
+    return _access_of_row(session, row) if row is not None else None
+
+
+def can_read(name: str, viewer: Viewer, session: Session | None = None) -> bool:
     if not collection_path(name).is_file():
         return False
-    access = read_access(name)
+    access = read_access(name, session)
     return viewer.admin if access is None else access.allows(viewer)
 
 
-def check_access(name: str, viewer: Viewer) -> None:
+def check_access(name: str, viewer: Viewer, session: Session | None = None) -> None:
     """Refuse a collection the viewer may not see exactly as one that does not exist."""
-    if not can_read(name, viewer):
+    if not can_read(name, viewer, session):
         raise BadInput(_("No collection named %(n)s.", n=name))
 
 
@@ -106,33 +172,139 @@ def _audit(viewer: Viewer, action: str, name: str, details: dict[str, Any] | Non
         record(session, viewer.actor, action, f"osint:{name}", details)
 
 
+def audited_read(name: str, viewer: Viewer, purpose: str) -> None:
+    """Check and audit a read of the collection (its ads, or results stored for it). A read-only
+    transaction: the audit entry goes to the batch writer, the read never waits for the write lock."""
+    from heroes.core.audit import record
+    from heroes.core.db import read_scope
+
+    migrate_legacy_access()
+    with read_scope() as session:
+        check_access(name, viewer, session)
+        record(session, viewer.actor, "osint.collection.read", f"osint:{name}", {"purpose": purpose})
+
+
 def open_collection(name: str, viewer: Viewer, purpose: str = "read") -> list[Ad]:
     """The ads of a collection the viewer may see; the read is audited (``osint.collection.read``)."""
-    check_access(name, viewer)
-    _audit(viewer, "osint.collection.read", name, {"purpose": purpose})
+    audited_read(name, viewer, purpose)
     return load_collection(name)
 
 
-def audited_read(name: str, viewer: Viewer, purpose: str) -> None:
-    """Check and audit a read served from results stored for the collection (clusters, graph)."""
-    check_access(name, viewer)
-    _audit(viewer, "osint.collection.read", name, {"purpose": purpose})
+def collection_access(name: str, viewer: Viewer) -> Access:
+    """Who sees a collection, for the viewer (who must see it); an audited read (purpose "sharing")."""
+    from heroes.core.audit import record
+    from heroes.core.db import read_scope
+
+    migrate_legacy_access()
+    with read_scope() as session:
+        check_access(name, viewer, session)
+        record(session, viewer.actor, "osint.collection.read", f"osint:{name}", {"purpose": "sharing"})
+        access = read_access(name, session)
+    return access if access is not None else Access("", None, [])
+
+
+def _changing(session: Session, name: str, viewer: Viewer) -> Any:
+    """The collection's row for a change of its rules, by its owner or an administrator (an
+    administrator sharing a collection that has no rules becomes its owner)."""
+    from heroes.osint.models import OsintCollection
+
+    check_access(name, viewer, session)
+    row = _row(session, name)
+    if row is None:
+        row = OsintCollection(name=name, owner=viewer.actor, organisation_id=viewer.organisation_id)
+        session.add(row)
+        session.flush()
+    elif not (viewer.admin or viewer.actor == row.owner):
+        raise PermissionDenied(_("Only the owner of %(n)s or an administrator can change who sees it.", n=name))
+    return row
+
+
+def _account(session: Session, username: str) -> Any:
+    from heroes.core.models import User
+    from heroes.core.permissions import allowed
+
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None or not user.active:
+        raise BadInput(_("No active account named %(u)s.", u=username))
+    if not allowed(user.role, USE):
+        raise BadInput(_("The account %(u)s cannot use the OSINT tool (role %(r)s).", u=username, r=user.role))
+    return user
+
+
+def change_access(
+    name: str,
+    viewer: Viewer,
+    add: list[str] | None = None,
+    remove: list[str] | None = None,
+    organisation: int | None = None,
+    set_organisation: bool = False,
+) -> Access:
+    """Add and remove members (by user name); with ``set_organisation``, grant the collection to
+    ``organisation`` (an id) or take the grant away (None). Owner or administrator only; one audit entry per change,
+    in the transaction that makes it. Members must be active accounts that may use the tool."""
+    from heroes.core.audit import record
+    from heroes.core.db import session_scope
+    from heroes.core.models import Organisation
+    from heroes.osint.models import OsintCollectionMember
+
+    migrate_legacy_access()
+    target = f"osint:{name}"
+    with session_scope() as session:
+        row = _changing(session, name, viewer)
+        current = set(_access_of_row(session, row).members)
+        for username in dict.fromkeys(add or []):
+            if username == row.owner:
+                raise BadInput(_("%(u)s owns %(n)s already.", u=username, n=name))
+            _account(session, username)
+            if username not in current:
+                session.add(OsintCollectionMember(collection_id=row.id, username=username, added_by=viewer.actor))
+                current.add(username)
+                record(session, viewer.actor, "osint.collection.share", target, {"member_added": username})
+        for username in dict.fromkeys(remove or []):
+            if username not in current:
+                raise BadInput(_("%(u)s is not a member of %(n)s.", u=username, n=name))
+            found = session.execute(
+                select(OsintCollectionMember).where(
+                    OsintCollectionMember.collection_id == row.id, OsintCollectionMember.username == username
+                )
+            ).scalar_one()
+            session.delete(found)
+            current.discard(username)
+            record(session, viewer.actor, "osint.collection.share", target, {"member_removed": username})
+        if set_organisation and organisation != row.organisation_id:
+            if organisation is not None and session.get(Organisation, organisation) is None:
+                raise BadInput(_("No organisation with id %(i)s.", i=organisation))
+            row.organisation_id = organisation
+            record(session, viewer.actor, "osint.collection.share", target, {"organisation": organisation})
+        session.flush()
+        return _access_of_row(session, row)
 
 
 def share_collection(
     name: str, viewer: Viewer, members: list[str] | None = None, organisation_id: int | None = None
 ) -> Access:
     """Add members (and set the organisation) of a collection; its owner or an administrator only."""
-    check_access(name, viewer)
-    access = read_access(name) or Access(viewer.actor, viewer.organisation_id)
-    if not (viewer.admin or viewer.actor == access.owner):
-        raise BadInput(_("Only the owner of %(n)s or an administrator can change who sees it.", n=name))
-    access.members = sorted({*access.members, *(members or [])})
-    if organisation_id is not None:
-        access.organisation_id = organisation_id
-    _write_access(name, access)
-    _audit(viewer, "osint.collection.share", name, access.to_json())
-    return access
+    return change_access(
+        name, viewer, add=members, organisation=organisation_id, set_organisation=organisation_id is not None
+    )
+
+
+def _create_rules(name: str, viewer: Viewer) -> None:
+    """A new collection belongs to the viewer and is shared with its organisation."""
+    from heroes.core.audit import record
+    from heroes.core.db import session_scope
+    from heroes.osint.models import OsintCollection
+
+    with session_scope() as session:
+        if _row(session, name) is None:
+            session.add(OsintCollection(name=name, owner=viewer.actor, organisation_id=viewer.organisation_id))
+            record(
+                session,
+                viewer.actor,
+                "osint.collection.create",
+                f"osint:{name}",
+                {"organisation": viewer.organisation_id},
+            )
 
 
 def collections_dir() -> Path:
@@ -146,10 +318,40 @@ def collection_path(name: str) -> Path:
 
 
 def list_collections(viewer: Viewer | None = None) -> list[str]:
-    """Collection names; with a viewer, only those it may see."""
+    """Collection names; with a viewer, only those it may see (one read of the rules for all)."""
     folder = collections_dir()
     names = sorted(p.stem for p in folder.glob("*.jsonl")) if folder.is_dir() else []
-    return names if viewer is None else [n for n in names if can_read(n, viewer)]
+    if viewer is None:
+        return names
+    from heroes.core.db import read_scope
+    from heroes.osint.models import OsintCollection, OsintCollectionMember
+
+    migrate_legacy_access()
+    with read_scope() as session:
+        rows = {
+            name: (owner, organisation)
+            for name, owner, organisation in session.execute(
+                select(OsintCollection.name, OsintCollection.owner, OsintCollection.organisation_id)
+            )
+        }
+        mine = set(
+            session.execute(
+                select(OsintCollection.name)
+                .join(OsintCollectionMember, OsintCollectionMember.collection_id == OsintCollection.id)
+                .where(OsintCollectionMember.username == viewer.actor)
+            ).scalars()
+        )
+    visible = []
+    for name in names:
+        if name not in rows:
+            ok = viewer.admin
+        else:
+            owner, organisation = rows[name]
+            ok = viewer.admin or viewer.actor == owner or name in mine
+            ok = ok or (organisation is not None and organisation == viewer.organisation_id)
+        if ok:
+            visible.append(name)
+    return visible
 
 
 def load_collection(name: str) -> list[Ad]:
@@ -248,8 +450,9 @@ def import_files(paths: list[Path], collection: str, viewer: Viewer) -> ImportSu
         summary.per_file[str(path)] = len(ads)
         incoming += ads
     known = {ad.id for ad in load_collection(collection)} if target.is_file() else set()
-    if not target.is_file() and read_access(collection) is None:
-        _write_access(collection, Access(viewer.actor, viewer.organisation_id))
+    if not target.is_file():
+        migrate_legacy_access()
+        _create_rules(collection, viewer)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("a", encoding="utf-8") as handle:
         for ad in incoming:
