@@ -152,37 +152,107 @@ def crawl_command(
 def import_command(
     files: list[Path] = typer.Argument(..., help="WARC files, CSV or JSONL files of ads, folders of HTML pages."),
     collection: str = typer.Option(..., "--collection", help="The collection the ads go into."),
+    analyse: bool = typer.Option(
+        True, "--analyse/--no-analyse", help="Compute the clusters the pages show (the osint.analyse job)."
+    ),
+    region: str = typer.Option("US", "--region", help="Country for phone numbers written without a country code."),
 ) -> None:
     """Add ads from captures and files to a collection (all of them, or none when a file is malformed).
-    A new collection belongs to the account (--user) and its organisation."""
+    A new collection belongs to the account (--user) and its organisation. When ads were added, the
+    collection's clusters are computed by the job ``osint.analyse``: here, with its progress shown,
+    unless the platform runs jobs on Ray (HEROES_JOB_RUNNER=ray), where it is queued."""
     from heroes.core.auth import cli_principal
     from heroes.osint.store import import_files, viewer_of
 
-    summary = import_files(files, collection, viewer_of(cli_principal("osint:use")))
+    principal = cli_principal("osint:use")
+    summary = import_files(files, collection, viewer_of(principal))
     for name, count in summary.per_file.items():
         err.print(_("%(f)s: %(n)d ads", f=name, n=count))
     err.print(
         _("%(a)d ads added to %(c)s (%(k)d already there).", a=summary.added, c=summary.collection, k=summary.already)
+    )
+    if analyse and summary.added:
+        _analyse(summary.collection, region.upper(), principal)
+
+
+def _analyse(collection: str, region: str, principal: object) -> None:
+    """Run (or queue) the collection's ``osint.analyse`` job. A CLI process has no job workers that
+    outlive it, so the job runs in this process through the jobs table (recorded, audited, seen by
+    the pages as any other job) and reports its progress here; with a Ray runner it is only queued."""
+    from heroes.core import jobs
+    from heroes.core.settings import get_settings
+    from heroes.osint.jobs import echo_progress
+    from heroes.osint.service import request_analysis
+
+    if get_settings().job_runner == "ray":
+        job = request_analysis(collection, region, principal)
+        err.print(_("Clusters are being computed by the job %(j)s (follow it with `heroes jobs list`).", j=job))
+        return
+
+    def show(stage: str, done: int, total: int) -> None:
+        if done == total or done % 5000 == 0:
+            err.print(_("%(stage)s: %(done)d of %(total)d done", stage=stage, done=done, total=total))
+
+    swap = get_settings().job_runner != "inline"  # a process pool would die with this command
+    if swap:
+        jobs.set_runner(jobs.InlineRunner())
+    try:
+        with echo_progress(show):
+            job = request_analysis(collection, region, principal)
+    finally:
+        if swap:
+            jobs.set_runner(None)
+    view = jobs.get(job, principal)
+    if not view.finished:  # another process's job for this collection was already under way
+        err.print(_("Clusters are being computed by the job %(j)s (follow it with `heroes jobs list`).", j=job))
+        return
+    if view.state != "done":
+        raise HeroesError(_("The clusters could not be computed (job %(j)s): %(e)s", j=job, e=view.error or view.state))
+    result = view.result or {}
+    err.print(
+        _(
+            "Clusters stored: %(c)d with more than one ad, over %(n)d ads (job %(j)s).",
+            c=int(result.get("clusters", 0)),
+            n=int(result.get("ads", 0)),
+            j=job,
+        )
     )
 
 
 @app.command("share")
 def share_command(
     collection: str = typer.Argument(..., help="A collection's name."),
-    member: list[str] = typer.Option([], "--member", help="An account that may see the collection (repeat)."),
+    add: list[str] = typer.Option([], "--add", help="An account that may see the collection (repeat)."),
+    member: list[str] = typer.Option([], "--member", help="The same as --add (kept for earlier scripts)."),
+    remove: list[str] = typer.Option([], "--remove", help="An account that may no longer see it (repeat)."),
     organisation: int | None = typer.Option(None, "--organisation", help="Id of the organisation that sees it."),
+    no_organisation: bool = typer.Option(False, "--no-organisation", help="No organisation sees it any more."),
 ) -> None:
-    """Let more accounts (or an organisation) see a collection; its owner or an administrator only."""
+    """Show who sees a collection, or change it (owner or administrator; every change is audited).
+    Collections made before access rules were rows are read in on first use (see docs/osint.md)."""
     from heroes.core.auth import cli_principal
-    from heroes.osint.store import share_collection, viewer_of
+    from heroes.osint.store import change_access, collection_access, viewer_of
 
-    access = share_collection(collection, viewer_of(cli_principal("osint:use")), member, organisation)
+    if organisation is not None and no_organisation:
+        raise HeroesError(_("Give --organisation or --no-organisation, not both."))
+    viewer = viewer_of(cli_principal("osint:use"))
+    if add or member or remove or organisation is not None or no_organisation:
+        access = change_access(
+            collection,
+            viewer,
+            add=[*add, *member],
+            remove=remove,
+            organisation=organisation,
+            set_organisation=organisation is not None or no_organisation,
+        )
+    else:
+        access = collection_access(collection, viewer)
     err.print(
         _(
             "%(c)s: owner %(o)s, organisation %(g)s, members %(m)s.",
             c=collection,
-            o=access.owner,
-            g=str(access.organisation_id),
+            o=access.owner or "-",
+            g=access.organisation_name or (str(access.organisation_id) if access.organisation_id else "-"),
             m=", ".join(access.members) or "-",
         )
     )

@@ -3,6 +3,9 @@ the pages' ads into the collection named."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from heroes.core.db import session_scope
@@ -12,6 +15,18 @@ from heroes.osint.crawl import CrawlConfig, Crawler
 from heroes.osint.store import Viewer, import_files
 
 CAPTURE = "capture.warc.gz"
+# Where a job run inline by a command also shows its progress (the CLI's import): a context variable,
+# so only the thread that set it echoes.
+_ECHO: ContextVar[Callable[[str, int, int], None] | None] = ContextVar("osint_echo", default=None)
+
+
+@contextlib.contextmanager
+def echo_progress(show: Callable[[str, int, int], None]) -> Iterator[None]:
+    token = _ECHO.set(show)
+    try:
+        yield
+    finally:
+        _ECHO.reset(token)
 
 
 @job_handler("osint.crawl")
@@ -62,8 +77,12 @@ def run_analyse(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Cluster a collection and store the results the pages read."""
     from heroes.osint.service import store_analysis
 
+    echo = _ECHO.get()
+
     def report(stage: str, done: int, total: int) -> None:
         progress.update(done, total, f"{stage}: {done}/{total}")
+        if echo is not None:
+            echo(stage, done, total)
 
     analysis = store_analysis(str(params["collection"]), str(params.get("region", "US")), progress=report)
     clusters = sum(1 for members in analysis.clustering.members.values() if len(members) > 1)

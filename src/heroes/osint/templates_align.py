@@ -75,7 +75,7 @@ def _edits(consensus: Sequence[str], words: Sequence[str]) -> list[tuple[str, in
     for op in Indel.opcodes(consensus, words):
         step = (op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
         if out and op.tag != "equal" and out[-1][0] in ("delete", "insert", "replace") and out[-1][0] != op.tag:
-            tag, a, _, c, _ = out[-1]
+            _, a, _, c, _ = out[-1]
             out[-1] = ("replace", a, op.src_end, c, op.dest_end)
         else:
             out.append(step)
@@ -109,7 +109,9 @@ def template_of(members: Sequence[Sequence[str]], base: int = 0) -> Template:
     if not members:
         return Template([])
     reference = list(members[base])
-    others = sorted((i for i in range(len(members)) if i != base), key=lambda i: (-similarity(reference, members[i]), i))
+    others = sorted(
+        (i for i in range(len(members)) if i != base), key=lambda i: (-similarity(reference, members[i]), i)
+    )
     columns = align_members(members, [base, *others])
     need = len(members) // 2 + 1 if len(members) > 1 else 1  # more than half of the members
     parts: list[str | list[str]] = []

@@ -22,7 +22,16 @@ from heroes.core.i18n import gettext as _
 from heroes.core.models import Job
 from heroes.core.web.templating import render
 from heroes.osint.ads import BadInput
-from heroes.osint.store import audited_read, check_access, collection_path, list_collections, viewer_of
+from heroes.osint.store import (
+    Access,
+    audited_read,
+    change_access,
+    check_access,
+    collection_access,
+    collection_path,
+    list_collections,
+    viewer_of,
+)
 
 USE = "osint:use"
 router = APIRouter()
@@ -234,6 +243,167 @@ def api_crawl(user: Annotated[Principal, Depends(Require(USE))], body: CrawlRequ
     """Start a crawl as a background job; follow it at /api/jobs/{id}."""
     job_id = _submit_crawl(body, user)
     return JSONResponse({"job": job_id}, status_code=202)
+
+
+# --- who sees a collection: the sharing page and its API -------------------------------------
+
+SHARING_ACTIONS = ("add", "remove", "organisation", "no-organisation")
+
+
+class AccessView(BaseModel):
+    """Who sees a collection besides administrators."""
+
+    name: str
+    owner: str = Field(..., description="The account that created it; empty when it has no rules (admins only).")
+    organisation_id: int | None = Field(None, description="The organisation whose accounts see it.")
+    organisation: str | None = Field(None, description="That organisation's name.")
+    members: list[str] = Field(default_factory=list, description="Accounts added by name.")
+    can_change: bool = Field(False, description="Whether the caller may change this (owner or administrator).")
+
+
+class MemberRequest(BaseModel):
+    username: str = Field(..., min_length=1, max_length=80, description="An account that may use the OSINT tool.")
+
+
+class OrganisationRequest(BaseModel):
+    organisation_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="The organisation to share with; empty: the caller's own."
+    )
+
+
+def _view(name: str, access: Access, viewer: Any) -> AccessView:
+    return AccessView(
+        name=name,
+        owner=access.owner,
+        organisation_id=access.organisation_id,
+        organisation=access.organisation_name,
+        members=access.members,
+        can_change=bool(viewer.admin or (access.owner and viewer.actor == access.owner)),
+    )
+
+
+def _access(name: str, user: Principal) -> AccessView:
+    viewer = viewer_of(user)
+    try:
+        return _view(name, collection_access(name, viewer), viewer)
+    except BadInput as exc:
+        raise NotFoundError(exc.message) from None
+
+
+def _change(name: str, user: Principal, action: str, username: str = "", organisation: int | None = None) -> AccessView:
+    """One change of who sees a collection (audited in its transaction); a hidden collection is a 404."""
+    viewer = viewer_of(user)
+    try:
+        check_access(name, viewer)
+    except BadInput as exc:
+        raise NotFoundError(exc.message) from None
+    if action == "add":
+        access = change_access(name, viewer, add=[username])
+    elif action == "remove":
+        access = change_access(name, viewer, remove=[username])
+    elif action == "organisation":
+        target = organisation if organisation is not None else viewer.organisation_id
+        if target is None:
+            raise HeroesError(_("Your account belongs to no organisation: name one."))
+        access = change_access(name, viewer, organisation=target, set_organisation=True)
+    else:
+        access = change_access(name, viewer, organisation=None, set_organisation=True)
+    return _view(name, access, viewer)
+
+
+def _sharing_page(
+    request: Request, name: str, user: Principal, notice: str | None = None, error: str | None = None, status: int = 200
+) -> Response:
+    view = _access(name, user)
+    viewer = viewer_of(user)
+    context = {
+        "name": name,
+        "access": view,
+        "notice": notice,
+        "error": error,
+        "own_organisation": viewer.organisation_id,
+    }
+    return render(request, "osint/sharing.html", context, status_code=status)
+
+
+NOTICES = {
+    "add": lambda u: _("%(u)s can now see this collection.", u=u),
+    "remove": lambda u: _("%(u)s can no longer see this collection.", u=u),
+    "organisation": lambda u: _("The organisation's accounts can now see this collection."),
+    "no-organisation": lambda u: _("The organisation's accounts can no longer see this collection."),
+}
+
+
+@router.get("/osint/collections/{name}/sharing", include_in_schema=False)
+def sharing_page(
+    request: Request, user: Annotated[Principal, Depends(Require(USE))], name: str, done: str = "", who: str = ""
+) -> Response:
+    notice = NOTICES[done](who) if done in NOTICES else None
+    return _sharing_page(request, name, user, notice=notice)
+
+
+@router.post("/osint/collections/{name}/sharing", include_in_schema=False)
+def sharing_change(
+    request: Request,
+    user: Annotated[Principal, Depends(Require(USE))],
+    name: str,
+    action: Annotated[str, Form(pattern="^(add|remove|organisation|no-organisation)$")],
+    username: Annotated[str, Form(max_length=80)] = "",
+    confirmed: Annotated[str, Form()] = "",
+) -> Response:
+    """Every change is shown for confirmation first; only the confirmed form changes anything."""
+    username = username.strip()
+    view = _access(name, user)  # 404 for a hidden collection, before anything else
+    if not view.can_change:
+        return _sharing_page(
+            request, name, user, error=_("Only the owner of %(n)s or an administrator can change who sees it.", n=name),
+            status=403,
+        )  # fmt: skip
+    if action in ("add", "remove") and not username:
+        return _sharing_page(request, name, user, error=_("Give a user name."), status=400)
+    if confirmed != "yes":
+        context = {"name": name, "action": action, "username": username, "access": view}
+        return render(request, "osint/sharing_confirm.html", context)
+    try:
+        _change(name, user, action, username)
+    except HeroesError as exc:
+        return _sharing_page(request, name, user, error=exc.message, status=exc.status_code)
+    from urllib.parse import urlencode
+
+    query = urlencode({"done": action, "who": username})
+    return RedirectResponse(f"/osint/collections/{name}/sharing?{query}", status_code=303)
+
+
+@api.get("/collections/{name}/access")
+def api_access(user: Annotated[Principal, Depends(Require(USE))], name: str) -> AccessView:
+    """Who sees the collection (an audited read). 404 for a collection the caller may not see."""
+    return _access(name, user)
+
+
+@api.post("/collections/{name}/members")
+def api_add_member(user: Annotated[Principal, Depends(Require(USE))], name: str, body: MemberRequest) -> AccessView:
+    """Let an account see the collection (owner or administrator; audited)."""
+    return _change(name, user, "add", body.username.strip())
+
+
+@api.delete("/collections/{name}/members/{username}")
+def api_remove_member(user: Annotated[Principal, Depends(Require(USE))], name: str, username: str) -> AccessView:
+    """Stop an account seeing the collection (owner or administrator; audited)."""
+    return _change(name, user, "remove", username)
+
+
+@api.put("/collections/{name}/organisation")
+def api_share_organisation(
+    user: Annotated[Principal, Depends(Require(USE))], name: str, body: OrganisationRequest
+) -> AccessView:
+    """Let an organisation's accounts see the collection (by default the caller's own; audited)."""
+    return _change(name, user, "organisation", organisation=body.organisation_id)
+
+
+@api.delete("/collections/{name}/organisation")
+def api_unshare_organisation(user: Annotated[Principal, Depends(Require(USE))], name: str) -> AccessView:
+    """Stop the organisation's accounts seeing the collection (owner or administrator; audited)."""
+    return _change(name, user, "no-organisation")
 
 
 router.include_router(api)
