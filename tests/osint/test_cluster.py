@@ -67,6 +67,28 @@ def test_template_has_slots_for_what_varies() -> None:
     assert "cook" in fixed and "honest" in fixed and "ana" not in fixed
 
 
+def test_template_is_refined_over_the_whole_group() -> None:
+    from heroes.osint.templates_align import template_of
+
+    ads = [
+        "hello i am ana urgent new in lugo i cook and clean call me",  # the base: "urgent" is its own word
+        "hello i am rosa new in vigo i cook kind and clean call me",
+        "hi i am lucia new in leon i cook kind and clean call me",
+        "hello i am eva new in lugo i cook kind and clean call me now",
+    ]
+    words = [a.split() for a in ads]
+    template = template_of(words, base=0)
+    fixed = [p for p in template.parts if isinstance(p, str)]
+    # "kind" is in three of four ads though not in the base; "urgent" is in the base only
+    assert fixed == ["hello", "i", "am", "new", "in", "i", "cook", "kind", "and", "clean", "call", "me"]
+    assert template.slots == [["ana urgent", "rosa", "lucia", "eva"], ["lugo", "vigo", "leon"], ["now"]]
+    assert template.members == 4
+    for base in range(4):  # the consensus does not depend on which ad opens the alignment
+        assert [p for p in template_of(words, base).parts if isinstance(p, str)] == fixed
+    single = template_of([words[0]])
+    assert single.parts == words[0] and single.slots == []
+
+
 def test_text_links_can_be_switched_off() -> None:
     result = cluster_ads(make_ads(), ClusterParams(use_text=False))
     assert len({result.cluster[i] for i in range(4)}) == 4
