@@ -70,6 +70,9 @@ def test_templates_are_highlighted_and_graph_exports(client, login_as, tmp_path)
     page = client.get("/osint/collections/tmpl?region=ES&q=bicycle")
     assert page.status_code == 200
     assert "<mark" in page.text and "ana | rosa | lucia" in page.text
+    assert "Refined over 3 of its ads." in page.text  # the template comes from the whole group
+    clusters = client.get("/api/osint/collections/tmpl/clusters?region=ES").json()
+    assert sorted(c["template_ads"] for c in clusters) == [0, 3]  # the phone pair has no text template
     assert "x1" in page.text and "Lugo, Vigo" in page.text
     graph = client.get("/osint/collections/tmpl/graph?region=ES")
     assert "+34612345678" in graph.text and "x1, x2" in graph.text

@@ -50,6 +50,7 @@ class Analysis:
                     "shared": reasons,
                     "indicators": kinds,
                     "template": template.to_json() if template else None,
+                    "template_ads": template.members if template else 0,
                 }
             )
         return sorted(out, key=lambda c: (-int(c["size"]), str(c["cluster"])))
@@ -66,7 +67,7 @@ class Analysis:
         return found
 
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: templates refined over the whole cluster (results stored before are recomputed)
 
 
 def _stamp(name: str) -> str:
@@ -98,6 +99,7 @@ def store_analysis(
         "reasons": clustering.reasons,
         "members": clustering.members,
         "templates": {k: t.to_json() for k, t in clustering.templates.items()},
+        "template_members": {k: t.members for k, t in clustering.templates.items()},
         "indicators": [r.to_json() for r in indicators],
     }
     path = results_path(name, region)
@@ -136,7 +138,10 @@ def _read(name: str, region: str, stamp: str) -> Analysis | None:
         ids=body["ids"],
         cluster=body["cluster"],
         reasons=body["reasons"],
-        templates={k: Template.from_json(v) for k, v in body["templates"].items()},
+        templates={
+            k: Template(Template.from_json(v).parts, int(body.get("template_members", {}).get(k, 0)))
+            for k, v in body["templates"].items()
+        },
         members=body["members"],
     )
     indicators = [AdIndicators.from_json(r) for r in body["indicators"]]

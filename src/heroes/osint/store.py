@@ -18,6 +18,7 @@ A collection with neither (made before any rules) is visible to administrators o
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import re
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from heroes.core.errors import PermissionDenied
@@ -89,35 +91,39 @@ def migrate_legacy_access() -> int:
     A folder listing when there is nothing to do, so it runs before every look at the rules."""
     folder = collections_dir()
     files = sorted(folder.glob("*.access.json")) if folder.is_dir() else []
-    if not files:
-        return 0
-    from heroes.core.audit import record
-    from heroes.core.db import session_scope
-    from heroes.core.models import Organisation
-    from heroes.osint.models import OsintCollection, OsintCollectionMember
-
     moved = 0
     for path in files:
-        name = path.name.removesuffix(".access.json")
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             owner = str(data["owner"])
         except (OSError, ValueError, KeyError, TypeError):
             continue  # unreadable: left in place, the collection stays administrators-only
-        with session_scope() as session:
-            if session.execute(select(OsintCollection.id).where(OsintCollection.name == name)).first() is None:
-                organisation = data.get("organisation_id")
-                if not isinstance(organisation, int) or session.get(Organisation, organisation) is None:
-                    organisation = None
-                row = OsintCollection(name=name, owner=owner, organisation_id=organisation)
-                session.add(row)
-                session.flush()
-                for member in sorted({str(m) for m in data.get("members", []) if str(m) != owner}):
-                    session.add(OsintCollectionMember(collection_id=row.id, username=member, added_by=owner))
-                record(session, "system", "osint.collection.migrate", f"osint:{name}", {"from": path.name})
-                moved += 1
-        path.replace(path.with_name(path.name + ".migrated"))
+        with contextlib.suppress(IntegrityError):  # another process read the same file in at that moment
+            _migrate_one(path.name.removesuffix(".access.json"), owner, data, path.name)
+        with contextlib.suppress(FileNotFoundError):
+            path.replace(path.with_name(path.name + ".migrated"))
+        moved += 1
     return moved
+
+
+def _migrate_one(name: str, owner: str, data: dict[str, Any], source: str) -> None:
+    from heroes.core.audit import record
+    from heroes.core.db import session_scope
+    from heroes.core.models import Organisation
+    from heroes.osint.models import OsintCollection, OsintCollectionMember
+
+    with session_scope() as session:
+        if session.execute(select(OsintCollection.id).where(OsintCollection.name == name)).first() is not None:
+            return  # rows win over a file
+        organisation = data.get("organisation_id")
+        if not isinstance(organisation, int) or session.get(Organisation, organisation) is None:
+            organisation = None
+        row = OsintCollection(name=name, owner=owner, organisation_id=organisation)
+        session.add(row)
+        session.flush()
+        for member in sorted({str(m) for m in data.get("members", []) if str(m) != owner}):
+            session.add(OsintCollectionMember(collection_id=row.id, username=member, added_by=owner))
+        record(session, "system", "osint.collection.migrate", f"osint:{name}", {"from": source})
 
 
 def _row(session: Session, name: str) -> Any:
@@ -296,15 +302,13 @@ def _create_rules(name: str, viewer: Viewer) -> None:
     from heroes.osint.models import OsintCollection
 
     with session_scope() as session:
-        if _row(session, name) is None:
-            session.add(OsintCollection(name=name, owner=viewer.actor, organisation_id=viewer.organisation_id))
-            record(
-                session,
-                viewer.actor,
-                "osint.collection.create",
-                f"osint:{name}",
-                {"organisation": viewer.organisation_id},
-            )
+        stale = _row(session, name)
+        if stale is not None:  # rules left by a collection whose file is gone: a new collection starts afresh
+            session.delete(stale)
+            session.flush()
+        session.add(OsintCollection(name=name, owner=viewer.actor, organisation_id=viewer.organisation_id))
+        details = {"organisation": viewer.organisation_id}
+        record(session, viewer.actor, "osint.collection.create", f"osint:{name}", details)
 
 
 def collections_dir() -> Path:

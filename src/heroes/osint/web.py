@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from heroes.core import jobs
 from heroes.core.auth import Principal, Require
-from heroes.core.db import DbSession
+from heroes.core.db import ReadDbSession
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.i18n import gettext as _
 from heroes.core.models import Job
@@ -105,7 +105,7 @@ def _computing(request: Request, name: str, job: str) -> Response:
 
 
 @router.get("/osint", include_in_schema=False)
-def index(request: Request, user: Annotated[Principal, Depends(Require(USE))], db: DbSession) -> Response:
+def index(request: Request, user: Annotated[Principal, Depends(Require(USE))], db: ReadDbSession) -> Response:
     context = {"collections": _counts(user), "crawls": _crawl_jobs(db, user)}
     return render(request, "osint/index.html", context)
 
@@ -114,7 +114,7 @@ def index(request: Request, user: Annotated[Principal, Depends(Require(USE))], d
 def start_crawl(
     request: Request,
     user: Annotated[Principal, Depends(Require(USE))],
-    db: DbSession,
+    db: ReadDbSession,
     seeds: Annotated[str, Form()],
     domains: Annotated[str, Form()],
     collection: Annotated[str, Form()],
