@@ -195,6 +195,8 @@ def test_sharing_page_asks_for_confirmation_first(client: Any, login_as: Any, ma
     done = client.post("/osint/collections/page1/sharing", data=form | {"confirmed": "yes"}, follow_redirects=True)
     assert done.status_code == 200 and "can now see this collection" in done.text
     assert read_access("page1").members == [member]  # type: ignore[union-attr]
+    spoofed = client.get("/osint/collections/page1/sharing?done=add&who=someone-else")
+    assert "can now see" not in spoofed.text  # a notice only says what the rules say
     refused = client.post("/osint/collections/page1/sharing", data=form | {"username": "ghost", "confirmed": "yes"})
     assert refused.status_code == 400 and "No active account named ghost" in refused.text
     client.get("/logout")

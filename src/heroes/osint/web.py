@@ -247,8 +247,6 @@ def api_crawl(user: Annotated[Principal, Depends(Require(USE))], body: CrawlRequ
 
 # --- who sees a collection: the sharing page and its API -------------------------------------
 
-SHARING_ACTIONS = ("add", "remove", "organisation", "no-organisation")
-
 
 class AccessView(BaseModel):
     """Who sees a collection besides administrators."""
@@ -312,10 +310,25 @@ def _change(name: str, user: Principal, action: str, username: str = "", organis
 
 
 def _sharing_page(
-    request: Request, name: str, user: Principal, notice: str | None = None, error: str | None = None, status: int = 200
+    request: Request,
+    name: str,
+    user: Principal,
+    notice: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+    notice_for: tuple[str, str] | None = None,
 ) -> Response:
     view = _access(name, user)
     viewer = viewer_of(user)
+    if notice is not None and notice_for is not None:  # the notice names what the rules now say, no other text
+        done, who = notice_for
+        true = {
+            "add": who in view.members,
+            "remove": bool(who) and who not in view.members,
+            "organisation": view.organisation_id is not None,
+            "no-organisation": view.organisation_id is None,
+        }
+        notice = notice if true.get(done) else None
     context = {
         "name": name,
         "access": view,
@@ -339,7 +352,7 @@ def sharing_page(
     request: Request, user: Annotated[Principal, Depends(Require(USE))], name: str, done: str = "", who: str = ""
 ) -> Response:
     notice = NOTICES[done](who) if done in NOTICES else None
-    return _sharing_page(request, name, user, notice=notice)
+    return _sharing_page(request, name, user, notice=notice, notice_for=(done, who))
 
 
 @router.post("/osint/collections/{name}/sharing", include_in_schema=False)
