@@ -276,7 +276,7 @@ def _view(name: str, access: Access, viewer: Any) -> AccessView:
         organisation_id=access.organisation_id,
         organisation=access.organisation_name,
         members=access.members,
-        can_change=bool(viewer.admin or (access.owner and viewer.actor == access.owner)),
+        can_change=access.can_change(viewer),
     )
 
 
