@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -170,23 +171,49 @@ def synthesise(ads: list[Ad], n: int, seed: int = 1) -> list[Ad]:
     return out
 
 
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def scale(data: Path, sizes: list[int], runners: list[str], text_only: bool = False) -> None:
+    """Time and peak memory of ``cluster_ads`` on synthesised ads. Each stage's end is printed as it
+    comes (a run too long to finish still leaves its per-stage figures), with the load average of the
+    machine beside it: other jobs share the cores, so wall time is a pessimistic figure. CPU is this
+    process's own (on Ray the workers' CPU is not in it)."""
     ads = read_jsonl(data / "dev.jsonl")
     params = ClusterParams(use_contacts=not text_only)
     print(f"{'text stage only (contacts off)' if text_only else 'full pipeline'}")
-    print("| ads | runner | time | clusters | peak RSS of this process | per ad |")
-    print("|---|---|---|---|---|---|")
+    print("| ads | runner | time | driver CPU | clusters | peak RSS of this process | per ad | load 1/5/15 min |")
+    print("|---|---|---|---|---|---|---|---|")
     for n in sizes:
         items = synthesise(ads, n)
         for runner in runners:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
+            marks: dict[str, float] = {}
+
+            def progress(
+                stage: str,
+                done: int,
+                total: int,
+                marks: dict[str, float] = marks,
+                t0: float = start,
+                at: str = f"{n} {runner}",
+            ) -> None:
+                if stage not in marks:
+                    marks[stage] = time.perf_counter()
+                    print(f"  [{at}] {stage} starts at {marks[stage] - t0:.1f} s, load {_load()}", flush=True)
+                elif done == total and total:
+                    now = time.perf_counter()
+                    print(f"  [{at}] {stage} done at {now - t0:.1f} s ({now - marks[stage]:.1f} s)", flush=True)
+
             with get_fanout(runner) as fan:
-                result = cluster_ads(items, params, fan)
-            seconds = time.perf_counter() - start
+                result = cluster_ads(items, params, fan, progress)
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             per_ad = rss * 1024 / n
             print(
-                f"| {n} | {runner} | {seconds:.1f} s | {len(result.members)} | {rss:.0f} MiB | {per_ad:.1f} KiB |",
+                f"| {n} | {runner} | {seconds:.1f} s | {cpu:.1f} s | {len(result.members)} | {rss:.0f} MiB "
+                f"| {seconds / n * 1000:.2f} ms, {per_ad:.1f} KiB | {_load()} |",
                 flush=True,
             )
             del result
