@@ -22,9 +22,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from heroes.core.fanout import get_fanout
 from heroes.osint.ads import Ad, read_jsonl
-from heroes.osint.cluster import ClusterParams, cluster_ads
+from heroes.osint.cluster import BLOCK_ROWS, ClusterParams, cluster_ads, neighbours_chunk, tfidf_matrix, tokenize
 from heroes.osint.evaluate import pairwise, tfidf_components
 
 FAKES = re.compile(
@@ -219,6 +221,44 @@ def scale(data: Path, sizes: list[int], runners: list[str], text_only: bool = Fa
             del result
 
 
+def probe_candidates(data: Path, n: int, blocks: int) -> None:
+    """The candidate stage at a size too long to run whole here: the TF-IDF matrix of ``n`` synthesised
+    ads is built (time, memory), ``blocks`` evenly spaced blocks of rows are run, and the whole stage
+    is extrapolated from them. Words as with ``--text-only`` (contacts not masked)."""
+    ads = read_jsonl(data / "dev.jsonl")
+    params = ClusterParams(use_contacts=False)
+    cpu, wall = time.process_time(), time.perf_counter()
+    index: dict[str, int] = {}
+    words = []
+    for ad in synthesise(ads, n):
+        tokens = tokenize(ad.body)
+        words.append(np.fromiter((index.setdefault(w, len(index)) for w in tokens), np.int32, len(tokens)))
+    print(f"candidate probe, {n} ads: synthesised and tokenised in {time.process_time() - cpu:.1f} s CPU", flush=True)
+    cpu, wall = time.process_time(), time.perf_counter()
+    matrix = tfidf_matrix(words, params)
+    transposed = matrix.T.tocsr()
+    size = (matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes) / 2**20
+    print(
+        f"  TF-IDF matrix: {matrix.nnz} entries, {size:.0f} MiB (and as much again transposed), built in "
+        f"{time.process_time() - cpu:.1f} s CPU / {time.perf_counter() - wall:.1f} s, load {_load()}",
+        flush=True,
+    )
+    total_blocks = -(-n // BLOCK_ROWS)
+    starts = [k * BLOCK_ROWS for k in np.linspace(0, total_blocks - 1, blocks).astype(int)]
+    cpu, wall = time.process_time(), time.perf_counter()
+    found = neighbours_chunk(starts, matrix, transposed, params.neighbours, params.min_cosine)
+    per_block = (time.process_time() - cpu) / len(starts)
+    pairs = sum(len(f) for f in found) / len(starts) * total_blocks
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"  {len(starts)} blocks of {BLOCK_ROWS} rows: {per_block:.1f} s CPU each "
+        f"({(time.perf_counter() - wall) / len(starts):.1f} s wall), so the stage needs about "
+        f"{per_block * total_blocks:.0f} s CPU for {total_blocks} blocks (~{pairs:.0f} pairs); "
+        f"peak RSS {rss:.0f} MiB; load {_load()}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=Path("/work/shared/data/ads"))
@@ -227,6 +267,8 @@ def main() -> None:
     parser.add_argument("--skip-linking", action="store_true")
     parser.add_argument("--tune", action="store_true", help="Choose parameters on the tuning half first.")
     parser.add_argument("--text-only", action="store_true", help="Scale runs without contact extraction.")
+    parser.add_argument("--probe-candidates", type=int, default=0, help="Time sampled candidate blocks at N ads.")
+    parser.add_argument("--probe-blocks", type=int, default=5)
     args = parser.parse_args()
     if not (args.data / "dev.jsonl").is_file():
         print(f"no {args.data}/dev.jsonl: skipped")
@@ -234,6 +276,8 @@ def main() -> None:
     if not args.skip_linking:
         linking(args.data, args.tune)
         indicator_rates(args.data)
+    if args.probe_candidates:
+        probe_candidates(args.data, args.probe_candidates, args.probe_blocks)
     if args.sizes:
         scale(args.data, [int(s) for s in args.sizes.split(",")], args.runners.split(","), args.text_only)
 
