@@ -203,10 +203,16 @@ def scale(data: Path, sizes: list[int], runners: list[str], text_only: bool = Fa
             ) -> None:
                 if stage not in marks:
                     marks[stage] = time.perf_counter()
+                    marks[stage + " cpu"] = time.process_time()
                     print(f"  [{at}] {stage} starts at {marks[stage] - t0:.1f} s, load {_load()}", flush=True)
                 elif done == total and total:
                     now = time.perf_counter()
-                    print(f"  [{at}] {stage} done at {now - t0:.1f} s ({now - marks[stage]:.1f} s)", flush=True)
+                    used = time.process_time() - marks[stage + " cpu"]
+                    print(
+                        f"  [{at}] {stage} done at {now - t0:.1f} s ({now - marks[stage]:.1f} s, "
+                        f"{used:.1f} s CPU in this process), load {_load()}",
+                        flush=True,
+                    )
 
             with get_fanout(runner) as fan:
                 result = cluster_ads(items, params, fan, progress)
