@@ -24,7 +24,7 @@ from heroes.entities.banking import IBAN
 from heroes.entities.base import POSSIBLE, VALID, Entity, EntityKind, Status, region_or_none, register
 
 MAX_LENGTH = 64  # phonenumbers refuses longer input anyway; a phone field is never longer
-CACHE_SIZE = 1 << 17  # spans (and numbers) remembered: a few tens of MiB at most
+CACHE_SIZE = 1 << 16  # spans (and numbers) remembered: some tens of MiB at most
 
 
 def _region(region: str | None) -> str:
