@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import re
 import resource
@@ -22,11 +23,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz.distance import Indel
 
 from heroes.core.fanout import get_fanout
 from heroes.osint.ads import Ad, read_jsonl
-from heroes.osint.cluster import ClusterParams, cluster_ads
+from heroes.osint.cluster import BLOCK_ROWS, ClusterParams, cluster_ads, neighbours_chunk, tfidf_matrix, tokenize
 from heroes.osint.evaluate import pairwise, tfidf_components
 from heroes.osint.templates_align import Template, template_of
 
@@ -298,26 +300,96 @@ def synthesise(ads: list[Ad], n: int, seed: int = 1) -> list[Ad]:
     return out
 
 
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def scale(data: Path, sizes: list[int], runners: list[str], text_only: bool = False) -> None:
+    """Time and peak memory of ``cluster_ads`` on synthesised ads. Each stage's end is printed as it
+    comes (a run too long to finish still leaves its per-stage figures), with the load average of the
+    machine beside it: other jobs share the cores, so wall time is a pessimistic figure. CPU is this
+    process's own (on Ray the workers' CPU is not in it)."""
     ads = read_jsonl(data / "dev.jsonl")
     params = ClusterParams(use_contacts=not text_only)
     print(f"{'text stage only (contacts off)' if text_only else 'full pipeline'}")
-    print("| ads | runner | time | clusters | peak RSS of this process | per ad |")
-    print("|---|---|---|---|---|---|")
+    print("| ads | runner | time | driver CPU | clusters | peak RSS of this process | per ad | load 1/5/15 min |")
+    print("|---|---|---|---|---|---|---|---|")
     for n in sizes:
         items = synthesise(ads, n)
         for runner in runners:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
+            marks: dict[str, float] = {}
+
+            def progress(
+                stage: str,
+                done: int,
+                total: int,
+                marks: dict[str, float] = marks,
+                t0: float = start,
+                at: str = f"{n} {runner}",
+            ) -> None:
+                if stage not in marks:
+                    marks[stage] = time.perf_counter()
+                    marks[stage + " cpu"] = time.process_time()
+                    print(f"  [{at}] {stage} starts at {marks[stage] - t0:.1f} s, load {_load()}", flush=True)
+                elif done == total and total:
+                    now = time.perf_counter()
+                    used = time.process_time() - marks[stage + " cpu"]
+                    print(
+                        f"  [{at}] {stage} done at {now - t0:.1f} s ({now - marks[stage]:.1f} s, "
+                        f"{used:.1f} s CPU in this process), load {_load()}",
+                        flush=True,
+                    )
+
             with get_fanout(runner) as fan:
-                result = cluster_ads(items, params, fan)
-            seconds = time.perf_counter() - start
+                result = cluster_ads(items, params, fan, progress)
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             per_ad = rss * 1024 / n
             print(
-                f"| {n} | {runner} | {seconds:.1f} s | {len(result.members)} | {rss:.0f} MiB | {per_ad:.1f} KiB |",
+                f"| {n} | {runner} | {seconds:.1f} s | {cpu:.1f} s | {len(result.members)} | {rss:.0f} MiB "
+                f"| {seconds / n * 1000:.2f} ms, {per_ad:.1f} KiB | {_load()} |",
                 flush=True,
             )
             del result
+
+
+def probe_candidates(data: Path, n: int, blocks: int) -> None:
+    """The candidate stage at a size too long to run whole here: the TF-IDF matrix of ``n`` synthesised
+    ads is built (time, memory), ``blocks`` evenly spaced blocks of rows are run, and the whole stage
+    is extrapolated from them. Words as with ``--text-only`` (contacts not masked)."""
+    ads = read_jsonl(data / "dev.jsonl")
+    params = ClusterParams(use_contacts=False)
+    cpu, wall = time.process_time(), time.perf_counter()
+    index: dict[str, int] = {}
+    words = []
+    for ad in synthesise(ads, n):
+        tokens = tokenize(ad.body)
+        words.append(np.fromiter((index.setdefault(w, len(index)) for w in tokens), np.int32, len(tokens)))
+    print(f"candidate probe, {n} ads: synthesised and tokenised in {time.process_time() - cpu:.1f} s CPU", flush=True)
+    cpu, wall = time.process_time(), time.perf_counter()
+    matrix = tfidf_matrix(words, params)
+    transposed = matrix.T.tocsr()
+    size = (matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes) / 2**20
+    print(
+        f"  TF-IDF matrix: {matrix.nnz} entries, {size:.0f} MiB (and as much again transposed), built in "
+        f"{time.process_time() - cpu:.1f} s CPU / {time.perf_counter() - wall:.1f} s, load {_load()}",
+        flush=True,
+    )
+    total_blocks = -(-n // BLOCK_ROWS)
+    starts = [k * BLOCK_ROWS for k in np.linspace(0, total_blocks - 1, blocks).astype(int)]
+    cpu, wall = time.process_time(), time.perf_counter()
+    found = neighbours_chunk(starts, matrix, transposed, params.neighbours, params.min_cosine)
+    per_block = (time.process_time() - cpu) / len(starts)
+    pairs = sum(len(f) for f in found) / len(starts) * total_blocks
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"  {len(starts)} blocks of {BLOCK_ROWS} rows: {per_block:.1f} s CPU each "
+        f"({(time.perf_counter() - wall) / len(starts):.1f} s wall), so the stage needs about "
+        f"{per_block * total_blocks:.0f} s CPU for {total_blocks} blocks (~{pairs:.0f} pairs); "
+        f"peak RSS {rss:.0f} MiB; load {_load()}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -329,6 +401,8 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true", help="Choose parameters on the tuning half first.")
     parser.add_argument("--templates", action="store_true", help="Only the group-template comparison.")
     parser.add_argument("--text-only", action="store_true", help="Scale runs without contact extraction.")
+    parser.add_argument("--probe-candidates", type=int, default=0, help="Time sampled candidate blocks at N ads.")
+    parser.add_argument("--probe-blocks", type=int, default=5)
     args = parser.parse_args()
     if not (args.data / "dev.jsonl").is_file():
         print(f"no {args.data}/dev.jsonl: skipped")
@@ -339,6 +413,8 @@ def main() -> None:
     if not args.skip_linking:
         linking(args.data, args.tune)
         indicator_rates(args.data)
+    if args.probe_candidates:
+        probe_candidates(args.data, args.probe_candidates, args.probe_blocks)
     if args.sizes:
         scale(args.data, [int(s) for s in args.sizes.split(",")], args.runners.split(","), args.text_only)
 

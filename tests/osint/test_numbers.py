@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from heroes.osint import numbers
 from heroes.osint.contacts import find_contacts
 from heroes.osint.numbers import hidden_phones
 
@@ -52,3 +55,22 @@ def test_contacts_skip_placeholders_and_platform_pages() -> None:
 def test_letters_that_change_length_in_lower_case_do_not_break_reading() -> None:
     # "İ" lower-cases to two characters; next to a number it must neither crash nor count as a digit.
     assert [e.value for e in hidden_phones("call 310 555 0123 İl now", region="US")] == ["+13105550123"]
+
+
+PIECES = [
+    "5", "55", "０", "⑦", "٣", "1\ufe0f\u20e3", "\ufe0f", "\u20e3", "o", "O", "l", "i", "oh", "five", "Seis",
+    "TREINTA", "y", "and", "dieciséis", "veintidós", "thirty", "eleven", "ｆｉｖｅ", "-", ".", "(", ")", "/", "*",
+    ",", ":", "call", "me", "at", "x", "ñ", " ", "  ", "\n",
+]  # fmt: skip
+NUMBERISH = st.lists(st.sampled_from(PIECES), max_size=30).map(
+    lambda parts: " ".join(parts) if len(parts) % 2 else "".join(parts)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=NUMBERISH)
+def test_passing_over_words_between_numbers_changes_no_run(text: str) -> None:
+    fast = numbers.digit_runs(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(numbers, "_may_start", lambda raw: True)  # every token read, as before the shortcut
+        assert numbers.digit_runs(text) == fast

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from heroes.entities.base import VALID, Entity, EntityKind, Status, register
@@ -19,6 +20,7 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and the same hosts recur in text after text
 def normalize_domain(domain: str) -> str | None:
     """Lower-case IDNA form without the root dot; None when it is not a domain name."""
     text = domain.strip().rstrip(".").lower()
@@ -108,6 +110,7 @@ def split_url(url: str) -> tuple[str, int | None, str, str] | None:
     return host, port, parts.path, parts.query
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and the same links recur in text after text
 def normalize_url(url: str) -> str | None:
     """Host without www./m., path without trailing slash, tracking parameters and fragment
     dropped; http and https are the same page. None when the URL cannot be read."""
@@ -142,12 +145,22 @@ class Url(EntityKind):
         return (value, VALID) if value else None
 
     def find(self, text: str, region: str | None = None) -> Iterator[Entity]:
-        for m in URL.finditer(text):
-            raw = m.group(0).rstrip(TRAILING)
-            found = self.entity(text, m.start(), m.start() + len(raw), region)
-            if found:
-                host = found.value.split("/", 1)[0].split("?", 1)[0]
-                yield Entity(found.kind, found.value, found.raw, found.start, found.end, found.status, host)
+        yield from _urls(text)
+
+
+@lru_cache(maxsize=8)
+def _urls(text: str) -> tuple[Entity, ...]:
+    """The URLs of a text. Kept for the last few texts: the domain and handle kinds read the URLs of
+    the text just searched for URLs again, and the scan is the slow part (a URL reads the same in
+    any region)."""
+    found = []
+    for m in URL.finditer(text):
+        raw = m.group(0).rstrip(TRAILING)
+        value = normalize_url(raw)
+        if value:
+            host = value.split("/", 1)[0].split("?", 1)[0]
+            found.append(Entity("url", value, raw, m.start(), m.start() + len(raw), VALID, host))
+    return tuple(found)
 
 
 @register

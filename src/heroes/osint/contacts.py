@@ -51,7 +51,8 @@ def _keep(kind: str, value: str) -> bool:
 
 def find_contacts(text: str, region: str = "US") -> list[entities.Entity]:
     """Every contact in ``text`` that can tie ads together, each once per value, in text order."""
-    found: list[entities.Entity] = [e for e in entities.find(text, region=region) if e.kind in LINKING_KINDS]
+    # Only the linking kinds are searched: the others (domains, plates, BICs) would be dropped here.
+    found: list[entities.Entity] = entities.find(text, region=region, only=LINKING_KINDS)
     found += hidden_phones(text, region=region)
     for match in PLATFORM_HANDLE.finditer(text):
         value = match.group(2).lower().rstrip(".")

@@ -65,15 +65,19 @@ def _token_info(raw: str) -> tuple[str, str | None, str | None]:
     return _fold(raw), as_digits, as_lookalike
 
 
+@lru_cache(maxsize=65536)
+def _may_start(raw: str) -> bool:
+    """Whether a token can begin a number: a digit however written, or a number word. Between numbers
+    every other token leaves the reader as it is, so ``digit_runs`` passes over them cheaply."""
+    word, as_digits, _ = _token_info(raw)
+    return as_digits is not None or word in TENS or word in TEENS or (word in UNITS and word not in LOOKALIKE)
+
+
 @dataclass(frozen=True)
 class HiddenNumber:
     digits: str
     start: int
     end: int
-
-
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
 
 
 def digit_runs(text: str) -> list[HiddenNumber]:
@@ -101,7 +105,11 @@ def digit_runs(text: str) -> list[HiddenNumber]:
         end = e
         gap = 0
 
-    for raw, s, e in _tokens(text):
+    for match in TOKEN.finditer(text):
+        raw = match.group()
+        if not digits and pending_tens is None and not _may_start(raw):
+            continue  # outside a number: close() would change nothing
+        s, e = match.span()
         if raw in ("\ufe0f", KEYCAP):  # the tail of a keycap emoji (1️⃣)
             if digits:
                 end = e
