@@ -57,7 +57,7 @@ def main() -> None:
     ours = default_model()
     before = replace(ours, languages={}, stage_rule=replace(ours.stage_rule, min_risk=0.2))
     model_only = replace(ours, languages={}, stage_rule=replace(ours.stage_rule, raise_at=1e9))
-    sets = sys.argv[sys.argv.index("--sets") + 1 :] if "--sets" in sys.argv else ["en", "es", "es2"]
+    sets = sys.argv[sys.argv.index("--sets") + 1 :] if "--sets" in sys.argv else ["en", "es", "es2", "es3"]
     for lang in sets:
         print(f"## {lang}")
         runs = (
