@@ -135,7 +135,7 @@ GROOMING: list[tuple[tuple[str, str], str]] = [
         a| bacano. mándame una selfie de cómo estás ahorita
         b| estoy despeinada jaja
         a| así me gustas más. el sábado paso por tu barrio y te doy la recarga en persona
-        b| no sé
+        b| no sé, no creo
         a| dale, nadie se va a enterar
         """,
     ),
@@ -159,7 +159,7 @@ GROOMING: list[tuple[tuple[str, str], str]] = [
         a| pa q no te moleste nadie jaja. de qué liceo eres?
         b| de uno en maipú
         a| yo vivo cerca. mándame una foto pa conocerte
-        b| no sé
+        b| no sé, no creo
         a| dale, después la borras. el sábado nos juntamos en el mall y te llevo los diamantes
         b| ya veré
         """,
@@ -241,16 +241,16 @@ GROOMING: list[tuple[tuple[str, str], str]] = [
         b| sí!
         a| sos re talentosa, posta
         b| graciasss
-        a| cuántos años tenés vos?
+        a| y vos cuántos años tenés?
         b| 12
         a| ahh pensé q tenías 15. che tu vieja te deja usar el celu a la noche?
         b| hasta las 11
-        a| jaja ok. hacemos videollamada a las 11 y media entonces? cuando se duerman
+        a| jajaja ok. hacemos videollamada a las 11 y media entonces? cuando se duerman
         b| no sé, me retan
         a| nadie se va a enterar, lo ponés en silencio
         b| bueno
         a| y no le digas a juli q hablamos, es celosa
-        b| jaja ok
+        b| jaja okis
         a| mandame una foto patinando, así te conozco mejor
         b| dale
         a| el finde voy a la pista, te busco y te invito un helado
@@ -390,7 +390,7 @@ GROOMING: list[tuple[tuple[str, str], str]] = [
         a| muy bien. tus papás te llevan a los entrenos o vas sola?
         b| a veces sola en el camión
         a| yo te puedo llevar en mi carro si quieres, me queda de paso
-        b| no sé
+        b| no sé, no creo
         a| no le digas a nadie para no meterte en problemas con tus papás
         b| ok
         a| mándame una foto en traje de baño para ver la técnica de brazos
@@ -428,7 +428,7 @@ ORDINARY: list[tuple[str, tuple[str, str], str]] = [
         a| es el sábado en casa de fer, ella llega a las 5
         b| va, yo llevo el pastel?
         a| sí porfa. y borra los mensajes del grupo por si agarra tu cel
-        b| jaja ok
+        b| jaja okis
         a| es secreto eh, ni a tu hermana q es bien chismosa
         b| ok ok
         """,
