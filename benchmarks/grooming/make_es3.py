@@ -782,8 +782,7 @@ def main() -> None:
         for i, (names, script) in enumerate(GROOMING)
     ]
     chats += [
-        to_json(f"es3-ordinary-{kind}", lines_of(script), names, "ordinary", kind)
-        for kind, names, script in ORDINARY
+        to_json(f"es3-ordinary-{kind}", lines_of(script), names, "ordinary", kind) for kind, names, script in ORDINARY
     ]
     for chat in chats:
         (OUT / f"{chat['id']}.json").write_text(json.dumps(chat, ensure_ascii=False, indent=1) + "\n", "utf-8")
