@@ -5,7 +5,15 @@ the same chat are never split). In each fold the full training pipeline (text mo
 threshold) runs on the training streams only; the held-out streams are replayed message by
 message. VTPAN segments are left out here because they overlap the PJ chats.
 
-    .venv/bin/python benchmarks/grooming/bench_authors.py [DATA_DIR] [--folds N]
+    .venv/bin/python benchmarks/grooming/bench_authors.py [DATA_DIR] [--folds N] [--models DIR]
+
+--models DIR keeps each fold's trained model in DIR/fold-K (saved as shipped: JSON + NPZ) and
+reuses it on the next run, so that a change of the warning rules alone is measured in minutes;
+delete DIR when the training data, cues or features change. Every fold model is replayed after
+a save/load round trip (float32 weights, as shipped), whether trained now or reused. Besides the
+rule variants on the English model's risk, each held-out stream is also replayed through the
+whole analyser as shipped (`StreamAnalyser` with the shipped learned language scores and the
+per-writer language test), the path `heroes grooming analyze` takes.
 """
 
 # ruff: noqa: N806  (matrix names X, F, S, Q follow scikit-learn and maths usage)
@@ -14,14 +22,17 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from _shared import FOLDS, SEED, baseline, corpus_or_exit, f_beta, featurised, log
 from sklearn.model_selection import StratifiedGroupKFold
 
-from heroes.grooming.model import StageRule
-from heroes.grooming.stream import AuthorScorer, StageHysteresis
+from heroes.chats.model import Message
+from heroes.grooming.language_model import default_languages
+from heroes.grooming.model import GroomingModel, StageRule
+from heroes.grooming.stream import AuthorScorer, StageHysteresis, StreamAnalyser
 from heroes.grooming.training import first_warning, train_model
 
 # the stage rule's minimum own risk (StageRule.min_risk); --gates 0.2 0.5 ... to choose
@@ -48,6 +59,30 @@ def first_stage_warning(steps, model, gate: float) -> int | None:  # type: ignor
         if rule.update_stages(ev, n, r):
             return i
     return None
+
+
+def analyser_warning(item, model) -> int | None:  # type: ignore[no-untyped-def]
+    """First message at which the whole shipped analyser (language test and learned scores of
+    other languages included) warns about this one writer."""
+    analyser = StreamAnalyser(model)
+    out = analyser.feed_many([Message("a", t) for t in item.stream.messages])
+    return next((i for i, x in enumerate(out) if x.warning), None)
+
+
+def fold_model(k: int, train, models: Path | None) -> GroomingModel:  # type: ignore[no-untyped-def]
+    """The fold's model: reused from `models` when there, else trained (and kept there)."""
+    where = None if models is None else models / f"fold-{k + 1}"
+    if where is not None and (where / "grooming.json").exists():
+        log(f"fold {k + 1}/{FOLDS}: reusing the model in {where}")
+        model = GroomingModel.load(where)
+    else:
+        log(f"fold {k + 1}/{FOLDS}: training ({len(train)} streams)")
+        trained = train_model(train, seed=SEED, progress=log)
+        where = where or Path("/tmp") / f"bench-authors-fold-{k + 1}"
+        trained.model.save(where)
+        model = GroomingModel.load(where)
+    model.languages = dict(default_languages())
+    return model
 
 
 def checkpoints(n: int) -> list[int]:
@@ -137,13 +172,14 @@ def main() -> None:
     rule_author: dict[float, list] = {g: [0] * len(items) for g in GATES}
     # --folds N: stop after N of the folds (a quicker, partial but still held-out measurement).
     n_run = int(sys.argv[sys.argv.index("--folds") + 1]) if "--folds" in sys.argv else FOLDS
+    models = Path(sys.argv[sys.argv.index("--models") + 1]) if "--models" in sys.argv else None
+    full_warn: list = [None] * len(items)
+    full_author: list = [0] * len(items)
     done: list[int] = []
     for k, (tr, te) in enumerate(outer.split(np.zeros(len(items)), y, groups)):
         if k >= n_run:
             break
-        log(f"fold {k + 1}/{FOLDS}: training ({len(tr)} streams)")
-        trained = train_model([items[i] for i in tr], seed=SEED, progress=log)
-        model = trained.model
+        model = fold_model(k, [items[i] for i in tr], models)
         log(f"fold {k + 1}/{FOLDS}: replaying {len(te)} held-out streams")
         for i in te:
             steps = replay_with_stages(items[i], model)
@@ -152,11 +188,16 @@ def main() -> None:
             ours_warn[i] = None if w is None else w + 1
             ours_author[i] = int(w is not None)
             done.append(i)
+            f = analyser_warning(items[i], model)
+            full_warn[i] = None if f is None else f + 1
+            full_author[i] = int(f is not None)
             for gate in GATES:
                 s = first_stage_warning(steps, model, gate)
                 both = min((x for x in (w, s) if x is not None), default=None)
                 rule_warn[gate][i] = None if both is None else both + 1
                 rule_author[gate][i] = int(both is not None)
+        if "--no-baseline" in sys.argv:
+            continue
         log(f"fold {k + 1}/{FOLDS}: baseline")
         full, warn = baseline_fold([items[i] for i in tr], [items[i] for i in te])
         for j, i in enumerate(te):
@@ -173,6 +214,12 @@ def main() -> None:
         name = f"ours with the stage rule, its risk gate at {gate}"
         shipped = " (shipped)" if gate == StageRule().min_risk else ""
         summarise(name + shipped, held, sub(rule_warn[gate]), sub(rule_author[gate]))
+    summarise(
+        "ours, the whole analyser as shipped (language test per writer, learned scores, stage rule)",
+        held,
+        sub(full_warn),
+        sub(full_author),
+    )
     summarise(
         "baseline: TF-IDF + logistic regression (whole stream; prefixes, p >= 0.5)",
         held,

@@ -134,6 +134,44 @@ def test_regional_forms_and_teen_spellings(sentence):
     assert default_cues().find(sentence, languages=["es"]), sentence
 
 
+@pytest.mark.parametrize(
+    ("sentence", "stage"),
+    [
+        # The early stages in the forms the second Spanish set showed missing (issue 14, third
+        # round): privacy checks, the special bond, game currency, secrecy without "secreto".
+        ("estás en tu pieza con la puerta cerrada?", "risk_assessment"),  # Chile "pieza"
+        ("tenés el celu con vos a la noche?", "risk_assessment"),
+        ("a q hora te quedas sola?", "risk_assessment"),
+        ("vos y yo nos entendemos re bien", "trust"),
+        ("si te portas bien te paso una gift card", "trust"),
+        ("le regalo una tarjeta de google play", "trust"),  # usted
+        ("tu vieja se enojaría, así q mejor no le cuentes", "isolation"),
+        ("si te preguntan, decile q hablás con una amiga", "isolation"),
+        ("mejor hablemos por telegram", "isolation"),
+        ("prenda la cámara un momento", "sexual"),  # usted
+        ("el finde te invito a comer algo", "approach"),
+    ],
+)
+def test_early_stage_forms_are_read_as_their_stage(sentence, stage):
+    stages = {h.cue.stage for h in default_cues().find(sentence, languages=["es"])}
+    assert stage in stages, (sentence, stages)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "cierra la puerta con llave cuando salgas",  # a parent
+        "mi mamá trabaja en un hospital",
+        "nadie juega como yo al fifa",
+        "hablamos por el grupo de clase",
+        "te invito a mi cumple, lo hace mi madre en casa",
+        "videollamada con los abuelos el domingo por la tarde",
+    ],
+)
+def test_ordinary_lines_near_the_new_forms_find_nothing(sentence):
+    assert not default_cues().find(sentence, languages=["es"]), sentence
+
+
 def test_stage_names_for_parents_and_children_in_both_languages():
     st = default_cues().stages["risk_assessment"]
     assert st.child["en"] == "Trying to find out if you are alone"

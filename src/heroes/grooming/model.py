@@ -154,9 +154,10 @@ class StageRule:
     """
 
     raise_at: float = 1.25
-    # For people read as English (other languages use their learned score and its own gate):
-    # 0.7 keeps the adults posing as children near the model-only rate (RESULTS.md).
-    min_risk: float = 0.7
+    # For people read as English (other languages use their learned score and its own gate).
+    # 0.8: held out (5 folds) F0.5 0.979 against 0.977 at 0.7 (an adult posing as a child,
+    # warned by the rule at risk 0.798, drops out); the English 1:1 dev chats all still warn.
+    min_risk: float = 0.8
     clear_below: float = 0.9
     min_stages: int = 2
     half_life: float = 30.0
