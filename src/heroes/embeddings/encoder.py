@@ -95,7 +95,12 @@ class _ProjectedTokens:
             return self._project(flat)
         if missing:
             if len(self.index) + len(missing) > self.capacity:
+                # Full: start again with this text's tokens (all of them: the ones it shared with
+                # earlier texts are gone too).
                 self.index.clear()
+                missing = list(dict.fromkeys(flat.tolist()))
+                if len(missing) > self.capacity // 2:
+                    return self._project(flat)
             start = len(self.index)
             # One token at a time: a row then has the same bits whatever was encoded before (a
             # batched product rounds differently with its shape), so training stays reproducible
