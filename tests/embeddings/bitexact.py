@@ -15,12 +15,13 @@ import numpy as np
 
 WRITTEN = Path(__file__).parents[2] / "src" / "heroes" / "reports" / "data" / "written_cases.jsonl"
 
-_WORDS = (
-    "the boss keeps our passports in his safe and we owe him for the ticket "
-    "la niña de 13 años pide en el semáforo ahora mismo esta noche en el piso "
-    "my son is 10 coach touched him school year 9 tonight hotel room 212 "
-    "trabajan sin contrato y no pueden salir deuda 8.000 euros menor de edad"
-).split()
+_SENTENCES = (
+    "the boss keeps our passports in his safe and we owe him for the ticket",
+    "la niña de 13 años pide en el semáforo ahora mismo esta noche en el piso",
+    "my son is 10 coach touched him school year 9 tonight hotel room 212",
+    "trabajan sin contrato y no pueden salir deuda 8.000 euros menor de edad",
+)
+_WORDS = [word for sentence in _SENTENCES for word in sentence.split()]
 
 
 def texts() -> list[str]:
