@@ -125,3 +125,10 @@ def test_the_token_cache_keeps_working_when_full() -> None:
         roomy(group, len(group[0]), expected)
         assert got.tobytes() == expected.tobytes()
     assert len(small.index) <= small.capacity
+
+
+def test_the_weights_live_in_one_block() -> None:
+    backend = UniversalSentenceEncoder()._model._model  # type: ignore[attr-defined]
+    blocks = {id(a.base) for a in [backend.proj_W, backend.cnn_W, backend.d0, backend.d3, *backend.w1, *backend.w2]}
+    assert len(blocks) == 1 and backend.d0.base.nbytes >= 4 << 20  # large enough for huge pages
+    assert all(a.flags.c_contiguous and a.ctypes.data % 64 == 0 for a in [backend.d0, *backend.w1, *backend.w2])
