@@ -81,3 +81,24 @@ def test_written_cases_are_documented_and_balanced() -> None:
     assert len({row["id"] for row in rows}) == len(rows)
     counts = Counter((row["lang"], row["category"]) for row in rows)
     assert min(counts.values()) >= 30 and len(counts) == 20
+
+
+def test_the_neighbour_vote_sums_like_the_per_cell_additions_it_replaced() -> None:
+    """The vote's float64 sums are added in the same order as `np.add.at` did, so the shipped
+    model's probabilities keep their bits (the retrained model stays byte for byte)."""
+    clf = model.load().classifier
+    rng = np.random.default_rng(13)
+    vectors = rng.standard_normal((9, clf.examples_.shape[1])).astype(np.float32)
+    vectors[0] = clf.examples_[3]  # a near-duplicate of an example, and one of two equal rows
+    vectors[1] = clf.examples_[3]
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    similarity = vectors @ clf.examples_.astype(np.float32).T
+    top = np.argpartition(-similarity, clf.k - 1, axis=1)[:, : clf.k]
+    weights = np.exp(10.0 * (np.take_along_axis(similarity, top, axis=1) - 1.0))
+    label_index = np.array([list(clf.classes_).index(c) for c in clf.example_labels_])
+    expected = np.zeros((len(vectors), len(clf.classes_)), dtype=np.float64)
+    np.add.at(expected, (np.repeat(np.arange(len(vectors)), clf.k), label_index[top].ravel()), weights.ravel())
+    expected /= np.maximum(expected.sum(axis=1, keepdims=True), 1e-12)
+    got = clf.neighbour_vote(vectors)
+    assert got.tobytes() == expected.tobytes()
+    assert got[0].argmax() == list(clf.classes_).index(clf.example_labels_[3])

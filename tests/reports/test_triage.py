@@ -185,3 +185,15 @@ def test_from_dict_accepts_strings_for_lists() -> None:
     )
     assert report.phones == ["+34 612 345 678", " +44 7911 123456"]
     assert report.occurred_at == datetime(2026, 11, 27, 10, tzinfo=UTC)
+
+
+def test_a_blank_report_is_answered_without_the_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    from heroes.reports import model
+
+    def no_encoder(texts: list[str]) -> None:
+        raise AssertionError("the encoder ran for a blank report")
+
+    monkeypatch.setattr(model, "embed", no_encoder)
+    result = triage(ReportInput(description="  \n "))
+    assert result.classification.method == "phrases" and result.classification.category == "other"
+    assert result.urgency.level == "low"

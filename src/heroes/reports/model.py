@@ -88,6 +88,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.intercept_ = lr.intercept_[order].astype(np.float32)
         self.examples_ = vectors.astype(np.float16)
         self._examples32: np.ndarray | None = None
+        self._label_index_cache: np.ndarray | None = None
         self.example_labels_ = labels.astype(str)
         return self
 
@@ -113,6 +114,14 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             examples = self._examples32 = self.examples_.astype(np.float32)  # once, not per report
         return examples
 
+    def _label_index(self) -> np.ndarray:
+        """Each example's class position, computed once (it was rebuilt for every report)."""
+        cached: np.ndarray | None = getattr(self, "_label_index_cache", None)
+        if cached is None or len(cached) != len(self.example_labels_):
+            index = {c: i for i, c in enumerate(self.classes_)}
+            cached = self._label_index_cache = np.array([index[c] for c in self.example_labels_], dtype=np.int64)
+        return cached
+
     def neighbour_vote(self, vectors: np.ndarray) -> np.ndarray:
         """Per category, the similarity-weighted share of the k most similar labelled reports
         (weights exp(10 x cosine): a near-identical report counts far more than a loose match)."""
@@ -120,11 +129,11 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         k = min(self.k, similarity.shape[1])
         top = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
         weights = np.exp(10.0 * (np.take_along_axis(similarity, top, axis=1) - 1.0))
-        index = {c: i for i, c in enumerate(self.classes_)}
-        label_index = np.array([index[c] for c in self.example_labels_])
-        votes = np.zeros((len(vectors), len(self.classes_)), dtype=np.float64)
-        rows = np.repeat(np.arange(len(vectors)), k)
-        np.add.at(votes, (rows, label_index[top].ravel()), weights.ravel())
+        n_classes = len(self.classes_)
+        # One float64 sum per (row, class), adding the weights in the same order as np.add.at did.
+        cells = (np.repeat(np.arange(len(vectors)), k) * n_classes + self._label_index()[top].ravel()).astype(np.intp)
+        votes = np.bincount(cells, weights=weights.ravel(), minlength=len(vectors) * n_classes)
+        votes = votes.reshape(len(vectors), n_classes)
         return np.asarray(votes / np.maximum(votes.sum(axis=1, keepdims=True), 1e-12))
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803

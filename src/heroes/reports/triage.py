@@ -221,7 +221,9 @@ def suggest_many(texts: list[str]) -> list[Suggestion]:
 
     evidence = [phrase_evidence(t) for t in texts]
     saved = model.shipped()
-    if saved is None or not texts:
+    # A blank text is answered by the phrases alone (below): when every text is blank, no vector
+    # would be used, so the encoder is not run.
+    if saved is None or not any(text.strip() for text in texts):
         return [_phrase_suggestion(e) for e in evidence]
     clf = saved.classifier
     classes = [str(c) for c in clf.classes_]
