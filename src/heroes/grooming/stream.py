@@ -137,31 +137,35 @@ class _Languages:
         lm = self.models.get(self.language)
         return sigmoid(self.bags[self.language].z(lm.b)) if lm is not None else 0.0
 
-    def bulk(self, counts: Sequence[dict[int, int]]) -> list[tuple[str, float, float]]:
-        """`add` on each message: the same numbers, the students' sums in numpy on a fresh person."""
+    def bulk(
+        self, counts: Sequence[dict[int, int]], running: _Running, alone: dict[str, list[float]]
+    ) -> list[tuple[str, float, float]]:
+        """`add` on each message: the same numbers, the students' sums in numpy on a fresh person.
+
+        `running` holds these messages' events laid out for the running sums (shared with the
+        main model's bags), `alone[lang]` each message's student score on its own."""
         if self.recent or not any(counts) or not self.models:
             return [self.add(c) for c in counts]
-        ids, hits = self.ids, self.hits
-        langs = []
-        for c in counts:
-            for i, k in c.items():
-                lang = ids.get(i)
-                if lang is not None:
-                    hits[lang] += k
-            langs.append(leading_language(hits))
+        flat, names = running.flat, tuple(self.hits)
+        # Marker hits per message and language, summed over the person's messages so far; the
+        # leading language is the first with the most (English first), as `leading_language`.
+        lang_of = _marker_table(self.ids, names, running.size)[flat.feat]
+        hit = lang_of >= 0
+        n, m = len(flat.lens), len(names)
+        per = np.bincount(flat.msg[hit] * m + lang_of[hit], weights=flat.k[hit], minlength=n * m)
+        totals = np.cumsum(per.reshape(n, m).astype(np.int64), axis=0)
+        totals += np.asarray([self.hits[x] for x in names], dtype=np.int64)
+        langs = [names[i] for i in np.argmax(totals, axis=1).tolist()]
+        self.hits = dict(zip(names, totals[-1].tolist(), strict=True))
         self.language = langs[-1]
-        flat = _Flat(counts)
-        events = _window_events(flat, self.window)
         self.recent = deque(counts[-self.window :])
         win: Counter[int] = Counter()
         for c in self.recent:
             win.update(c)
         z: dict[str, list[float]] = {}
-        alone: dict[str, list[float]] = {}
         for lang, lm in self.models.items():
-            zs, S, Q = _running_z(*events, lm)
+            zs, S, Q = running.window_z(lm)
             z[lang] = zs.tolist()
-            alone[lang] = [sigmoid(x) for x in _bulk_message_z(flat, lm).tolist()]
             bag = self.bags[lang]
             bag.counts = {i: k for i, k in win.items() if k}
             bag.S, bag.Q = float(S[-1]), float(Q[-1])
@@ -169,6 +173,14 @@ class _Languages:
             (lang, sigmoid(z[lang][j]), alone[lang][j]) if lang in z else (lang, 0.0, 0.0)
             for j, lang in enumerate(langs)
         ]
+
+
+def _marker_table(ids: dict[int, str], names: tuple[str, ...], size: int) -> np.ndarray:
+    """Feature id -> the position in `names` of the language it marks, -1 for other features."""
+    table = np.full(size, -1, dtype=np.int64)
+    for i, lang in ids.items():
+        table[i] = names.index(lang)
+    return table
 
 
 class AuthorScorer:
@@ -195,11 +207,13 @@ class AuthorScorer:
             self._win.add(self._recent.popleft(), wt, sign=-1)
         return self.features_from(self._cum.z(wt.b), self._win.z(wt.b), hits)
 
-    def bulk_bags(self, counts: Sequence[dict[int, int]], flat: _Flat | None = None) -> tuple[list[float], list[float]]:
+    def bulk_bags(
+        self, counts: Sequence[dict[int, int]], running: _Running | None = None
+    ) -> tuple[list[float], list[float]]:
         """Add these messages to both bags; the whole-stream and window z after each.
 
         On a fresh scorer this runs in numpy (the same sums in the same order as `_Bag.add`);
-        otherwise message by message. `flat` is `counts` already laid out flat, if at hand."""
+        otherwise message by message. `running` is `counts` already laid out, if at hand."""
         wt, window = self._wt, self.model.stream.window
         # The vector path needs at least one feature; an author with only empty messages (or one
         # that has been fed before) takes the step-by-step path, which gives the same numbers.
@@ -214,13 +228,12 @@ class AuthorScorer:
                 zc.append(self._cum.z(wt.b))
                 zw.append(self._win.z(wt.b))
             return zc, zw
-        flat = flat if flat is not None else _Flat(counts)
-        size = len(wt.w)
-        z_cum, S, Q = _running_z(flat.feat, flat.k, flat.lens, wt)
-        feat, sk, per_step = _window_events(flat, window)
-        z_win, S_w, Q_w = _running_z(feat, sk, per_step, wt)
+        running = running if running is not None else _Running(_Flat(counts), window, len(wt.w))
+        flat = running.flat
+        z_cum, S, Q = running.stream_z(wt)
+        z_win, S_w, Q_w = running.window_z(wt)
         # Leave the bags as message-by-message feeding would have.
-        totals = np.bincount(flat.feat, weights=flat.k, minlength=size)
+        totals = np.bincount(flat.feat, weights=flat.k, minlength=len(wt.w))
         ids = np.flatnonzero(totals)
         self._cum.counts = dict(zip(ids.tolist(), totals[ids].astype(np.int64).tolist(), strict=True))
         self._cum.S, self._cum.Q = float(S[-1]), float(Q[-1])
@@ -414,18 +427,19 @@ class StreamAnalyser:
         the whole batch, adding the same terms in the same order as `feed` (so the numbers are
         the same); only the light per-message bookkeeping stays in Python. To keep this
         linear, the assessments carry no `stages` snapshot: read `self.stages` at the end."""
-        wt = self._wt
-        norms = [normalise(m.text) for m in messages]  # once for both the features and the cues
-        # Chats repeat whole lines ("ok", "lol", "see you later"): each distinct text is read once.
-        # Nothing downstream changes these dicts and lists, so repeats share them.
-        distinct = dict.fromkeys(norms)
-        by_text = {
-            n: (self.featurizer.normalised_counts(n), self.cues.find_folded(fold_normalised(n))) for n in distinct
-        }
-        counts = [by_text[n][0] for n in norms]
-        hits = [by_text[n][1] for n in norms]
-        flat = _Flat(counts)
-        mz = _bulk_message_z(flat, wt).tolist()
+        wt, window = self._wt, self.model.stream.window
+        # Chats repeat whole lines ("ok", "lol", "see you later"): each distinct text is read once
+        # (normalised once for both the features and the cues). Nothing downstream changes the
+        # count dicts and hit lists, so repeats share them.
+        text_of: dict[str, int] = {}
+        tix = [text_of.setdefault(normalise(m.text), len(text_of)) for m in messages]
+        t_counts = [self.featurizer.normalised_counts(n) for n in text_of]
+        t_hits = [self.cues.find_folded(fold_normalised(n)) for n in text_of]
+        t_flat = _Flat(t_counts)
+        t_alone = {lang: [sigmoid(x) for x in _bulk_message_z(t_flat, lm).tolist()] for lang, lm in self.languages.items()}
+        mz = _bulk_message_z(t_flat, wt)[np.asarray(tix, dtype=np.int64)].tolist()
+        counts = [t_counts[t] for t in tix]
+        hits = [t_hits[t] for t in tix]
         by_author: dict[str, list[int]] = {}
         for i, m in enumerate(messages):
             by_author.setdefault(m.author, []).append(i)
@@ -435,12 +449,16 @@ class StreamAnalyser:
         fresh: dict[str, _Author] = {}  # joins self.authors at its first message, as in feed
         for name, idx in by_author.items():
             author = self.authors.get(name) or fresh.setdefault(name, self._new_author())
-            zc, zw = author.scorer.bulk_bags([counts[i] for i in idx], flat.take(idx))
+            mine = [counts[i] for i in idx]
+            texts = [tix[i] for i in idx]
+            running = _Running(t_flat.take(texts), window, len(wt.w)) if any(mine) else None
+            zc, zw = author.scorer.bulk_bags(mine, running)
             for i, c, w in zip(idx, zc, zw, strict=True):
                 z_cum[i] = c
                 z_win[i] = w
             if author.languages is not None:
-                for i, lr in zip(idx, author.languages.bulk([counts[i] for i in idx]), strict=True):
+                alone = {lang: [v[t] for t in texts] for lang, v in t_alone.items()}
+                for i, lr in zip(idx, author.languages.bulk(mine, running, alone), strict=True):
                     langs[i] = lr
         out = []
         for i, m in enumerate(messages):
@@ -586,26 +604,6 @@ def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     return out
 
 
-def _window_events(flat: _Flat, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The sliding window's events (feature, signed count) in the order `_Bag.add` sees them:
-    step j adds message j, then takes out message j - window. Placed by offset, no sorting."""
-    n, off, lens = len(flat.lens), flat.off, flat.lens
-    total = len(flat.feat)
-    gone = max(n - window, 0)  # messages taken out again before the end
-    n_out = int(off[gone])
-    feat = np.empty(total + n_out, dtype=np.int64)
-    sk = np.empty(total + n_out, dtype=np.int64)
-    # an added event e of message j lands at e + off[j - window] (0 for the first window)
-    at_add = np.arange(total) + np.repeat(off[np.maximum(np.arange(n) - window, 0)], lens)
-    # a removed event e of message i lands right after the adds of step i + window
-    at_out = np.arange(n_out) + np.repeat(off[window + 1 : window + 1 + gone], lens[:gone])
-    feat[at_add], sk[at_add] = flat.feat, flat.k
-    feat[at_out], sk[at_out] = flat.feat[:n_out], -flat.k[:n_out]
-    per_step = lens.copy()
-    per_step[window:] += lens[:gone]
-    return feat, sk, per_step
-
-
 def _bulk_message_z(flat: _Flat, wt: _ArrayWeights) -> np.ndarray:
     """`_message_z` of every message (bincount adds in input order, as `sum` does)."""
     n = len(flat.lens)
@@ -633,21 +631,81 @@ class _ArrayWeights(Protocol):
     b: float
 
 
-def _running_z(feat: np.ndarray, sk: np.ndarray, per_step: np.ndarray, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
-    """The bag's z after each step, for events (feature, signed count) in the order `_Bag.add`
-    sees them; per_step = events per step. Returns (z, S, Q after each step) as `_Bag` has them."""
+class _Running:
+    """One author's messages laid out for the running sums of `_Bag.add`, for the whole-stream
+    bag and for the sliding-window bag, with each event's (feature, signed count, new count
+    squared minus old count squared). Built once per author: every weight set (the main model,
+    each language's student) then costs two gathers and two cumulative sums.
+
+    One counting sort by feature serves both bags. The window's events come in the order
+    `_Bag.add` sees them (step j adds message j, then takes out message j - window); a count in
+    the window is a difference of two whole-stream counts, found by binary search in the sorted
+    events, since a feature occurs at most once in a message."""
+
+    def __init__(self, flat: _Flat, window: int, size: int) -> None:
+        self.flat, self.size = flat, size
+        n, feat, k = len(flat.lens), flat.feat, flat.k
+        order, starts = _by_feature(feat, size)
+        cs = np.cumsum(k[order])  # running total over the sorted events
+        cs0 = np.concatenate([[0], cs])
+        new_s = cs - np.repeat(cs0[starts[:-1]], np.diff(starts))  # whole-stream count after each
+        new = np.empty_like(k)
+        new[order] = new_s
+        old = new - k
+        self.stream = (feat, k, new * new - old * old, flat.lens)
+        # The window: keys sorted as the events are, (feature, message); the count of a feature in
+        # messages before m is cs0 at the first key >= (feature, m), less the run's start.
+        f_s, m_s = feat[order] * n, flat.msg[order]
+        keys = f_s + m_s
+        # added at step j: the count in messages j - window .. j
+        new_s = cs - cs0[np.searchsorted(keys, f_s + np.maximum(m_s - window, 0))]
+        new_add = np.empty_like(k)
+        new_add[order] = new_s
+        old = new_add - k
+        d_add = new_add * new_add - old * old
+        gone = max(n - window, 0)  # messages taken out again before the end
+        n_out = int(flat.off[gone])
+        # taken out (of message i, at step i + window): the count left in messages i+1 .. i+window
+        new_s = cs0[np.searchsorted(keys, f_s + np.minimum(m_s + window + 1, n))] - cs
+        new_out = np.empty_like(k)
+        new_out[order] = new_s
+        new_out = new_out[:n_out]
+        old = new_out + k[:n_out]
+        d_out = new_out * new_out - old * old
+        # Place them: an added event e of message j lands at e + off[j - window] (0 for the first
+        # window), a taken-out event of message i right after the adds of step i + window.
+        off, lens, total = flat.off, flat.lens, len(feat)
+        at_add = np.arange(total) + np.repeat(off[np.maximum(np.arange(n) - window, 0)], lens)
+        at_out = np.arange(n_out) + np.repeat(off[window + 1 : window + 1 + gone], lens[:gone])
+        feat_w = np.empty(total + n_out, dtype=np.int64)
+        sk_w = np.empty(total + n_out, dtype=np.int64)
+        d_w = np.empty(total + n_out, dtype=np.int64)
+        feat_w[at_add], sk_w[at_add], d_w[at_add] = feat, k, d_add
+        feat_w[at_out], sk_w[at_out], d_w[at_out] = feat[:n_out], -k[:n_out], d_out
+        per_step = lens.copy()
+        per_step[window:] += lens[:gone]
+        self.window = (feat_w, sk_w, d_w, per_step)
+
+    def stream_z(self, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
+        """The whole-stream bag's (z, S, Q) after each message, as `_Bag` has them."""
+        return _running_z(*self.stream, wt)
+
+    def window_z(self, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
+        """The window bag's (z, S, Q) after each message, as `_Bag` has them."""
+        return _running_z(*self.window, wt)
+
+
+def _running_z(
+    feat: np.ndarray, sk: np.ndarray, d: np.ndarray, per_step: np.ndarray, wt: _ArrayWeights
+) -> tuple[np.ndarray, ...]:
+    """The bag's z after each step, for events (feature, signed count, new**2 - old**2) in the
+    order `_Bag.add` sees them; per_step = events per step. The same terms summed in the same
+    order as `_Bag.add` (cumsum adds one after another). Returns (z, S, Q after each step)."""
     n = len(per_step)
     if not len(feat):
         return np.full(n, float(wt.b)), np.zeros(n), np.zeros(n)
-    order, starts = _by_feature(feat, len(wt.w_arr))
-    ks = sk[order]
-    cs = np.cumsum(ks)
-    before = np.concatenate([[0], cs])[starts[:-1]]  # the running total where each feature's run starts
-    new = np.empty_like(sk)
-    new[order] = cs - np.repeat(before, np.diff(starts))
-    old = new - sk
     S = np.cumsum(wt.w_arr[feat] * sk)
-    Q = np.cumsum(wt.v_arr[feat] * (new * new - old * old))
+    Q = np.cumsum(wt.v_arr[feat] * d)
     ends = np.cumsum(per_step)
     at = np.maximum(ends - 1, 0)
     started = ends > 0
