@@ -20,6 +20,25 @@ def _boom() -> None:
     raise RuntimeError("no model here")
 
 
+def _spin(seconds: float) -> float:
+    """Compute for `seconds` of this process's CPU time; the CPU time used."""
+    import time
+
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+    return time.process_time() - start
+
+
+def _sleep_then_spin(sleep: float, seconds: float) -> str:
+    """Wait (as work does on a loaded host: off the CPU), then compute a little."""
+    import time
+
+    time.sleep(sleep)
+    _spin(seconds)
+    return "done"
+
+
 def test_the_grooming_tool_declares_its_warm_up():
     assert "heroes.grooming.analysis:warm_up" in workers._warm_ups()
 
@@ -61,3 +80,36 @@ def test_paused_gc_restores_the_collector_as_it_was():
     with pytest.raises(ValueError), workers.paused_gc():
         raise ValueError
     assert gc.isenabled()
+
+
+def test_the_budget_counts_cpu_time_not_the_clock(process_runner):
+    """A host busy with other work stretches an upload's clock time, not its CPU time: 2.5 s by the
+    clock but 0.2 s of CPU fits a 1 s budget, and the worker's own CPU past 1 s is refused."""
+    workers.prewarm()
+    workers.run_bounded(_spin, 0.0, budget=120)  # the worker is up and warm
+    assert workers.run_bounded(_sleep_then_spin, 2.5, 0.2, budget=1.0) == "done"
+    with pytest.raises(workers.TooMuchWork) as refused:
+        workers.run_bounded(_spin, 30.0, budget=1.0, what="too long")
+    assert refused.value.status_code == 413 and "too long" in str(refused.value)
+    # the worker that overran unwound and took the next piece of work
+    assert workers.run_bounded(_spin, 0.1, budget=5.0) >= 0.1
+
+
+def test_the_wall_clock_ceiling_still_stops_work_that_never_computes(process_runner):
+    workers.prewarm()
+    workers.run_bounded(_spin, 0.0, budget=120)
+    with pytest.raises(workers.TooMuchWork):
+        workers.run_bounded(_sleep_then_spin, 60.0, 0.0, budget=0.5, wall=1.5)
+    assert workers.run_bounded(_spin, 0.05, budget=5.0) >= 0.05  # a fresh pool took over
+
+
+def test_the_cpu_budget_is_enforced_in_this_process_too():
+    """`_with_cpu_budget` is what each worker runs: past its CPU seconds the work unwinds."""
+    import signal
+
+    before = signal.getsignal(signal.SIGPROF)
+    with pytest.raises(workers._OverBudget):
+        workers._with_cpu_budget(0.2, _spin, 10.0)
+    assert workers._with_cpu_budget(5.0, _spin, 0.05) >= 0.05
+    assert signal.getsignal(signal.SIGPROF) == before
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
