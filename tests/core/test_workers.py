@@ -113,3 +113,61 @@ def test_the_cpu_budget_is_enforced_in_this_process_too():
     assert workers._with_cpu_budget(5.0, _spin, 0.05) >= 0.05
     assert signal.getsignal(signal.SIGPROF) == before
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+
+
+def _pid_and_sum(values: list[int]) -> tuple[int, int]:
+    import os
+
+    return os.getpid(), sum(values)
+
+
+def _fails() -> None:
+    raise ValueError("bad input in the copy")
+
+
+def test_forked_work_runs_in_a_copy_and_its_failures_come_back():
+    import os
+
+    data = list(range(1000))  # the copy sees what this process holds, without being sent it
+    with workers.forked(lambda: _pid_and_sum(data)) as join:
+        here = sum(data[:10])
+        pid, total = join()
+    assert pid != os.getpid() and total == 499500 and here == 45
+    with pytest.raises(ValueError, match="bad input in the copy"), workers.forked(_fails) as join:
+        join()
+
+
+def test_forked_work_runs_here_while_other_threads_run():
+    """Forking a process whose other threads may hold locks is unsafe: then the work runs here."""
+    import os
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with workers.forked(lambda: _pid_and_sum([1, 2])) as join:
+            assert join() == (os.getpid(), 3)
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_leaving_early_stops_the_copy():
+    import os
+    import time
+
+    with pytest.raises(RuntimeError), workers.forked(lambda: time.sleep(60)) as join:  # noqa: F841
+        raise RuntimeError("the parent's own share failed")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind, not even a zombie
+
+
+def test_the_copy_keeps_to_the_cpu_budget_left():
+    with pytest.raises(workers._OverBudget):
+        workers._with_cpu_budget(0.5, _fork_and_spin)
+
+
+def _fork_and_spin() -> None:
+    with workers.forked(lambda: _spin(30.0)) as join:
+        join()

@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     )
     cpu_workers: int = Field(default=2, description="Worker processes for CPU-heavy web requests (analysis, imports).")
     cpu_budget_seconds: float = Field(
-        default=30.0, description="CPU seconds a CPU-heavy web request may use in its worker (a busy host does not count)."
+        default=30.0,
+        description="CPU seconds a CPU-heavy web request may use in its worker (a busy host does not count).",
     )
     cpu_wall_seconds: float = Field(
         default=300.0, description="Wall-clock ceiling of a CPU-heavy web request, queueing included (a safety net)."

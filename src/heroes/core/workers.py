@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
+import pickle
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -38,7 +40,7 @@ class TooMuchWork(HeroesError):
         super().__init__(message, status_code=413)
 
 
-class _OverBudget(Exception):  # noqa: N818 - raised inside the worker, never shown
+class _OverBudget(Exception):
     """The work used up its CPU budget (raised in the worker by the CPU-time timer)."""
 
 
@@ -165,6 +167,64 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+@contextlib.contextmanager
+def forked(function: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Start `function()` in a forked copy of this process and give a callable that waits for its
+    result, so this process can do another share of the work meanwhile (a second core for one
+    upload, without sending it the data: the copy already holds the parsed chat and the models).
+
+    The copy keeps to what is left of this process's CPU budget (`_with_cpu_budget`); its result
+    comes back through a private pipe, pickled by our own code (never user files). Where forking
+    is not safe (not POSIX, or other threads running that could hold a lock the copy would need),
+    the callable runs `function` here instead. Leaving the block early stops the copy."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        yield function
+        return
+    remaining = signal.getitimer(signal.ITIMER_PROF)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the copy; coverage does not follow it
+        code = 1
+        try:
+            os.close(read)
+            if remaining[0] > 0:
+                signal.setitimer(signal.ITIMER_PROF, *remaining)
+            try:
+                payload = pickle.dumps((True, function()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:
+                payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write, "wb") as out:
+                out.write(payload)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    done = False
+
+    def join() -> T:
+        nonlocal done
+        with os.fdopen(read, "rb", closefd=False) as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        done = True
+        if not data:
+            raise HeroesError("A helper process stopped while working on this. Try again.", 503)
+        ok, value = pickle.loads(data)  # noqa: S301 - written by our own forked copy, above
+        if not ok:
+            raise value
+        result: T = value
+        return result
+
+    try:
+        yield join
+    finally:
+        if not done:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(read)
 
 
 _slots: threading.BoundedSemaphore | None = None

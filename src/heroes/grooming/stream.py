@@ -11,23 +11,29 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Protocol
+from typing import Protocol, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
 
 from heroes.chats.model import Message
+from heroes.core.workers import forked
 from heroes.grooming.cues import CueHit, CueSet, default_cues, fold, fold_normalised
 from heroes.grooming.features import Featurizer, normalise
 from heroes.grooming.language_model import ENGLISH, LanguageModel, language_markers, leading_language, marker_ids
 from heroes.grooming.model import GroomingModel, WarningPolicy, default_model, sigmoid
 
+T = TypeVar("T")
+
 LEVELS = ("none", "watch", "warning")  # what people are shown, in words (see `level`)
 
 SNIPPET_CHARS = 80
+_FORK_MIN_TEXTS = 20_000  # distinct texts worth reading on a second core (a fork costs milliseconds)
+_THREADS = 2  # for the authors' running sums
 
 
 class _Weights:
@@ -229,11 +235,10 @@ class AuthorScorer:
                 zw.append(self._win.z(wt.b))
             return zc, zw
         running = running if running is not None else _Running(_Flat(counts), window, len(wt.w))
-        flat = running.flat
         z_cum, S, Q = running.stream_z(wt)
         z_win, S_w, Q_w = running.window_z(wt)
         # Leave the bags as message-by-message feeding would have.
-        totals = np.bincount(flat.feat, weights=flat.k, minlength=len(wt.w))
+        totals = running.totals()
         ids = np.flatnonzero(totals)
         self._cum.counts = dict(zip(ids.tolist(), totals[ids].astype(np.int64).tolist(), strict=True))
         self._cum.S, self._cum.Q = float(S[-1]), float(Q[-1])
@@ -433,32 +438,43 @@ class StreamAnalyser:
         # count dicts and hit lists, so repeats share them.
         text_of: dict[str, int] = {}
         tix = [text_of.setdefault(normalise(m.text), len(text_of)) for m in messages]
-        t_counts = [self.featurizer.normalised_counts(n) for n in text_of]
-        t_hits = [self.cues.find_folded(fold_normalised(n)) for n in text_of]
+        t_counts, t_hits = self._read_texts(list(text_of))
         t_flat = _Flat(t_counts)
-        t_alone = {lang: [sigmoid(x) for x in _bulk_message_z(t_flat, lm).tolist()] for lang, lm in self.languages.items()}
+        t_alone = {
+            lang: [sigmoid(x) for x in _bulk_message_z(t_flat, lm).tolist()] for lang, lm in self.languages.items()
+        }
         mz = _bulk_message_z(t_flat, wt)[np.asarray(tix, dtype=np.int64)].tolist()
-        counts = [t_counts[t] for t in tix]
         hits = [t_hits[t] for t in tix]
         by_author: dict[str, list[int]] = {}
         for i, m in enumerate(messages):
             by_author.setdefault(m.author, []).append(i)
+        # Each author's running sums are independent numpy work (which releases the GIL): two
+        # threads share them out, the longest streams first.
+        size = len(wt.w)
+        weights: list[_ArrayWeights] = [wt, *self.languages.values()]
+
+        def prepare(idx: list[int]) -> _Running:
+            return _Running(t_flat.take([tix[i] for i in idx]), window, size).prepare(weights)
+
+        busy = sorted(
+            (n for n, idx in by_author.items() if any(t_counts[tix[i]] for i in idx)), key=lambda n: -len(by_author[n])
+        )
+        with ThreadPoolExecutor(_THREADS) as pool:
+            running = dict(zip(busy, pool.map(prepare, [by_author[n] for n in busy]), strict=True))
         z_cum = [0.0] * len(messages)
         z_win = [0.0] * len(messages)
         langs: list[tuple[str, float, float]] = [(ENGLISH, 0.0, 0.0)] * len(messages)
         fresh: dict[str, _Author] = {}  # joins self.authors at its first message, as in feed
         for name, idx in by_author.items():
             author = self.authors.get(name) or fresh.setdefault(name, self._new_author())
-            mine = [counts[i] for i in idx]
-            texts = [tix[i] for i in idx]
-            running = _Running(t_flat.take(texts), window, len(wt.w)) if any(mine) else None
-            zc, zw = author.scorer.bulk_bags(mine, running)
+            mine = [t_counts[tix[i]] for i in idx]
+            zc, zw = author.scorer.bulk_bags(mine, running.get(name))
             for i, c, w in zip(idx, zc, zw, strict=True):
                 z_cum[i] = c
                 z_win[i] = w
             if author.languages is not None:
-                alone = {lang: [v[t] for t in texts] for lang, v in t_alone.items()}
-                for i, lr in zip(idx, author.languages.bulk(mine, running, alone), strict=True):
+                alone = {lang: [v[tix[i]] for i in idx] for lang, v in t_alone.items()}
+                for i, lr in zip(idx, author.languages.bulk(mine, running.get(name), alone), strict=True):
                     langs[i] = lr
         out = []
         for i, m in enumerate(messages):
@@ -466,6 +482,29 @@ class StreamAnalyser:
             feats = a.scorer.features_from(z_cum[i], z_win[i], hits[i])
             out.append(self._step(m, a, hits[i], feats, mz[i], False, langs[i]))
         return out
+
+    def _read_texts(self, texts: list[str]) -> tuple[list[dict[int, int]], list[list[CueHit]]]:
+        """Feature counts and cue hits of each text (already through `normalise`). A long list
+        is read in two halves at once: the second in a forked copy of this process (see
+        `heroes.core.workers.forked`), whose cue hits come back as positions in the cue set."""
+        fz, cues = self.featurizer, self.cues
+        if len(texts) < _FORK_MIN_TEXTS:
+            return [fz.normalised_counts(n) for n in texts], [cues.find_folded(fold_normalised(n)) for n in texts]
+        half = len(texts) // 2
+        position = {c.id: i for i, c in enumerate(cues.cues)}
+
+        def second_half() -> tuple[list[dict[int, int]], list[list[tuple[int, str, int, int]]]]:
+            counts = [fz.normalised_counts(n) for n in texts[half:]]
+            found = [cues.find_folded(fold_normalised(n)) for n in texts[half:]]
+            return counts, [[(position[h.cue.id], h.language, h.start, h.end) for h in hs] for hs in found]
+
+        with forked(second_half) as join:
+            counts = [fz.normalised_counts(n) for n in texts[:half]]
+            hits = [cues.find_folded(fold_normalised(n)) for n in texts[:half]]
+            more, found = join()
+        counts.extend(more)
+        hits.extend([CueHit(cues.cues[c], lang, a, b) for c, lang, a, b in hs] for hs in found)
+        return counts, hits
 
     def _step(
         self,
@@ -644,6 +683,7 @@ class _Running:
 
     def __init__(self, flat: _Flat, window: int, size: int) -> None:
         self.flat, self.size = flat, size
+        self._done: list[tuple[str, object, object]] = []
         n, feat, k = len(flat.lens), flat.feat, flat.k
         order, starts = _by_feature(feat, size)
         cs = np.cumsum(k[order])  # running total over the sorted events
@@ -686,13 +726,33 @@ class _Running:
         per_step[window:] += lens[:gone]
         self.window = (feat_w, sk_w, d_w, per_step)
 
+    def prepare(self, weights: Sequence[_ArrayWeights]) -> _Running:
+        """Work out now (in a worker thread) what `stream_z`, `window_z` and `totals` give."""
+        self.totals()
+        for wt in weights:
+            self.stream_z(wt)
+            self.window_z(wt)
+        return self
+
     def stream_z(self, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
         """The whole-stream bag's (z, S, Q) after each message, as `_Bag` has them."""
-        return _running_z(*self.stream, wt)
+        return self._memo("stream", wt, lambda: _running_z(*self.stream, wt))
 
     def window_z(self, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
         """The window bag's (z, S, Q) after each message, as `_Bag` has them."""
-        return _running_z(*self.window, wt)
+        return self._memo("window", wt, lambda: _running_z(*self.window, wt))
+
+    def totals(self) -> np.ndarray:
+        """Each feature's count over all the messages."""
+        return self._memo("totals", None, lambda: np.bincount(self.flat.feat, weights=self.flat.k, minlength=self.size))
+
+    def _memo(self, what: str, wt: object, compute: Callable[[], T]) -> T:
+        for key, obj, value in self._done:
+            if key == what and obj is wt:
+                return cast("T", value)
+        value = compute()
+        self._done.append((what, wt, value))
+        return value
 
 
 def _running_z(
