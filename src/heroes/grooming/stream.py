@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import attrgetter
 from typing import Protocol, TypeVar, cast
 
 import numpy as np
@@ -34,6 +35,8 @@ LEVELS = ("none", "watch", "warning")  # what people are shown, in words (see `l
 SNIPPET_CHARS = 80
 _FORK_MIN_TEXTS = 20_000  # distinct texts worth reading on a second core (a fork costs milliseconds)
 _THREADS = 2  # for the authors' running sums
+_EVIDENCE = attrgetter("evidence")
+_RISK = attrgetter("risk")
 
 
 class _Weights:
@@ -195,6 +198,8 @@ class AuthorScorer:
     def __init__(self, model: GroomingModel) -> None:
         self.model = model
         self._wt = _weights(model)
+        self._stacker: object = None
+        self._coef: list[float] = []
         self._cum = _Bag()
         self._win = _Bag()
         self._recent: deque[dict[int, int]] = deque()
@@ -271,8 +276,10 @@ class AuthorScorer:
 
     def risk(self, feats: list[float]) -> float:
         st = self.model.stacker
+        if self._stacker is not st:  # its weights as a list once, not once per message
+            self._stacker, self._coef = st, st.coef_.tolist()
         z = st.intercept_
-        for c, f in zip(st.coef_.tolist(), feats, strict=True):
+        for c, f in zip(self._coef, feats, strict=True):
             z += c * f  # in this order, as the browser scorer adds them
         return sigmoid(z)
 
@@ -451,10 +458,10 @@ class StreamAnalyser:
         # Each author's running sums are independent numpy work (which releases the GIL): two
         # threads share them out, the longest streams first.
         size = len(wt.w)
-        weights: list[_ArrayWeights] = [wt, *self.languages.values()]
+        students: list[_ArrayWeights] = list(self.languages.values())
 
         def prepare(idx: list[int]) -> _Running:
-            return _Running(t_flat.take([tix[i] for i in idx]), window, size).prepare(weights)
+            return _Running(t_flat.take([tix[i] for i in idx]), window, size).prepare(wt, students)
 
         busy = sorted(
             (n for n, idx in by_author.items() if any(t_counts[tix[i]] for i in idx)), key=lambda n: -len(by_author[n])
@@ -554,7 +561,7 @@ class StreamAnalyser:
             alert = self._alert(message, new, renew=was)
             if alert is not None:
                 self.alerts.append(alert)
-        evidence = max(x.evidence for x in self.authors.values())
+        evidence = max(map(_EVIDENCE, self.authors.values()))
         level = "warning" if self.warning else "watch" if evidence >= self.model.stage_rule.watch_at else "none"
         return Assessment(
             index=self.index,
@@ -595,7 +602,7 @@ class StreamAnalyser:
 
     @property
     def risk(self) -> float:
-        return max((a.risk for a in self.authors.values()), default=0.0)
+        return max(map(_RISK, self.authors.values()), default=0.0)
 
     def riskiest_author(self) -> str | None:
         if not self.authors:
@@ -692,7 +699,7 @@ class _Running:
         new = np.empty_like(k)
         new[order] = new_s
         old = new - k
-        self.stream = (feat, k, new * new - old * old, flat.lens)
+        self.d_stream = new * new - old * old
         # The window: keys sorted as the events are, (feature, message); the count of a feature in
         # messages before m is cs0 at the first key >= (feature, m), less the run's start.
         f_s, m_s = feat[order] * n, flat.msg[order]
@@ -712,35 +719,55 @@ class _Running:
         new_out = new_out[:n_out]
         old = new_out + k[:n_out]
         d_out = new_out * new_out - old * old
-        # Place them: an added event e of message j lands at e + off[j - window] (0 for the first
+        # Where they go: an added event e of message j lands at e + off[j - window] (0 for the first
         # window), a taken-out event of message i right after the adds of step i + window.
         off, lens, total = flat.off, flat.lens, len(feat)
-        at_add = np.arange(total) + np.repeat(off[np.maximum(np.arange(n) - window, 0)], lens)
-        at_out = np.arange(n_out) + np.repeat(off[window + 1 : window + 1 + gone], lens[:gone])
-        feat_w = np.empty(total + n_out, dtype=np.int64)
-        sk_w = np.empty(total + n_out, dtype=np.int64)
-        d_w = np.empty(total + n_out, dtype=np.int64)
-        feat_w[at_add], sk_w[at_add], d_w[at_add] = feat, k, d_add
-        feat_w[at_out], sk_w[at_out], d_w[at_out] = feat[:n_out], -k[:n_out], d_out
-        per_step = lens.copy()
-        per_step[window:] += lens[:gone]
-        self.window = (feat_w, sk_w, d_w, per_step)
+        self.at_add = np.arange(total) + np.repeat(off[np.maximum(np.arange(n) - window, 0)], lens)
+        self.at_out = np.arange(n_out) + np.repeat(off[window + 1 : window + 1 + gone], lens[:gone])
+        self.d_add, self.d_out, self.n_out = d_add, d_out, n_out
+        self.per_step = lens.copy()
+        self.per_step[window:] += lens[:gone]
 
-    def prepare(self, weights: Sequence[_ArrayWeights]) -> _Running:
+    def prepare(self, weights: _ArrayWeights, window_only: Sequence[_ArrayWeights] = ()) -> _Running:
         """Work out now (in a worker thread) what `stream_z`, `window_z` and `totals` give."""
         self.totals()
-        for wt in weights:
-            self.stream_z(wt)
+        self.stream_z(weights)
+        for wt in (weights, *window_only):
             self.window_z(wt)
         return self
 
     def stream_z(self, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
         """The whole-stream bag's (z, S, Q) after each message, as `_Bag` has them."""
-        return self._memo("stream", wt, lambda: _running_z(*self.stream, wt))
+        d, lens = self.d_stream, self.flat.lens
+        return self._memo("stream", wt, lambda: _running_z(self._terms(wt), self._v(wt) * d, lens, wt.b))
 
     def window_z(self, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
-        """The window bag's (z, S, Q) after each message, as `_Bag` has them."""
-        return self._memo("window", wt, lambda: _running_z(*self.window, wt))
+        """The window bag's (z, S, Q) after each message, as `_Bag` has them: the terms of
+        `_Bag.add` (w * count, v * (new**2 - old**2)) placed in the window's order; a
+        taken-out event's term is w * -count = -(w * count), exactly."""
+        return self._memo("window", wt, lambda: self._window_z(wt))
+
+    def _window_z(self, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
+        n_out, at_add, at_out = self.n_out, self.at_add, self.at_out
+        size = len(at_add) + n_out
+        t, v = self._terms(wt), self._v(wt)
+        s_terms = np.empty(size)
+        s_terms[at_add] = t
+        s_terms[at_out] = -t[:n_out]
+        q_terms = np.empty(size)
+        q_terms[at_add] = v * self.d_add
+        q_terms[at_out] = v[:n_out] * self.d_out if isinstance(v, np.ndarray) else v * self.d_out
+        return _running_z(s_terms, q_terms, self.per_step, wt.b)
+
+    def _terms(self, wt: _ArrayWeights) -> np.ndarray:
+        """w * count of each event (as `_Bag.add` adds them), shared by both bags."""
+        return self._memo("terms", wt, lambda: wt.w_arr[self.flat.feat] * self.flat.k)
+
+    def _v(self, wt: _ArrayWeights) -> np.ndarray | float:
+        """v of each event's feature; 1.0 when every v is 1 (the students: no IDF), since 1.0 * x
+        is x exactly and the gather can be skipped."""
+        unit = self._memo("unit", wt, lambda: bool(np.all(wt.v_arr == 1.0)))
+        return 1.0 if unit else self._memo("v", wt, lambda: wt.v_arr[self.flat.feat])
 
     def totals(self) -> np.ndarray:
         """Each feature's count over all the messages."""
@@ -755,20 +782,18 @@ class _Running:
         return value
 
 
-def _running_z(
-    feat: np.ndarray, sk: np.ndarray, d: np.ndarray, per_step: np.ndarray, wt: _ArrayWeights
-) -> tuple[np.ndarray, ...]:
-    """The bag's z after each step, for events (feature, signed count, new**2 - old**2) in the
-    order `_Bag.add` sees them; per_step = events per step. The same terms summed in the same
-    order as `_Bag.add` (cumsum adds one after another). Returns (z, S, Q after each step)."""
+def _running_z(s_terms: np.ndarray, q_terms: np.ndarray, per_step: np.ndarray, b: float) -> tuple[np.ndarray, ...]:
+    """The bag's z after each step, from the terms `_Bag.add` adds to S and Q, in its order
+    (cumsum adds them one after another, as it does); per_step = events per step. Returns (z, S,
+    Q after each step) as `_Bag` has them."""
     n = len(per_step)
-    if not len(feat):
-        return np.full(n, float(wt.b)), np.zeros(n), np.zeros(n)
-    S = np.cumsum(wt.w_arr[feat] * sk)
-    Q = np.cumsum(wt.v_arr[feat] * d)
+    if not len(s_terms):
+        return np.full(n, float(b)), np.zeros(n), np.zeros(n)
+    S = np.cumsum(s_terms)
+    Q = np.cumsum(q_terms)
     ends = np.cumsum(per_step)
     at = np.maximum(ends - 1, 0)
     started = ends > 0
     S_t = np.where(started, S[at], 0.0)
     Q_t = np.where(started, Q[at], 0.0)
-    return _z(S_t, Q_t, wt.b), S_t, Q_t
+    return _z(S_t, Q_t, b), S_t, Q_t
