@@ -444,7 +444,10 @@ class StreamAnalyser:
         # (normalised once for both the features and the cues). Nothing downstream changes the
         # count dicts and hit lists, so repeats share them.
         text_of: dict[str, int] = {}
-        tix = [text_of.setdefault(normalise(m.text), len(text_of)) for m in messages]
+        raw: dict[str, int] = {}  # each distinct text as written, normalised once
+        rix = [raw.setdefault(m.text, len(raw)) for m in messages]
+        of_raw = [text_of.setdefault(normalise(t), len(text_of)) for t in raw]
+        tix = [of_raw[r] for r in rix]
         t_counts, t_hits = self._read_texts(list(text_of))
         t_flat = _Flat(t_counts)
         t_alone = {
