@@ -147,7 +147,7 @@ class _Languages:
         return sigmoid(self.bags[self.language].z(lm.b)) if lm is not None else 0.0
 
     def bulk(
-        self, counts: Sequence[dict[int, int]], running: _Running, alone: dict[str, list[float]]
+        self, counts: Sequence[dict[int, int]], running: _Running | None, alone: dict[str, list[float]]
     ) -> list[tuple[str, float, float]]:
         """`add` on each message: the same numbers, the students' sums in numpy on a fresh person.
 
@@ -155,6 +155,8 @@ class _Languages:
         main model's bags), `alone[lang]` each message's student score on its own."""
         if self.recent or not any(counts) or not self.models:
             return [self.add(c) for c in counts]
+        if running is None:
+            running = _Running(_Flat(counts), self.window, next(iter(self.models.values())).n_features)
         flat, names = running.flat, tuple(self.hits)
         # Marker hits per message and language, summed over the person's messages so far; the
         # leading language is the first with the most (English first), as `leading_language`.
