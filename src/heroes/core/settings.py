@@ -38,7 +38,7 @@ class Settings(BaseSettings):
         description="CPU seconds a CPU-heavy web request may use in its worker (a busy host does not count).",
     )
     cpu_wall_seconds: float = Field(
-        default=300.0, description="Wall-clock ceiling of a CPU-heavy web request, queueing included (a safety net)."
+        default=600.0, description="Wall-clock ceiling of a CPU-heavy web request, queueing included (a safety net)."
     )
     default_language: str = "en"
     https_only_cookies: bool = False
