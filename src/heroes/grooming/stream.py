@@ -684,9 +684,10 @@ class _ArrayWeights(Protocol):
 
 class _Running:
     """One author's messages laid out for the running sums of `_Bag.add`, for the whole-stream
-    bag and for the sliding-window bag, with each event's (feature, signed count, new count
-    squared minus old count squared). Built once per author: every weight set (the main model,
-    each language's student) then costs two gathers and two cumulative sums.
+    bag and for the sliding-window bag: each event's new count squared minus old count squared in
+    both, and where each event lands in the window's order. Built once per author: every weight
+    set (the main model, each language's student) then costs a gather of w and v per event, the
+    placing of its terms in the window's order and the cumulative sums.
 
     One counting sort by feature serves both bags. The window's events come in the order
     `_Bag.add` sees them (step j adds message j, then takes out message j - window); a count in
