@@ -125,7 +125,14 @@ def _fails() -> None:
     raise ValueError("bad input in the copy")
 
 
-def test_forked_work_runs_in_a_copy_and_its_failures_come_back():
+@pytest.fixture
+def no_other_threads(monkeypatch):
+    """Other tests leave threads behind (the audit writer, servers): `forked` would then rightly
+    run the work in place. These tests fork with functions that take no locks."""
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+
+
+def test_forked_work_runs_in_a_copy_and_its_failures_come_back(no_other_threads):
     import os
 
     data = list(range(1000))  # the copy sees what this process holds, without being sent it
@@ -153,17 +160,33 @@ def test_forked_work_runs_here_while_other_threads_run():
         other.join()
 
 
-def test_leaving_early_stops_the_copy():
+def _note_pid_and_sleep(path: str) -> None:
     import os
     import time
 
-    with pytest.raises(RuntimeError), workers.forked(lambda: time.sleep(60)) as join:  # noqa: F841
+    with open(path, "w") as out:
+        out.write(str(os.getpid()))
+    time.sleep(60)
+
+
+def test_leaving_early_stops_the_copy(no_other_threads, tmp_path):
+    import os
+    import time
+
+    note = tmp_path / "pid"
+    with pytest.raises(RuntimeError), workers.forked(lambda: _note_pid_and_sleep(str(note))):
+        for _ in range(600):
+            if note.exists() and note.read_text():
+                break
+            time.sleep(0.05)
         raise RuntimeError("the parent's own share failed")
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left behind, not even a zombie
+    pid = int(note.read_text())
+    assert pid != os.getpid()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # stopped and reaped: not even a zombie is left
 
 
-def test_the_copy_keeps_to_the_cpu_budget_left():
+def test_the_copy_keeps_to_the_cpu_budget_left(no_other_threads):
     with pytest.raises(workers._OverBudget):
         workers._with_cpu_budget(0.5, _fork_and_spin)
 
