@@ -98,6 +98,28 @@ def test_feed_many_and_feed_match_the_reference(seed):
         _same(bulk.feed(m), ref.feed(m))
 
 
+def test_texts_read_in_two_processes_give_the_same_assessments(monkeypatch):
+    """Long chats read half their distinct texts in a forked copy; cue hits come back by position."""
+    from heroes.grooming import stream
+
+    chat = generated_chat(3, 300)
+    model = default_model()
+    one = StreamAnalyser(model).feed_many(chat)
+    monkeypatch.setattr(stream, "_FORK_MIN_TEXTS", 2)
+    # other tests leave threads behind, and `forked` then reads in place: fork here regardless
+    monkeypatch.setattr("heroes.core.workers.threading.active_count", lambda: 1)
+    two = StreamAnalyser(model)
+    for a, b in zip(two.feed_many(chat), one, strict=True):
+        assert (a.risk, a.message_risk, a.language_risk, a.cues, a.warning) == (
+            b.risk,
+            b.message_risk,
+            b.language_risk,
+            b.cues,
+            b.warning,
+        )
+    assert sum(len(v) for v in two.stages.values()) > 0
+
+
 def test_analyse_report_matches_the_reference():
     chat = generated_chat(7, 400)
     rep = analyse(Conversation("c", chat))

@@ -33,7 +33,13 @@ class Settings(BaseSettings):
         default=None, description="Ray cluster for HEROES_JOB_RUNNER=ray (e.g. head:6379); a local Ray when empty."
     )
     cpu_workers: int = Field(default=2, description="Worker processes for CPU-heavy web requests (analysis, imports).")
-    cpu_budget_seconds: float = Field(default=30.0, description="Longest CPU-heavy work a web request may start.")
+    cpu_budget_seconds: float = Field(
+        default=30.0,
+        description="CPU seconds a CPU-heavy web request may use in its worker (a busy host does not count).",
+    )
+    cpu_wall_seconds: float = Field(
+        default=600.0, description="Wall-clock ceiling of a CPU-heavy web request, queueing included (a safety net)."
+    )
     default_language: str = "en"
     https_only_cookies: bool = False
     login_max_failures: int = 5

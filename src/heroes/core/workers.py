@@ -1,8 +1,13 @@
 """CPU-heavy work requested by a web page, run in a pool of worker processes with a time budget.
 
 The web server's event loop and its thread pool stay free while a chat is analysed or a hash list
-is parsed; a piece of work that runs past its budget is refused with a clear message (and its
-worker replaced), so one upload can never hold the server.
+is parsed; a piece of work that runs past its budget is refused with a clear message, so one
+upload can never hold the server.
+
+The budget counts the CPU time the worker spends on the work (`cpu_budget_seconds`), not the
+clock: on a loaded host the same upload takes longer by the clock but no more CPU, and must not
+be refused for the load. A wall-clock ceiling (`cpu_wall_seconds`, much higher) stays as a safety
+net for work that waits on something instead of computing; past it the worker is replaced.
 """
 
 from __future__ import annotations
@@ -10,6 +15,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
+import pickle
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +38,31 @@ _lock = threading.Lock()
 class TooMuchWork(HeroesError):
     def __init__(self, message: str) -> None:
         super().__init__(message, status_code=413)
+
+
+class _OverBudget(Exception):
+    """The work used up its CPU budget (raised in the worker by the CPU-time timer)."""
+
+
+def _over_budget(signum: int, frame: object) -> None:
+    raise _OverBudget
+
+
+def _with_cpu_budget(budget: float, function: Callable[..., T], *args: Any) -> T:
+    """In the worker: `function(*args)`, stopped with `_OverBudget` once this process has used
+    `budget` more seconds of CPU. ITIMER_PROF counts user and system time of the whole process
+    (every thread of the work), not the clock. The handler runs between Python bytecodes, so the
+    work unwinds like any exception (its `finally` blocks and context managers run) and the
+    worker stays usable."""
+    if not hasattr(signal, "setitimer") or budget <= 0:
+        return function(*args)
+    previous = signal.signal(signal.SIGPROF, _over_budget)
+    signal.setitimer(signal.ITIMER_PROF, budget)
+    try:
+        return function(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def _warm_up(references: tuple[str, ...]) -> None:
@@ -87,8 +120,12 @@ def _discard_pool(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def run_bounded(function: Callable[..., T], *args: Any, budget: float | None = None, what: str = "") -> T:
-    """Run `function(*args)` in a worker process, waiting at most `budget` seconds.
+def run_bounded(
+    function: Callable[..., T], *args: Any, budget: float | None = None, what: str = "", wall: float | None = None
+) -> T:
+    """Run `function(*args)` in a worker process, with at most `budget` seconds of its CPU time
+    (`cpu_budget_seconds` when None) and at most `wall` seconds by the clock from now, waiting in
+    the queue included (`cpu_wall_seconds` when None, and never less than `budget`).
 
     Blocking: call it from a sync route (FastAPI's thread pool), never from the event loop.
     With the inline job runner (tests, CLI) the work runs in this process, without a budget.
@@ -97,18 +134,22 @@ def run_bounded(function: Callable[..., T], *args: Any, budget: float | None = N
     if settings.job_runner == "inline":
         return function(*args)
     budget = settings.cpu_budget_seconds if budget is None else budget
+    wall = max(settings.cpu_wall_seconds if wall is None else wall, budget)
     pool = _get_pool()
     try:
-        future = pool.submit(function, *args)
+        future = pool.submit(_with_cpu_budget, budget, function, *args)
     except BrokenProcessPool:
         _discard_pool(pool)
         pool = _get_pool()
-        future = pool.submit(function, *args)
+        future = pool.submit(_with_cpu_budget, budget, function, *args)
+    too_long = what or f"This would take longer than {budget:.0f} seconds here."
     try:
-        return future.result(timeout=budget)
+        return future.result(timeout=wall)
+    except _OverBudget:
+        raise TooMuchWork(too_long) from None
     except FutureTimeout:
-        _discard_pool(pool)
-        raise TooMuchWork(what or f"This would take longer than {budget:.0f} seconds here.") from None
+        _discard_pool(pool)  # stuck rather than computing: the runaway work must not go on
+        raise TooMuchWork(too_long) from None
     except BrokenProcessPool:
         _discard_pool(pool)
         raise HeroesError("The worker stopped while working on this. Try again with a smaller file.", 503) from None
@@ -126,6 +167,64 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+@contextlib.contextmanager
+def forked(function: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Start `function()` in a forked copy of this process and give a callable that waits for its
+    result, so this process can do another share of the work meanwhile (a second core for one
+    upload, without sending it the data: the copy already holds the parsed chat and the models).
+
+    The copy keeps to what is left of this process's CPU budget (`_with_cpu_budget`); its result
+    comes back through a private pipe, pickled by our own code (never user files). Where forking
+    is not safe (not POSIX, or other threads running that could hold a lock the copy would need),
+    the callable runs `function` here instead. Leaving the block early stops the copy."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        yield function
+        return
+    remaining = signal.getitimer(signal.ITIMER_PROF)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the copy; coverage does not follow it
+        code = 1
+        try:
+            os.close(read)
+            if remaining[0] > 0:
+                signal.setitimer(signal.ITIMER_PROF, *remaining)
+            try:
+                payload = pickle.dumps((True, function()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:
+                payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write, "wb") as out:
+                out.write(payload)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    done = False
+
+    def join() -> T:
+        nonlocal done
+        with os.fdopen(read, "rb", closefd=False) as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        done = True
+        if not data:
+            raise HeroesError("A helper process stopped while working on this. Try again.", 503)
+        ok, value = pickle.loads(data)  # noqa: S301 - written by our own forked copy, above
+        if not ok:
+            raise value
+        result: T = value
+        return result
+
+    try:
+        yield join
+    finally:
+        if not done:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(read)
 
 
 _slots: threading.BoundedSemaphore | None = None

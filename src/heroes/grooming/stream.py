@@ -11,23 +11,32 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Protocol
+from operator import attrgetter
+from typing import Protocol, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
 
 from heroes.chats.model import Message
+from heroes.core.workers import forked
 from heroes.grooming.cues import CueHit, CueSet, default_cues, fold, fold_normalised
 from heroes.grooming.features import Featurizer, normalise
 from heroes.grooming.language_model import ENGLISH, LanguageModel, language_markers, leading_language, marker_ids
 from heroes.grooming.model import GroomingModel, WarningPolicy, default_model, sigmoid
 
+T = TypeVar("T")
+
 LEVELS = ("none", "watch", "warning")  # what people are shown, in words (see `level`)
 
 SNIPPET_CHARS = 80
+_FORK_MIN_TEXTS = 20_000  # distinct texts worth reading on a second core (a fork costs milliseconds)
+_THREADS = 2  # for the authors' running sums
+_EVIDENCE = attrgetter("evidence")
+_RISK = attrgetter("risk")
 
 
 class _Weights:
@@ -137,31 +146,37 @@ class _Languages:
         lm = self.models.get(self.language)
         return sigmoid(self.bags[self.language].z(lm.b)) if lm is not None else 0.0
 
-    def bulk(self, counts: Sequence[dict[int, int]]) -> list[tuple[str, float, float]]:
-        """`add` on each message: the same numbers, the students' sums in numpy on a fresh person."""
+    def bulk(
+        self, counts: Sequence[dict[int, int]], running: _Running | None, alone: dict[str, list[float]]
+    ) -> list[tuple[str, float, float]]:
+        """`add` on each message: the same numbers, the students' sums in numpy on a fresh person.
+
+        `running` holds these messages' events laid out for the running sums (shared with the
+        main model's bags), `alone[lang]` each message's student score on its own."""
         if self.recent or not any(counts) or not self.models:
             return [self.add(c) for c in counts]
-        ids, hits = self.ids, self.hits
-        langs = []
-        for c in counts:
-            for i, k in c.items():
-                lang = ids.get(i)
-                if lang is not None:
-                    hits[lang] += k
-            langs.append(leading_language(hits))
+        if running is None:
+            running = _Running(_Flat(counts), self.window, next(iter(self.models.values())).n_features)
+        flat, names = running.flat, tuple(self.hits)
+        # Marker hits per message and language, summed over the person's messages so far; the
+        # leading language is the first with the most (English first), as `leading_language`.
+        lang_of = _marker_table(self.ids, names, running.size)[flat.feat]
+        hit = lang_of >= 0
+        n, m = len(flat.lens), len(names)
+        per = np.bincount(flat.msg[hit] * m + lang_of[hit], weights=flat.k[hit], minlength=n * m)
+        totals = np.cumsum(per.reshape(n, m).astype(np.int64), axis=0)
+        totals += np.asarray([self.hits[x] for x in names], dtype=np.int64)
+        langs = [names[i] for i in np.argmax(totals, axis=1).tolist()]
+        self.hits = dict(zip(names, totals[-1].tolist(), strict=True))
         self.language = langs[-1]
-        flat = _Flat(counts)
-        events = _window_events(flat, self.window)
         self.recent = deque(counts[-self.window :])
         win: Counter[int] = Counter()
         for c in self.recent:
             win.update(c)
         z: dict[str, list[float]] = {}
-        alone: dict[str, list[float]] = {}
         for lang, lm in self.models.items():
-            zs, S, Q = _running_z(*events, lm)
+            zs, S, Q = running.window_z(lm)
             z[lang] = zs.tolist()
-            alone[lang] = [sigmoid(x) for x in _bulk_message_z(flat, lm).tolist()]
             bag = self.bags[lang]
             bag.counts = {i: k for i, k in win.items() if k}
             bag.S, bag.Q = float(S[-1]), float(Q[-1])
@@ -171,12 +186,22 @@ class _Languages:
         ]
 
 
+def _marker_table(ids: dict[int, str], names: tuple[str, ...], size: int) -> np.ndarray:
+    """Feature id -> the position in `names` of the language it marks, -1 for other features."""
+    table = np.full(size, -1, dtype=np.int64)
+    for i, lang in ids.items():
+        table[i] = names.index(lang)
+    return table
+
+
 class AuthorScorer:
     """One participant's evidence: text score over all and recent messages, decaying cues."""
 
     def __init__(self, model: GroomingModel) -> None:
         self.model = model
         self._wt = _weights(model)
+        self._stacker: object = None
+        self._coef: list[float] = []
         self._cum = _Bag()
         self._win = _Bag()
         self._recent: deque[dict[int, int]] = deque()
@@ -195,11 +220,13 @@ class AuthorScorer:
             self._win.add(self._recent.popleft(), wt, sign=-1)
         return self.features_from(self._cum.z(wt.b), self._win.z(wt.b), hits)
 
-    def bulk_bags(self, counts: Sequence[dict[int, int]], flat: _Flat | None = None) -> tuple[list[float], list[float]]:
+    def bulk_bags(
+        self, counts: Sequence[dict[int, int]], running: _Running | None = None
+    ) -> tuple[list[float], list[float]]:
         """Add these messages to both bags; the whole-stream and window z after each.
 
         On a fresh scorer this runs in numpy (the same sums in the same order as `_Bag.add`);
-        otherwise message by message. `flat` is `counts` already laid out flat, if at hand."""
+        otherwise message by message. `running` is `counts` already laid out, if at hand."""
         wt, window = self._wt, self.model.stream.window
         # The vector path needs at least one feature; an author with only empty messages (or one
         # that has been fed before) takes the step-by-step path, which gives the same numbers.
@@ -214,13 +241,11 @@ class AuthorScorer:
                 zc.append(self._cum.z(wt.b))
                 zw.append(self._win.z(wt.b))
             return zc, zw
-        flat = flat if flat is not None else _Flat(counts)
-        size = len(wt.w)
-        z_cum, S, Q = _running_z(flat.feat, flat.k, flat.lens, wt)
-        feat, sk, per_step = _window_events(flat, window)
-        z_win, S_w, Q_w = _running_z(feat, sk, per_step, wt)
+        running = running if running is not None else _Running(_Flat(counts), window, len(wt.w))
+        z_cum, S, Q = running.stream_z(wt)
+        z_win, S_w, Q_w = running.window_z(wt)
         # Leave the bags as message-by-message feeding would have.
-        totals = np.bincount(flat.feat, weights=flat.k, minlength=size)
+        totals = running.totals()
         ids = np.flatnonzero(totals)
         self._cum.counts = dict(zip(ids.tolist(), totals[ids].astype(np.int64).tolist(), strict=True))
         self._cum.S, self._cum.Q = float(S[-1]), float(Q[-1])
@@ -253,8 +278,10 @@ class AuthorScorer:
 
     def risk(self, feats: list[float]) -> float:
         st = self.model.stacker
+        if self._stacker is not st:  # its weights as a list once, not once per message
+            self._stacker, self._coef = st, st.coef_.tolist()
         z = st.intercept_
-        for c, f in zip(st.coef_.tolist(), feats, strict=True):
+        for c, f in zip(self._coef, feats, strict=True):
             z += c * f  # in this order, as the browser scorer adds them
         return sigmoid(z)
 
@@ -414,33 +441,52 @@ class StreamAnalyser:
         the whole batch, adding the same terms in the same order as `feed` (so the numbers are
         the same); only the light per-message bookkeeping stays in Python. To keep this
         linear, the assessments carry no `stages` snapshot: read `self.stages` at the end."""
-        wt = self._wt
-        norms = [normalise(m.text) for m in messages]  # once for both the features and the cues
-        # Chats repeat whole lines ("ok", "lol", "see you later"): each distinct text is read once.
-        # Nothing downstream changes these dicts and lists, so repeats share them.
-        distinct = dict.fromkeys(norms)
-        by_text = {
-            n: (self.featurizer.normalised_counts(n), self.cues.find_folded(fold_normalised(n))) for n in distinct
+        wt, window = self._wt, self.model.stream.window
+        # Chats repeat whole lines ("ok", "lol", "see you later"): each distinct text is read once
+        # (normalised once for both the features and the cues). Nothing downstream changes the
+        # count dicts and hit lists, so repeats share them.
+        text_of: dict[str, int] = {}
+        raw: dict[str, int] = {}  # each distinct text as written, normalised once
+        rix = [raw.setdefault(m.text, len(raw)) for m in messages]
+        of_raw = [text_of.setdefault(normalise(t), len(text_of)) for t in raw]
+        tix = [of_raw[r] for r in rix]
+        t_counts, t_hits = self._read_texts(list(text_of))
+        t_flat = _Flat(t_counts)
+        t_alone = {
+            lang: [sigmoid(x) for x in _bulk_message_z(t_flat, lm).tolist()] for lang, lm in self.languages.items()
         }
-        counts = [by_text[n][0] for n in norms]
-        hits = [by_text[n][1] for n in norms]
-        flat = _Flat(counts)
-        mz = _bulk_message_z(flat, wt).tolist()
+        mz = _bulk_message_z(t_flat, wt)[np.asarray(tix, dtype=np.int64)].tolist()
+        hits = [t_hits[t] for t in tix]
         by_author: dict[str, list[int]] = {}
         for i, m in enumerate(messages):
             by_author.setdefault(m.author, []).append(i)
+        # Each author's running sums are independent numpy work (which releases the GIL): two
+        # threads share them out, the longest streams first.
+        size = len(wt.w)
+        students: list[_ArrayWeights] = list(self.languages.values())
+
+        def prepare(idx: list[int]) -> _Running:
+            return _Running(t_flat.take([tix[i] for i in idx]), window, size).prepare(wt, students)
+
+        busy = sorted(
+            (n for n, idx in by_author.items() if any(t_counts[tix[i]] for i in idx)), key=lambda n: -len(by_author[n])
+        )
+        with ThreadPoolExecutor(_THREADS) as pool:
+            running = dict(zip(busy, pool.map(prepare, [by_author[n] for n in busy]), strict=True))
         z_cum = [0.0] * len(messages)
         z_win = [0.0] * len(messages)
         langs: list[tuple[str, float, float]] = [(ENGLISH, 0.0, 0.0)] * len(messages)
         fresh: dict[str, _Author] = {}  # joins self.authors at its first message, as in feed
         for name, idx in by_author.items():
             author = self.authors.get(name) or fresh.setdefault(name, self._new_author())
-            zc, zw = author.scorer.bulk_bags([counts[i] for i in idx], flat.take(idx))
+            mine = [t_counts[tix[i]] for i in idx]
+            zc, zw = author.scorer.bulk_bags(mine, running.get(name))
             for i, c, w in zip(idx, zc, zw, strict=True):
                 z_cum[i] = c
                 z_win[i] = w
             if author.languages is not None:
-                for i, lr in zip(idx, author.languages.bulk([counts[i] for i in idx]), strict=True):
+                alone = {lang: [v[tix[i]] for i in idx] for lang, v in t_alone.items()}
+                for i, lr in zip(idx, author.languages.bulk(mine, running.get(name), alone), strict=True):
                     langs[i] = lr
         out = []
         for i, m in enumerate(messages):
@@ -448,6 +494,29 @@ class StreamAnalyser:
             feats = a.scorer.features_from(z_cum[i], z_win[i], hits[i])
             out.append(self._step(m, a, hits[i], feats, mz[i], False, langs[i]))
         return out
+
+    def _read_texts(self, texts: list[str]) -> tuple[list[dict[int, int]], list[list[CueHit]]]:
+        """Feature counts and cue hits of each text (already through `normalise`). A long list
+        is read in two halves at once: the second in a forked copy of this process (see
+        `heroes.core.workers.forked`), whose cue hits come back as positions in the cue set."""
+        fz, cues = self.featurizer, self.cues
+        if len(texts) < _FORK_MIN_TEXTS:
+            return [fz.normalised_counts(n) for n in texts], [cues.find_folded(fold_normalised(n)) for n in texts]
+        half = len(texts) // 2
+        position = {c.id: i for i, c in enumerate(cues.cues)}
+
+        def second_half() -> tuple[list[dict[int, int]], list[list[tuple[int, str, int, int]]]]:
+            counts = [fz.normalised_counts(n) for n in texts[half:]]
+            found = [cues.find_folded(fold_normalised(n)) for n in texts[half:]]
+            return counts, [[(position[h.cue.id], h.language, h.start, h.end) for h in hs] for hs in found]
+
+        with forked(second_half) as join:
+            counts = [fz.normalised_counts(n) for n in texts[:half]]
+            hits = [cues.find_folded(fold_normalised(n)) for n in texts[:half]]
+            more, found = join()
+        counts.extend(more)
+        hits.extend([CueHit(cues.cues[c], lang, a, b) for c, lang, a, b in hs] for hs in found)
+        return counts, hits
 
     def _step(
         self,
@@ -497,7 +566,7 @@ class StreamAnalyser:
             alert = self._alert(message, new, renew=was)
             if alert is not None:
                 self.alerts.append(alert)
-        evidence = max(x.evidence for x in self.authors.values())
+        evidence = max(map(_EVIDENCE, self.authors.values()))
         level = "warning" if self.warning else "watch" if evidence >= self.model.stage_rule.watch_at else "none"
         return Assessment(
             index=self.index,
@@ -538,7 +607,7 @@ class StreamAnalyser:
 
     @property
     def risk(self) -> float:
-        return max((a.risk for a in self.authors.values()), default=0.0)
+        return max(map(_RISK, self.authors.values()), default=0.0)
 
     def riskiest_author(self) -> str | None:
         if not self.authors:
@@ -586,26 +655,6 @@ def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     return out
 
 
-def _window_events(flat: _Flat, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The sliding window's events (feature, signed count) in the order `_Bag.add` sees them:
-    step j adds message j, then takes out message j - window. Placed by offset, no sorting."""
-    n, off, lens = len(flat.lens), flat.off, flat.lens
-    total = len(flat.feat)
-    gone = max(n - window, 0)  # messages taken out again before the end
-    n_out = int(off[gone])
-    feat = np.empty(total + n_out, dtype=np.int64)
-    sk = np.empty(total + n_out, dtype=np.int64)
-    # an added event e of message j lands at e + off[j - window] (0 for the first window)
-    at_add = np.arange(total) + np.repeat(off[np.maximum(np.arange(n) - window, 0)], lens)
-    # a removed event e of message i lands right after the adds of step i + window
-    at_out = np.arange(n_out) + np.repeat(off[window + 1 : window + 1 + gone], lens[:gone])
-    feat[at_add], sk[at_add] = flat.feat, flat.k
-    feat[at_out], sk[at_out] = flat.feat[:n_out], -flat.k[:n_out]
-    per_step = lens.copy()
-    per_step[window:] += lens[:gone]
-    return feat, sk, per_step
-
-
 def _bulk_message_z(flat: _Flat, wt: _ArrayWeights) -> np.ndarray:
     """`_message_z` of every message (bincount adds in input order, as `sum` does)."""
     n = len(flat.lens)
@@ -633,24 +682,124 @@ class _ArrayWeights(Protocol):
     b: float
 
 
-def _running_z(feat: np.ndarray, sk: np.ndarray, per_step: np.ndarray, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
-    """The bag's z after each step, for events (feature, signed count) in the order `_Bag.add`
-    sees them; per_step = events per step. Returns (z, S, Q after each step) as `_Bag` has them."""
+class _Running:
+    """One author's messages laid out for the running sums of `_Bag.add`, for the whole-stream
+    bag and for the sliding-window bag: each event's new count squared minus old count squared in
+    both, and where each event lands in the window's order. Built once per author: every weight
+    set (the main model, each language's student) then costs a gather of w and v per event, the
+    placing of its terms in the window's order and the cumulative sums.
+
+    One counting sort by feature serves both bags. The window's events come in the order
+    `_Bag.add` sees them (step j adds message j, then takes out message j - window); a count in
+    the window is a difference of two whole-stream counts, found by binary search in the sorted
+    events, since a feature occurs at most once in a message."""
+
+    def __init__(self, flat: _Flat, window: int, size: int) -> None:
+        self.flat, self.size = flat, size
+        self._done: list[tuple[str, object, object]] = []
+        n, feat, k = len(flat.lens), flat.feat, flat.k
+        order, starts = _by_feature(feat, size)
+        cs = np.cumsum(k[order])  # running total over the sorted events
+        cs0 = np.concatenate([[0], cs])
+        new_s = cs - np.repeat(cs0[starts[:-1]], np.diff(starts))  # whole-stream count after each
+        new = np.empty_like(k)
+        new[order] = new_s
+        old = new - k
+        self.d_stream = new * new - old * old
+        # The window: keys sorted as the events are, (feature, message); the count of a feature in
+        # messages before m is cs0 at the first key >= (feature, m), less the run's start.
+        f_s, m_s = feat[order] * n, flat.msg[order]
+        keys = f_s + m_s
+        # added at step j: the count in messages j - window .. j
+        new_s = cs - cs0[np.searchsorted(keys, f_s + np.maximum(m_s - window, 0))]
+        new_add = np.empty_like(k)
+        new_add[order] = new_s
+        old = new_add - k
+        d_add = new_add * new_add - old * old
+        gone = max(n - window, 0)  # messages taken out again before the end
+        n_out = int(flat.off[gone])
+        # taken out (of message i, at step i + window): the count left in messages i+1 .. i+window
+        new_s = cs0[np.searchsorted(keys, f_s + np.minimum(m_s + window + 1, n))] - cs
+        new_out = np.empty_like(k)
+        new_out[order] = new_s
+        new_out = new_out[:n_out]
+        old = new_out + k[:n_out]
+        d_out = new_out * new_out - old * old
+        # Where they go: an added event e of message j lands at e + off[j - window] (0 for the first
+        # window), a taken-out event of message i right after the adds of step i + window.
+        off, lens, total = flat.off, flat.lens, len(feat)
+        self.at_add = np.arange(total) + np.repeat(off[np.maximum(np.arange(n) - window, 0)], lens)
+        self.at_out = np.arange(n_out) + np.repeat(off[window + 1 : window + 1 + gone], lens[:gone])
+        self.d_add, self.d_out, self.n_out = d_add, d_out, n_out
+        self.per_step = lens.copy()
+        self.per_step[window:] += lens[:gone]
+
+    def prepare(self, weights: _ArrayWeights, window_only: Sequence[_ArrayWeights] = ()) -> _Running:
+        """Work out now (in a worker thread) what `stream_z`, `window_z` and `totals` give."""
+        self.totals()
+        self.stream_z(weights)
+        for wt in (weights, *window_only):
+            self.window_z(wt)
+        return self
+
+    def stream_z(self, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
+        """The whole-stream bag's (z, S, Q) after each message, as `_Bag` has them."""
+        d, lens = self.d_stream, self.flat.lens
+        return self._memo("stream", wt, lambda: _running_z(self._terms(wt), self._v(wt) * d, lens, wt.b))
+
+    def window_z(self, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
+        """The window bag's (z, S, Q) after each message, as `_Bag` has them: the terms of
+        `_Bag.add` (w * count, v * (new**2 - old**2)) placed in the window's order; a
+        taken-out event's term is w * -count = -(w * count), exactly."""
+        return self._memo("window", wt, lambda: self._window_z(wt))
+
+    def _window_z(self, wt: _ArrayWeights) -> tuple[np.ndarray, ...]:
+        n_out, at_add, at_out = self.n_out, self.at_add, self.at_out
+        size = len(at_add) + n_out
+        t, v = self._terms(wt), self._v(wt)
+        s_terms = np.empty(size)
+        s_terms[at_add] = t
+        s_terms[at_out] = -t[:n_out]
+        q_terms = np.empty(size)
+        q_terms[at_add] = v * self.d_add
+        q_terms[at_out] = v[:n_out] * self.d_out if isinstance(v, np.ndarray) else v * self.d_out
+        return _running_z(s_terms, q_terms, self.per_step, wt.b)
+
+    def _terms(self, wt: _ArrayWeights) -> np.ndarray:
+        """w * count of each event (as `_Bag.add` adds them), shared by both bags."""
+        return self._memo("terms", wt, lambda: wt.w_arr[self.flat.feat] * self.flat.k)
+
+    def _v(self, wt: _ArrayWeights) -> np.ndarray | float:
+        """v of each event's feature; 1.0 when every v is 1 (the students: no IDF), since 1.0 * x
+        is x exactly and the gather can be skipped."""
+        unit = self._memo("unit", wt, lambda: bool(np.all(wt.v_arr == 1.0)))
+        return 1.0 if unit else self._memo("v", wt, lambda: wt.v_arr[self.flat.feat])
+
+    def totals(self) -> np.ndarray:
+        """Each feature's count over all the messages."""
+        return self._memo("totals", None, lambda: np.bincount(self.flat.feat, weights=self.flat.k, minlength=self.size))
+
+    def _memo(self, what: str, wt: object, compute: Callable[[], T]) -> T:
+        for key, obj, value in self._done:
+            if key == what and obj is wt:
+                return cast("T", value)
+        value = compute()
+        self._done.append((what, wt, value))
+        return value
+
+
+def _running_z(s_terms: np.ndarray, q_terms: np.ndarray, per_step: np.ndarray, b: float) -> tuple[np.ndarray, ...]:
+    """The bag's z after each step, from the terms `_Bag.add` adds to S and Q, in its order
+    (cumsum adds them one after another, as it does); per_step = events per step. Returns (z, S,
+    Q after each step) as `_Bag` has them."""
     n = len(per_step)
-    if not len(feat):
-        return np.full(n, float(wt.b)), np.zeros(n), np.zeros(n)
-    order, starts = _by_feature(feat, len(wt.w_arr))
-    ks = sk[order]
-    cs = np.cumsum(ks)
-    before = np.concatenate([[0], cs])[starts[:-1]]  # the running total where each feature's run starts
-    new = np.empty_like(sk)
-    new[order] = cs - np.repeat(before, np.diff(starts))
-    old = new - sk
-    S = np.cumsum(wt.w_arr[feat] * sk)
-    Q = np.cumsum(wt.v_arr[feat] * (new * new - old * old))
+    if not len(s_terms):
+        return np.full(n, float(b)), np.zeros(n), np.zeros(n)
+    S = np.cumsum(s_terms)
+    Q = np.cumsum(q_terms)
     ends = np.cumsum(per_step)
     at = np.maximum(ends - 1, 0)
     started = ends > 0
     S_t = np.where(started, S[at], 0.0)
     Q_t = np.where(started, Q[at], 0.0)
-    return _z(S_t, Q_t, wt.b), S_t, Q_t
+    return _z(S_t, Q_t, b), S_t, Q_t

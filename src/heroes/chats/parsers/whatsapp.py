@@ -92,9 +92,9 @@ class WhatsAppParser(ChatParser):
     def _message(
         self, no: int, m: re.Match[str], extra: list[str], order: str, filename: str, conversation: str = ""
     ) -> Message | None:
-        when = self._time(m, order, f"{filename}: line {no}")
-        rest = m.group("rest")
-        original = line_text(m)
+        date, clock, ampm, rest = m.group("date", "time", "ampm", "rest")  # one call: a big chat has many
+        when = _when(date, clock, ampm, order, no, filename)
+        original = f"{date} {clock} {ampm}M" if ampm else f"{date} {clock}"  # as line_text
         if ": " not in rest and _BARE_AUTHOR.match(rest):
             rest = rest.replace(":", ": ", 1)  # "Name:." - a message with no space after the colon
         if ": " not in rest:
@@ -130,7 +130,9 @@ class WhatsAppParser(ChatParser):
     def parse(self, data: bytes, filename: str) -> list[Conversation]:
         lines = decode(data, filename).splitlines()
         entries = list(self._entries(lines, filename))
-        order = self.date_order or self._date_order((m.group("date") for _, m, _ in entries), filename)
+        # the order is read off each distinct date once (a chat has many messages a day)
+        dates = dict.fromkeys(m.group("date") for _, m, _ in entries)
+        order = self.date_order or self._date_order(dates, filename)
         messages = [msg for e in entries if (msg := self._message(*e, order, filename)) is not None]
         stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         return [Conversation(stem or "whatsapp", messages, source_format=self.name)]
@@ -158,7 +160,7 @@ class WhatsAppParser(ChatParser):
 
     @staticmethod
     def _looks_like_date(date: str) -> bool:
-        return len(_DATE_SPLIT.split(date)) == 3
+        return _looks_like_date(date)
 
     @staticmethod
     def _date_order(dates: Iterable[str], filename: str) -> str:
@@ -177,19 +179,30 @@ class WhatsAppParser(ChatParser):
             return "mdy"
         return "dmy"  # ambiguous throughout: most of the world writes the day first
 
-    @staticmethod
-    def _time(m: re.Match[str], order: str, where: str) -> datetime:
-        year, month, day = _ymd(m.group("date"), order)
-        hms = [int(x) for x in _TIME_SPLIT.split(m.group("time"))]
-        hour, minute, second = hms[0], hms[1], hms[2] if len(hms) > 2 else 0
-        ampm = (m.group("ampm") or "").lower()
-        # Some exports write a 24-hour clock and still add the marker (13:37 p.m., 00:08 a.m.).
-        if ampm and 1 <= hour <= 12:
-            hour = hour % 12 + (12 if ampm == "p" else 0)
-        try:
-            return datetime(year, month, day, hour, minute, second)
-        except ValueError as exc:
-            raise ParseError(f"{where}: impossible date or time ({exc})") from exc
+
+@lru_cache(maxsize=4096)
+def _looks_like_date(date: str) -> bool:
+    return len(_DATE_SPLIT.split(date)) == 3
+
+
+def _when(date: str, clock: str, ampm: str | None, order: str, no: int, filename: str) -> datetime:
+    """`WhatsAppParser._time` from the header's parts (the time of day parsed once per distinct
+    "hh:mm[:ss]"); the place is only formatted for an error."""
+    year, month, day = _ymd(date, order)
+    hour, minute, second = _hms(clock)
+    # Some exports write a 24-hour clock and still add the marker (13:37 p.m., 00:08 a.m.).
+    if ampm and 1 <= hour <= 12:
+        hour = hour % 12 + (12 if ampm.lower() == "p" else 0)
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError as exc:
+        raise ParseError(f"{filename}: line {no}: impossible date or time ({exc})") from exc
+
+
+@lru_cache(maxsize=100_000)
+def _hms(clock: str) -> tuple[int, int, int]:
+    hms = [int(x) for x in _TIME_SPLIT.split(clock)]
+    return hms[0], hms[1], hms[2] if len(hms) > 2 else 0
 
 
 @lru_cache(maxsize=4096)
