@@ -148,3 +148,16 @@ def test_language_detection(text, lang):
 def test_text_beside_a_description_is_not_scanned_twice():
     ad = Ad.from_mapping({"text": "Free flights.", "description": "Free flights.", "title": "Cook"})
     assert ad.text == "" and ad.full_text().count("Free flights") == 1
+
+
+def test_batch_path_normalises_once_and_scores_as_the_public_functions():
+    import numpy as np
+
+    from heroes.fakejobs.semantic import embed, embed_normalised
+    from heroes.fakejobs.text import normalise
+
+    texts = [RISKY_EN, NEUTRAL_ES, "Our kitchen.Duties include \u201cprep\u201d \u2022 cleaning", ""]
+    normalised = [normalise(t) for t in texts]
+    classifier = default_checker().model.classifier
+    assert np.array_equal(classifier.predict_proba(texts), classifier.predict_proba_normalised(normalised))
+    assert np.array_equal(embed(texts), embed_normalised(normalised))

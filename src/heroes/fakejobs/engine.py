@@ -28,7 +28,7 @@ from heroes.fakejobs.ad import Ad
 from heroes.fakejobs.indicators import Hit, evidence, find_indicators
 from heroes.fakejobs.lang import SUPPORTED, detect_language
 from heroes.fakejobs.model import Decision, SavedModel, brevity, load, logit, plain_short, to_base_rate
-from heroes.fakejobs.semantic import embed, sentences
+from heroes.fakejobs.semantic import embed, embed_normalised, sentences
 from heroes.fakejobs.text import normalise, words
 from heroes.text import localized
 
@@ -165,14 +165,15 @@ class Checker:
     ) -> tuple[np.ndarray, np.ndarray]:
         """(stacked score, lexical probability or nan) per ad."""
         texts = [ad.classifier_text() for ad in ads]
+        normalised = [normalise(t) for t in texts]  # once, for the lexical model and the encoder
         n = len(ads)
         lexical = np.full(n, np.nan)
         english = [i for i, lang in enumerate(languages) if route_of(lang) == "en"]
         if english:
-            lexical[english] = self.model.classifier.predict_proba([texts[i] for i in english])[:, 1]
+            lexical[english] = self.model.classifier.predict_proba_normalised([normalised[i] for i in english])[:, 1]
         columns = {
             "lexical": np.where(np.isnan(lexical), 0.0, logit(np.nan_to_num(lexical, nan=0.5))),
-            "semantic": self.model.semantic_scores(embed(texts)),
+            "semantic": self.model.semantic_scores(embed_normalised(normalised)),
             "indicators": np.array([evidence([h.indicator.weight for h in found]) for found in hits]),
             "brevity": brevity(texts),
         }

@@ -112,7 +112,11 @@ class FakeJobClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return np.asarray(self.space_.transform(texts) @ self.coef_ + self.intercept_, dtype=np.float64)
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803
-        p = _sigmoid(self.platt_[0] * self.decision_function(X) + self.platt_[1])
+        return self.predict_proba_normalised([normalise(t) for t in X])
+
+    def predict_proba_normalised(self, texts: Sequence[str]) -> np.ndarray:
+        """`predict_proba` of texts already passed through text.normalise."""
+        p = _sigmoid(self.platt_[0] * self.decision_function_normalised(texts) + self.platt_[1])
         return np.column_stack([1 - p, p])
 
     def predict(self, X: Sequence[str]) -> np.ndarray:  # noqa: N803

@@ -24,9 +24,15 @@ _WORD = re.compile(r"\w\w+")
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     """(n, 512) float32, one row per ad text; an empty text gets the vector of a blank."""
+    return embed_normalised([normalise(t) for t in texts])
+
+
+def embed_normalised(normalised: Sequence[str]) -> np.ndarray:
+    """`embed` of texts already passed through text.normalise (the batch path normalises each ad
+    once for the encoder and the lexical model alike)."""
     from heroes.embeddings import encode
 
-    return encode([normalise(t)[:EMBED_CHARS] or " " for t in texts])
+    return encode([t[:EMBED_CHARS] or " " for t in normalised])
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
