@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,7 @@ from heroes.core.db import session_scope
 from heroes.core.models import AuditEntry
 from heroes.core.settings import Settings
 from heroes.core.web.app import api_routes, declared_permission
+from heroes.reports import proof
 from heroes.reports.models import Report
 from tests.conftest import csrf_of
 
@@ -139,6 +141,28 @@ def test_wrong_receipts_are_rate_limited(app: Any, heroes_db: Settings) -> None:
     assert codes == [404, 404, 404, 404, 404, 429]
     limited = api.get(f"/api/reports/{done.receipt}")
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    # Not a lock: the reporter solves the challenge the answer carries and is let in.
+    challenge = limited.json()["challenge"]
+    assert challenge["lookup"] == done.receipt[:6] and challenge["bits"] >= 16
+    assert challenge["algorithm"] == "sha256-leading-zero-bits"
+    headers = {
+        "Receipt-Proof": proof.solve(challenge["challenge"], challenge["bits"]),
+        "Receipt-Client": challenge["client"],
+    }
+    view = api.get(f"/api/reports/{done.receipt}", headers=headers)
+    assert view.status_code == 200, view.text
+    # Its Receipt-Opened header lets the next calls with this code skip the work.
+    again = api.get(f"/api/reports/{done.receipt}", headers={"Receipt-Opened": view.headers["Receipt-Opened"]})
+    assert again.status_code == 200
+    assert (
+        api.get(f"/api/reports/{wrong}", headers={"Receipt-Opened": view.headers["Receipt-Opened"]}).status_code == 429
+    )
+    # A challenge can also be asked for ahead (the lookup is the code's first 6 digits).
+    ahead = api.post("/api/reports/challenge", json={"lookup": done.receipt[:6]})
+    assert ahead.status_code == 200 and ahead.json()["bits"] >= 16 and len(ahead.json()["client"]) >= 16
+    fresh = api.post("/api/reports/challenge", json={"lookup": "000000"})
+    assert fresh.json()["bits"] == 0  # an untouched lookup needs no work
+    assert api.post("/api/reports/challenge", json={"lookup": "12345"}).status_code == 422
     typo = done.receipt[:-1] + str((int(done.receipt[-1]) + 1) % 10)
     assert api.get(f"/api/reports/{typo}").status_code == 400  # a typo does not count as a guess
 
@@ -244,3 +268,26 @@ def test_receipt_page_rate_limits_wrong_codes(client: TestClient, heroes_db: Set
     blocked = client.post("/reports/receipt", data={"csrf_token": token, "receipt": done.receipt})
     assert blocked.status_code == 429 and "Too many wrong receipt codes" in blocked.text
     assert int(blocked.headers["Retry-After"]) > 0
+    # The page keeps the typed code and carries the challenge for the browser (proof.js) to solve.
+    assert f'value="{done.receipt}"' in blocked.text and "/static/reports/proof.js" in blocked.text
+    found = re.search(r'data-challenge="([^"]+)" data-bits="(\d+)"', blocked.text)
+    client_token = re.search(r'name="client" value="([^"]+)"', blocked.text)
+    assert found and client_token
+    solution = proof.solve(html.unescape(found.group(1)), int(found.group(2)))
+    form = {"csrf_token": token, "receipt": done.receipt, "client": client_token.group(1), "proof": solution}
+    opened = client.post("/reports/receipt", data=form)
+    assert opened.status_code == 200 and 'name="opened"' in opened.text
+    # The reporter's next form (an addition) needs no new work: the page's opened token covers it.
+    token_value = re.search(r'name="opened" value="([^"]+)"', opened.text)
+    assert token_value
+    added = client.post(
+        "/reports/receipt/add",
+        data={
+            "csrf_token": token,
+            "receipt": done.receipt,
+            "opened": token_value.group(1),
+            "client": client_token.group(1),
+            "information": "One more detail.",
+        },
+    )
+    assert added.status_code == 200 and "Your information was added" in added.text

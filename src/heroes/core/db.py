@@ -149,6 +149,22 @@ def _configure_sqlite(engine: Engine) -> None:
     event.listen(engine, "rollback", _release)
 
 
+class WriteInReadOnly(RuntimeError):
+    """A statement that changes data ran in a read-only session (read_scope, ReadDbSession): a bug.
+    Left to run, it would take SQLite's write lock behind the writers' gate and then be rolled back
+    (the change silently lost), so it is refused before it reaches the database."""
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "UPSERT")
+
+
+def _guard_read_only(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _refuse_writes(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if connection.get_execution_options().get(READONLY_OPTION) and statement.lstrip()[:6].upper() in _WRITES:
+            raise WriteInReadOnly(statement.split(None, 3)[:3])
+
+
 def get_engine() -> Engine:
     global _engine, _sessionmaker, _read_sessionmaker, _priority_sessionmaker
     if _engine is None:
@@ -168,6 +184,7 @@ def get_engine() -> Engine:
             _configure_sqlite(_engine)
         else:
             _engine = create_engine(url, pool_pre_ping=True, **pool)
+        _guard_read_only(_engine)
         _sessionmaker = sessionmaker(bind=_engine, expire_on_commit=False)
         readonly = _engine.execution_options(**{READONLY_OPTION: True})
         _read_sessionmaker = sessionmaker(bind=readonly, expire_on_commit=False)
