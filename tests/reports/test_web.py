@@ -291,3 +291,35 @@ def test_receipt_page_rate_limits_wrong_codes(client: TestClient, heroes_db: Set
         },
     )
     assert added.status_code == 200 and "Your information was added" in added.text
+
+
+def test_the_receipt_proof_of_work_is_documented_in_the_openapi_schema(app: Any, heroes_db: Settings) -> None:
+    from heroes.reports.web_common import ReceiptLimitedOut
+
+    schema = app.openapi()
+    for path, method in [
+        ("/api/reports/{receipt}", "get"),
+        ("/api/reports/{receipt}/answers", "post"),
+        ("/api/reports/{receipt}/information", "post"),
+    ]:
+        operation = schema["paths"][path][method]
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert {"Receipt-Proof", "Receipt-Client", "Receipt-Opened"} <= headers, path
+        limited = operation["responses"]["429"]["content"]["application/json"]["schema"]
+        assert limited["$ref"].endswith("/ReceiptLimitedOut")
+    challenge = schema["paths"]["/api/reports/challenge"]["post"]
+    assert challenge["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ChallengeOut")
+    described = schema["components"]["schemas"]["ChallengeOut"]["description"]
+    assert "SHA-256" in described and "Receipt-Proof" in described
+    # A real 429 answer matches its documented model.
+    api = TestClient(app)
+    done = submit(FARM)
+    from heroes.reports.receipts import luhn_digit
+
+    body = done.receipt[:6] + "0000000000000"
+    wrong = body + luhn_digit(body)
+    for _ in range(6):
+        answer = api.get(f"/api/reports/{wrong}")
+    assert answer.status_code == 429
+    parsed = ReceiptLimitedOut.model_validate(answer.json())
+    assert parsed.challenge is not None and parsed.challenge.bits > 0

@@ -432,7 +432,7 @@ def api_receipt_challenge(body: ChallengeIn, user: Public, db: ReadDbSession) ->
     "<challenge>:<s>" as the Receipt-Proof header with the same Receipt-Client header.
     """
     challenge = service.receipt_challenge(db, body.lookup, body.client or proof.new_client())
-    return ChallengeOut(**challenge.as_dict())  # type: ignore[arg-type]
+    return ChallengeOut.model_validate(challenge.as_dict())
 
 
 @router.get("/api/reports/{receipt}", tags=["reports"], responses=LIMITED)
