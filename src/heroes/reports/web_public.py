@@ -198,24 +198,15 @@ def _receipt_context(
     }
 
 
-def _reporter_page(
-    request: Request,
-    db: Session,
-    receipt: str,
-    notice: str | None = None,
-    error: str | None = None,
-    client: str = "",
-    proof_text: str = "",
-    opened: str = "",
-) -> Response:
-    """Open the report behind a typed receipt and show the reporter's view (or why not)."""
-    client = client if proof.client_of(client) != proof.NO_CLIENT else proof.new_client()
+def _open(
+    request: Request, db: Session, receipt: str, client: str, proof_text: str = "", opened: str = ""
+) -> Report | Response:
+    """The report behind a typed receipt, or the receipt page saying why not (keeping the code)."""
     try:
         report = service.open_by_receipt(db, receipt, client=client, proof_text=proof_text, opened=opened)
     except RateLimited as exc:
-        page = render(
-            request, "reports/receipt.html", _receipt_context(exc.message, receipt, client, exc.challenge), 429
-        )
+        context = _receipt_context(exc.message, receipt, client, exc.challenge)
+        page = render(request, "reports/receipt.html", context, 429)
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
     except HeroesError as exc:
@@ -224,6 +215,23 @@ def _reporter_page(
         service.pause_after_wrong_receipt(db)
         message = _("No report has this receipt code. Check the code and try again.")
         return render(request, "reports/receipt.html", _receipt_context(message, receipt, client), 404)
+    return report
+
+
+def _client(token: str) -> str:
+    """The browser's anonymous client token, or a new one (kept in the page's forms from now on)."""
+    return token if proof.client_of(token) != proof.NO_CLIENT else proof.new_client()
+
+
+def _status_page(
+    request: Request,
+    db: Session,
+    report: Report,
+    receipt: str,
+    client: str,
+    notice: str | None = None,
+    error: str | None = None,
+) -> Response:
     view = service.reporter_view(db, report)
     context = {
         "view": view,
@@ -239,6 +247,24 @@ def _reporter_page(
         **_dates(),
     }
     return render(request, "reports/status.html", context, 400 if error else 200)
+
+
+def _reporter_page(
+    request: Request,
+    db: Session,
+    receipt: str,
+    notice: str | None = None,
+    error: str | None = None,
+    client: str = "",
+    proof_text: str = "",
+    opened: str = "",
+) -> Response:
+    """Open the report behind a typed receipt and show the reporter's view (or why not)."""
+    client = _client(client)
+    found = _open(request, db, receipt, client, proof_text, opened)
+    if isinstance(found, Response):
+        return found
+    return _status_page(request, db, found, receipt, client, notice, error)
 
 
 @router.post("/reports/receipt", response_class=HTMLResponse, include_in_schema=False)
@@ -264,16 +290,16 @@ def receipt_answer(
     opened: Annotated[str, Form(max_length=100)] = "",
     client: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    report = _open_or_none(db, receipt, opened, client)
-    if report is None:
-        return _reporter_page(request, db, receipt, client=client, opened=opened)
+    client = _client(client)
+    found = _open(request, db, receipt, client, opened=opened)  # a wrong code is counted once
+    if isinstance(found, Response):
+        return found
     try:
-        service.reporter_answer(db, report, question_id, answer)
+        service.reporter_answer(db, found, question_id, answer)
     except HeroesError as exc:
         db.rollback()
         return _reporter_page(request, db, receipt, error=exc.message, client=client, opened=opened)
-    notice = _("Thank you. Your answer was sent.")
-    return _reporter_page(request, db, receipt, notice=notice, client=client, opened=opened)
+    return _status_page(request, db, found, receipt, client, notice=_("Thank you. Your answer was sent."))
 
 
 @router.post("/reports/receipt/add", response_class=HTMLResponse, include_in_schema=False)
@@ -287,16 +313,17 @@ def receipt_add(
     client: Annotated[str, Form(max_length=64)] = "",
     attachments: Annotated[list[UploadFile], File()] = [],  # noqa: B006 - FastAPI reads the default
 ) -> Response:
-    report = _open_or_none(db, receipt, opened, client)
-    if report is None:
-        return _reporter_page(request, db, receipt, client=client, opened=opened)
+    client = _client(client)
+    found = _open(request, db, receipt, client, opened=opened)
+    if isinstance(found, Response):
+        return found
     try:
-        service.reporter_add(db, report, information, _uploads(attachments))
+        service.reporter_add(db, found, information, _uploads(attachments))
     except HeroesError as exc:
         db.rollback()
         return _reporter_page(request, db, receipt, error=exc.message, client=client, opened=opened)
     notice = _("Thank you. Your information was added to the report.")
-    return _reporter_page(request, db, receipt, notice=notice, client=client, opened=opened)
+    return _status_page(request, db, found, receipt, client, notice=notice)
 
 
 def _sent_labels() -> list[tuple[str, str]]:
@@ -313,13 +340,6 @@ def _sent_labels() -> list[tuple[str, str]]:
         ("urls", _("Web addresses")),
         ("vehicles", _("Vehicles")),
     ]
-
-
-def _open_or_none(db: Session, receipt: str, opened: str, client: str) -> Report | None:
-    try:
-        return service.open_by_receipt(db, receipt, client=client, opened=opened)
-    except HeroesError:
-        return None
 
 
 @router.post(
