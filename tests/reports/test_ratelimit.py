@@ -23,11 +23,11 @@ def _fail(throttle: ReceiptThrottle, lookup: str, client: str, at: datetime) -> 
 
 
 def test_work_doubles_with_failures_up_to_a_cap() -> None:
-    work = Work(free=5, overall_free=200, start_bits=16, max_bits=21)
-    assert [work.bits(n, 0, 0) for n in (0, 4, 5, 6, 9, 50)] == [0, 0, 16, 17, 20, 21]
+    work = Work()  # the shipped curve: 5 free, then 16 bits, one more per failure, at most 20
+    assert [work.bits(n, 0, 0) for n in (0, 4, 5, 6, 9, 50)] == [0, 0, 16, 17, 20, 20]
     assert work.bits(0, 7, 0) == 18  # a failing client pays on every lookup
     assert work.bits(0, 0, 199) == 0 and work.bits(0, 0, 200) == 16 and work.bits(0, 0, 800) == 18
-    assert work.bits(0, 0, 10**9) == 21
+    assert work.bits(0, 0, 10**9) == 20
 
 
 def test_a_targeted_guess_needs_work_but_the_right_code_with_work_is_always_checked() -> None:

@@ -57,7 +57,7 @@ class Work:
     free: int = 5
     overall_free: int = 200
     start_bits: int = 16
-    max_bits: int = 21
+    max_bits: int = 20
 
     def _ramp(self, failures: int, free: int) -> int:
         if failures < free:
