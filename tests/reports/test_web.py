@@ -323,3 +323,16 @@ def test_the_receipt_proof_of_work_is_documented_in_the_openapi_schema(app: Any,
     assert answer.status_code == 429
     parsed = ReceiptLimitedOut.model_validate(answer.json())
     assert parsed.challenge is not None and parsed.challenge.bits > 0
+
+
+def test_receipt_errors_are_in_the_readers_language_and_keep_the_typed_code(client: TestClient) -> None:
+    token = csrf_of(client)
+    typo = "1234 5678 9012 3456 7890"  # the check digit is wrong for these 19
+    from heroes.reports.receipts import luhn_digit
+
+    assert luhn_digit("1234567890123456789") != "0"
+    page = client.post(
+        "/reports/receipt", data={"csrf_token": token, "receipt": typo}, headers={"accept-language": "es"}
+    )
+    assert page.status_code == 400 and 'lang="es"' in page.text
+    assert "error de escritura" in page.text and f'value="{typo}"' in page.text  # a way back: fix and send
