@@ -158,10 +158,12 @@ class WriteInReadOnly(RuntimeError):
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "UPSERT")
 
 
-def _guard_read_only(engine: Engine) -> None:
-    @event.listens_for(engine, "before_cursor_execute")
-    def _refuse_writes(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if connection.get_execution_options().get(READONLY_OPTION) and statement.lstrip()[:6].upper() in _WRITES:
+def _guard_read_only(readonly: Engine) -> None:
+    """Registered on the read-only engine alone, so ordinary sessions pay nothing for it."""
+
+    @event.listens_for(readonly, "before_cursor_execute")
+    def _refuse_writes(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:6].upper() in _WRITES:
             raise WriteInReadOnly(statement.split(None, 3)[:3])
 
 
@@ -184,9 +186,9 @@ def get_engine() -> Engine:
             _configure_sqlite(_engine)
         else:
             _engine = create_engine(url, pool_pre_ping=True, **pool)
-        _guard_read_only(_engine)
         _sessionmaker = sessionmaker(bind=_engine, expire_on_commit=False)
         readonly = _engine.execution_options(**{READONLY_OPTION: True})
+        _guard_read_only(readonly)
         _read_sessionmaker = sessionmaker(bind=readonly, expire_on_commit=False)
         priority = _engine.execution_options(**{PRIORITY_OPTION: True})
         _priority_sessionmaker = sessionmaker(bind=priority, expire_on_commit=False)
