@@ -139,3 +139,48 @@ def test_the_writer_gate_hands_over_in_order_and_lets_priority_batches_go_first(
     assert order == ["audit-batch", "ordinary-1", "ordinary-2"]
     assert gate.acquire(0.01)  # free again once everyone is through
     gate.release()
+
+
+def test_a_write_in_a_read_only_session_is_refused_and_nothing_is_kept(heroes_db: Any) -> None:
+    from sqlalchemy import insert
+
+    from heroes.core.db import WriteInReadOnly
+    from heroes.core.models import User
+
+    with read_scope() as session, pytest.raises(WriteInReadOnly):
+        session.add(User(username="sneaky", password_hash="x", role="viewer"))
+        session.flush()
+    with read_scope() as session, pytest.raises(WriteInReadOnly):
+        session.execute(insert(User).values(username="sneaky", password_hash="x", role="viewer"))
+    with session_scope() as session:
+        assert session.execute(select(User).where(User.username == "sneaky")).first() is None
+    _read("reader", 3)  # the audit entry of a read still goes through (the batch writer's own session)
+
+
+# Read routes of the tools whose reads are audited: none may hold a write session (the entry goes to
+# the batch writer). The screening directory page may seed the directory and stays a write.
+READ_PREFIXES = ("/cases", "/api/cases", "/fca", "/api/fca", "/rima", "/api/rima", "/reports", "/api/reports/cases")
+WRITING_READS = {"/screening/directory"}
+
+
+def test_audited_read_routes_never_take_a_write_session(app: Any) -> None:
+    from heroes.core.db import get_db, get_read_db
+    from heroes.core.web.app import api_routes
+
+    def calls(dependant: Any) -> set[Any]:
+        found = {dependant.call}
+        for sub in dependant.dependencies:
+            found |= calls(sub)
+        return found
+
+    checked = []
+    for route in api_routes(app.routes):
+        if "GET" not in route.methods or route.path in WRITING_READS:
+            continue
+        audited = route.path.startswith(READ_PREFIXES) or route.path.startswith("/screening/")
+        used = calls(route.dependant)
+        if not audited or not (used & {get_db, get_read_db}):
+            continue
+        assert get_db not in used, f"GET {route.path} takes a write session"
+        checked.append(route.path)
+    assert len(checked) >= 35 and "/cases/{case_id}" in checked and "/api/rima/packages/{package_id}" in checked

@@ -90,3 +90,22 @@ def test_items_ingested_without_vectors_get_them_at_the_first_search(heroes_db, 
         assert stored >= len(DOCS)
         engine.semantic_search(s, "later", "rent", 2, viewer=me)
         assert s.execute(select(func.count(FcaChunk.id))).scalar_one() == stored  # made once
+
+
+def test_a_web_read_stores_missing_vectors_apart_and_sees_them(heroes_db, folder: Path) -> None:
+    """The web reads in a read-only session: the vectors still missing are encoded outside any
+    transaction, stored in a short write of their own, and the search sees them at once."""
+    from heroes.core.db import read_scope
+
+    engine.ingest(folder, "later", actor="tester", semantic=False)
+    me = viewer("tester")
+    with read_scope() as s:
+        hits = engine.semantic_search(s, "later", "football match result", 2, viewer=me)
+    assert hits[0]["path"] == "football.txt"
+    with session_scope() as s:
+        stored = s.execute(select(func.count(FcaChunk.id))).scalar_one()
+        assert stored >= len(DOCS)
+    with read_scope() as s:
+        engine.semantic_search(s, "later", "rent", 2, viewer=me)
+    with session_scope() as s:
+        assert s.execute(select(func.count(FcaChunk.id))).scalar_one() == stored  # made once

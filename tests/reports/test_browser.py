@@ -168,3 +168,38 @@ def test_language_switch_keeps_the_typed_text_and_receipt_never_breaks_a_group(
     assert page.is_visible("[data-testid=print-receipt]")
     # The draft is gone once the report is received.
     assert page.evaluate("sessionStorage.getItem('heroes-report-draft')") is None
+
+
+def test_a_reporter_whose_receipt_is_under_a_guessing_attack_gets_in_after_the_browser_check(
+    page: Any, live_server: str, heroes_db: Settings
+) -> None:
+    from heroes.core import audit
+    from heroes.core.db import session_scope, utcnow
+    from heroes.reports import proof, service
+    from heroes.reports.ratelimit import Failure
+    from heroes.reports.receipts import format_receipt
+
+    from .helpers import FARM, submit
+
+    done = submit(FARM)
+    with session_scope() as session:  # someone has tried 7 wrong codes on this report's lookup
+        store = service.AuditFailureStore(session)
+        for _ in range(7):
+            store.add(Failure(utcnow(), done.receipt[:6], proof.client_digest("guesser-token-0000001"), None))
+    answers: list[int] = []
+    page.on("response", lambda r: answers.append(r.status) if r.url.endswith("/reports/receipt") else None)
+    page.goto("/reports/receipt")
+    page.fill("#receipt", format_receipt(done.receipt))
+    page.click("[data-testid=open-receipt]")
+    # The server asks for the work (429); proof.js does it and sends the form again by itself.
+    page.wait_for_selector("[data-testid=report-status]", timeout=90_000)
+    assert answers == [200, 429, 200], answers
+    assert page.inner_text("[data-testid=report-status]") == "New"
+    assert [e for e in page.console_errors if "status of 429" not in e] == []  # proof.js ran cleanly
+    # The reporter's next form needs no new work, however many wrong codes there were.
+    page.fill("#information", "The farm is the one with the blue gate.")
+    with page.expect_navigation():
+        page.click("[data-testid=send-info]")
+    assert "Your information was added" in page.inner_text("[data-testid=notice]")
+    with session_scope() as session:  # the reporter's own lookups added no failure
+        assert audit.count(session, "reports.receipt_failed") == 7

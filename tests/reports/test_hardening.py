@@ -9,12 +9,14 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from heroes.core import audit
 from heroes.core.db import session_scope
 from heroes.core.errors import HeroesError
 from heroes.core.models import AuditEntry
-from heroes.reports import service
+from heroes.reports import proof, service
 from heroes.reports.models import Report
-from heroes.reports.ratelimit import Limit, ReceiptThrottle
+from heroes.reports.proof import Work
+from heroes.reports.ratelimit import RateLimited, ReceiptThrottle
 from heroes.reports.receipts import luhn_digit
 
 from .helpers import FARM, submit
@@ -52,20 +54,38 @@ def _wrong_code(lookup: str) -> str:
     return body + luhn_digit(body)
 
 
+def _guess(code: str, client: str) -> None:
+    """One wrong code from a guesser who does the work asked for."""
+    with session_scope() as session:
+        challenge = service.receipt_challenge(session, code[:6], client)
+        solution = proof.solve(challenge.token, challenge.bits) if challenge.bits else None
+        assert service.open_by_receipt(session, code, client=client, proof_text=solution) is None
+
+
 def test_guessing_receipts_never_locks_a_genuine_reporter_out(heroes_db: Any, monkeypatch: Any) -> None:
     done = submit(FARM)
+    easy = Work(free=5, overall_free=50, start_bits=4, max_bits=10)  # the real curve, made cheap for a test
     monkeypatch.setattr(
-        service,
-        "receipt_throttle",
-        lambda session: ReceiptThrottle(service.AuditFailureStore(session), overall=Limit(5, 900)),
+        service, "receipt_throttle", lambda session: ReceiptThrottle(service.AuditFailureStore(session), work=easy)
     )
-    for i in range(12):  # a spray of wrong codes, each on another lookup
-        with session_scope() as session:
-            assert service.open_by_receipt(session, _wrong_code(f"{(i * 7919) % 999999:06d}")) is None
-            slowdown = session.info.get("heroes_receipt_slowdown", 0.0)
-    assert slowdown > 0  # wrong codes are slowed down once the spray passes the threshold
-    with session_scope() as session:  # the reporter with the right code gets in, at once
-        report = service.open_by_receipt(session, done.receipt)
+    target = done.receipt[:6]
+    for i in range(200):  # 200 wrong codes in a few minutes: half on the reporter's lookup, half sprayed
+        lookup = target if i % 2 else f"{(i * 7919) % 999999:06d}"
+        _guess(_wrong_code(lookup), "guesser-token-00000001" if i % 3 else f"rotating-token-{i:08d}")
+    with session_scope() as session:
+        assert audit.count(session, "reports.receipt_failed") == 200
+        details = session.execute(
+            select(AuditEntry.details).where(AuditEntry.action == "reports.receipt_failed")
+        ).scalars()
+        assert not any("guesser-token" in d or "rotating-token" in d for d in details)  # digests only
+    client = "reporter-token-00000001"
+    with session_scope() as session, pytest.raises(RateLimited) as limited:  # the lookup is under attack
+        service.open_by_receipt(session, done.receipt, client=client)
+    challenge = limited.value.challenge
+    assert challenge is not None and challenge.bits == easy.max_bits  # capped: solvable, never a lock
+    with session_scope() as session:  # the reporter with the right code and the work done gets in
+        solution = proof.solve(challenge.token, challenge.bits)
+        report = service.open_by_receipt(session, done.receipt, client=client, proof_text=solution)
         assert report is not None and report.id == done.report_id
 
 

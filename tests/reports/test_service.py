@@ -14,7 +14,7 @@ from heroes.core.db import session_scope, utcnow
 from heroes.core.errors import HeroesError, PermissionDenied
 from heroes.core.models import AuditEntry
 from heroes.core.settings import Settings
-from heroes.reports import service
+from heroes.reports import proof, service
 from heroes.reports.models import Report
 from heroes.reports.ratelimit import RateLimited
 from heroes.reports.receipts import format_receipt
@@ -90,15 +90,27 @@ def test_receipt_opens_report_and_wrong_codes_are_rate_limited(heroes_db: Settin
     from heroes.reports.receipts import luhn_digit
 
     wrong = wrong_body + luhn_digit(wrong_body)
+    client = "service-test-client-0001"
     for _ in range(5):
         with session_scope() as session:
-            assert service.open_by_receipt(session, wrong) is None
-    with session_scope() as session, pytest.raises(RateLimited):
-        service.open_by_receipt(session, wrong)
-    # The right code of this report is blocked too for the window: a targeted guess stops here.
-    with session_scope() as session, pytest.raises(RateLimited):
-        service.open_by_receipt(session, done.receipt)
+            assert service.open_by_receipt(session, wrong, client=client) is None
+    with session_scope() as session, pytest.raises(RateLimited) as limited:
+        service.open_by_receipt(session, wrong, client=client)
+    # The right code needs the work too (a targeted guess is slowed here), but is never locked out:
+    with session_scope() as session, pytest.raises(RateLimited) as limited:
+        service.open_by_receipt(session, done.receipt, client=client)
+    challenge = limited.value.challenge
+    assert challenge is not None and challenge.lookup == done.receipt[:6] and challenge.bits > 0
+    solution = proof.solve(challenge.token, challenge.bits)
+    with session_scope() as session:
+        report = service.open_by_receipt(session, done.receipt, client=client, proof_text=solution)
+        assert report is not None and report.id == done.report_id
     assert actions().count("reports.receipt_failed") == 5
+    with session_scope() as session:  # the page after the right code: the next forms need no new work
+        opened = service.opened_token(done.receipt)
+        assert service.open_by_receipt(session, done.receipt, client=client, opened=opened) is not None
+        with pytest.raises(RateLimited):  # but that token opens nothing else
+            service.open_by_receipt(session, wrong, client=client, opened=opened)
 
 
 def test_staff_workflow_and_reporter_view(heroes_db: Settings, make_user: Callable[..., str]) -> None:

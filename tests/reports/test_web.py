@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,7 @@ from heroes.core.db import session_scope
 from heroes.core.models import AuditEntry
 from heroes.core.settings import Settings
 from heroes.core.web.app import api_routes, declared_permission
+from heroes.reports import proof
 from heroes.reports.models import Report
 from tests.conftest import csrf_of
 
@@ -139,6 +141,28 @@ def test_wrong_receipts_are_rate_limited(app: Any, heroes_db: Settings) -> None:
     assert codes == [404, 404, 404, 404, 404, 429]
     limited = api.get(f"/api/reports/{done.receipt}")
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    # Not a lock: the reporter solves the challenge the answer carries and is let in.
+    challenge = limited.json()["challenge"]
+    assert challenge["lookup"] == done.receipt[:6] and challenge["bits"] >= 16
+    assert challenge["algorithm"] == "sha256-leading-zero-bits"
+    headers = {
+        "Receipt-Proof": proof.solve(challenge["challenge"], challenge["bits"]),
+        "Receipt-Client": challenge["client"],
+    }
+    view = api.get(f"/api/reports/{done.receipt}", headers=headers)
+    assert view.status_code == 200, view.text
+    # Its Receipt-Opened header lets the next calls with this code skip the work.
+    again = api.get(f"/api/reports/{done.receipt}", headers={"Receipt-Opened": view.headers["Receipt-Opened"]})
+    assert again.status_code == 200
+    assert (
+        api.get(f"/api/reports/{wrong}", headers={"Receipt-Opened": view.headers["Receipt-Opened"]}).status_code == 429
+    )
+    # A challenge can also be asked for ahead (the lookup is the code's first 6 digits).
+    ahead = api.post("/api/reports/challenge", json={"lookup": done.receipt[:6]})
+    assert ahead.status_code == 200 and ahead.json()["bits"] >= 16 and len(ahead.json()["client"]) >= 16
+    fresh = api.post("/api/reports/challenge", json={"lookup": "000000"})
+    assert fresh.json()["bits"] == 0  # an untouched lookup needs no work
+    assert api.post("/api/reports/challenge", json={"lookup": "12345"}).status_code == 422
     typo = done.receipt[:-1] + str((int(done.receipt[-1]) + 1) % 10)
     assert api.get(f"/api/reports/{typo}").status_code == 400  # a typo does not count as a guess
 
@@ -244,3 +268,71 @@ def test_receipt_page_rate_limits_wrong_codes(client: TestClient, heroes_db: Set
     blocked = client.post("/reports/receipt", data={"csrf_token": token, "receipt": done.receipt})
     assert blocked.status_code == 429 and "Too many wrong receipt codes" in blocked.text
     assert int(blocked.headers["Retry-After"]) > 0
+    # The page keeps the typed code and carries the challenge for the browser (proof.js) to solve.
+    assert f'value="{done.receipt}"' in blocked.text and "/static/reports/proof.js" in blocked.text
+    found = re.search(r'data-challenge="([^"]+)" data-bits="(\d+)"', blocked.text)
+    client_token = re.search(r'name="client" value="([^"]+)"', blocked.text)
+    assert found and client_token
+    solution = proof.solve(html.unescape(found.group(1)), int(found.group(2)))
+    form = {"csrf_token": token, "receipt": done.receipt, "client": client_token.group(1), "proof": solution}
+    opened = client.post("/reports/receipt", data=form)
+    assert opened.status_code == 200 and 'name="opened"' in opened.text
+    # The reporter's next form (an addition) needs no new work: the page's opened token covers it.
+    token_value = re.search(r'name="opened" value="([^"]+)"', opened.text)
+    assert token_value
+    added = client.post(
+        "/reports/receipt/add",
+        data={
+            "csrf_token": token,
+            "receipt": done.receipt,
+            "opened": token_value.group(1),
+            "client": client_token.group(1),
+            "information": "One more detail.",
+        },
+    )
+    assert added.status_code == 200 and "Your information was added" in added.text
+
+
+def test_the_receipt_proof_of_work_is_documented_in_the_openapi_schema(app: Any, heroes_db: Settings) -> None:
+    from heroes.reports.web_common import ReceiptLimitedOut
+
+    schema = app.openapi()
+    for path, method in [
+        ("/api/reports/{receipt}", "get"),
+        ("/api/reports/{receipt}/answers", "post"),
+        ("/api/reports/{receipt}/information", "post"),
+    ]:
+        operation = schema["paths"][path][method]
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert {"Receipt-Proof", "Receipt-Client", "Receipt-Opened"} <= headers, path
+        limited = operation["responses"]["429"]["content"]["application/json"]["schema"]
+        assert limited["$ref"].endswith("/ReceiptLimitedOut")
+    challenge = schema["paths"]["/api/reports/challenge"]["post"]
+    assert challenge["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ChallengeOut")
+    described = schema["components"]["schemas"]["ChallengeOut"]["description"]
+    assert "SHA-256" in described and "Receipt-Proof" in described
+    # A real 429 answer matches its documented model.
+    api = TestClient(app)
+    done = submit(FARM)
+    from heroes.reports.receipts import luhn_digit
+
+    body = done.receipt[:6] + "0000000000000"
+    wrong = body + luhn_digit(body)
+    for _ in range(6):
+        answer = api.get(f"/api/reports/{wrong}")
+    assert answer.status_code == 429
+    parsed = ReceiptLimitedOut.model_validate(answer.json())
+    assert parsed.challenge is not None and parsed.challenge.bits > 0
+
+
+def test_receipt_errors_are_in_the_readers_language_and_keep_the_typed_code(client: TestClient) -> None:
+    token = csrf_of(client)
+    typo = "1234 5678 9012 3456 7890"  # the check digit is wrong for these 19
+    from heroes.reports.receipts import luhn_digit
+
+    assert luhn_digit("1234567890123456789") != "0"
+    page = client.post(
+        "/reports/receipt", data={"csrf_token": token, "receipt": typo}, headers={"accept-language": "es"}
+    )
+    assert page.status_code == 400 and 'lang="es"' in page.text
+    assert "error de escritura" in page.text and f'value="{typo}"' in page.text  # a way back: fix and send

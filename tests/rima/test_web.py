@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from heroes.core import audit
+from heroes.core.db import session_scope
+from heroes.core.models import AuditEntry
 from heroes.core.settings import get_settings
 from tests.conftest import csrf_of
 
@@ -53,6 +58,16 @@ def test_api_acquire_read_search_tag_verify(client, login_as, intake: Path) -> N
     assert client.get(f"/api/rima/packages/{pkg['id']}/grooming").json()[0]["conversation"].startswith("C")
     pdf = client.get(f"/rima/packages/{pkg['id']}/report", params={"fmt": "pdf"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # Every read of the package's content is audited (from read-only sessions, by the batch writer),
+    # and each verification leaves its custody record.
+    with session_scope() as session:
+        reads = session.execute(
+            select(AuditEntry.details).where(AuditEntry.action == "rima.read", AuditEntry.target == f"rima:{pkg['id']}")
+        ).scalars()
+        seen = {json.loads(d)["what"] for d in reads}
+        assert seen == {"package", "messages", "timeline", "contacts", "grooming", "report"}
+        assert audit.count(session, "custody.rima.verify") == 2  # the API view and the page
+        assert audit.verify(session).ok
 
 
 def test_paths_outside_the_intake_and_other_peoples_packages_are_refused(client, login_as, intake: Path) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from heroes.core import i18n
 from heroes.core.auth import Principal, Require
-from heroes.core.db import DbId, DbSession
+from heroes.core.db import DbId, DbSession, ReadDbSession
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 from heroes.core.models import Organisation
@@ -92,7 +92,7 @@ def _pdf(data: bytes, name: str) -> Response:
 
 
 @router.get("/cases", include_in_schema=False)
-def list_page(request: Request, user: Reader, db: DbSession, reason: Reason = "casework") -> Response:
+def list_page(request: Request, user: Reader, db: ReadDbSession, reason: Reason = "casework") -> Response:
     viewer = _viewer(db, user)
     context = {
         "cases": engine.list_cases(db, viewer, reason),
@@ -143,7 +143,7 @@ def _new_context(screening: dict[str, Any] | None, form: Any = None) -> dict[str
 
 
 @router.get("/cases/new", include_in_schema=False)
-def new_page(request: Request, user: Editor, db: DbSession) -> Response:
+def new_page(request: Request, user: Editor, db: ReadDbSession) -> Response:
     _viewer(db, user)
     return render(request, "cases/new.html", _new_context(None))
 
@@ -185,7 +185,7 @@ async def create_page(request: Request, user: Editor, db: DbSession) -> Response
 
 @router.get("/cases/override", include_in_schema=False)
 def override_form(
-    request: Request, user: Editor, db: DbSession, case_id: Annotated[int, Query(ge=1, le=2**31 - 1)]
+    request: Request, user: Editor, db: ReadDbSession, case_id: Annotated[int, Query(ge=1, le=2**31 - 1)]
 ) -> Response:
     _viewer(db, user)
     engine.load_case(db, case_id)
@@ -197,7 +197,7 @@ def case_page(
     request: Request,
     case_id: DbId,
     user: Reader,
-    db: DbSession,
+    db: ReadDbSession,
     tab: str = "person",
     reason: Reason = "casework",
     lang: str = "",
@@ -387,7 +387,9 @@ async def interview_page(request: Request, case_id: DbId, user: Editor, db: DbSe
 
 
 @router.get("/cases/{case_id}/interviews/{interview_id}", include_in_schema=False)
-def interview_read_page(request: Request, case_id: DbId, interview_id: DbId, user: Reader, db: DbSession) -> Response:
+def interview_read_page(
+    request: Request, case_id: DbId, interview_id: DbId, user: Reader, db: ReadDbSession
+) -> Response:
     viewer = _viewer(db, user)
     content = _guard(db, lambda: records.read_interview(db, case_id, interview_id, viewer))
     response = render(request, "cases/interview.html", {"case_id": case_id, "interview": content})
@@ -396,7 +398,7 @@ def interview_read_page(request: Request, case_id: DbId, interview_id: DbId, use
 
 
 @router.get("/cases/{case_id}/interviews/{interview_id}/recording", include_in_schema=False)
-def recording_download(case_id: DbId, interview_id: DbId, user: Reader, db: DbSession) -> Response:
+def recording_download(case_id: DbId, interview_id: DbId, user: Reader, db: ReadDbSession) -> Response:
     viewer = _viewer(db, user)
     data = _guard(db, lambda: records.read_recording(db, case_id, interview_id, viewer))
     headers = {"Content-Disposition": f'attachment; filename="interview-{interview_id}.bin"', **NO_STORE}
@@ -466,7 +468,7 @@ def review_page(override_id: DbId, user: Coordinator, db: DbSession) -> Response
 
 
 @router.get("/cases/{case_id}/duplicates", include_in_schema=False)
-def duplicates_page(request: Request, case_id: DbId, user: Coordinator, db: DbSession) -> Response:
+def duplicates_page(request: Request, case_id: DbId, user: Coordinator, db: ReadDbSession) -> Response:
     viewer = _viewer(db, user)
     found = _guard(db, lambda: duplicates.find_for_case(db, case_id, viewer))
     return render(request, "cases/duplicates.html", {"case_id": case_id, "suggestions": found})
@@ -490,7 +492,7 @@ def _pdf_lang(lang: str) -> str:
 
 
 @router.get("/cases/{case_id}/summary.pdf", include_in_schema=False)
-def summary_pdf(case_id: DbId, user: Reader, db: DbSession, lang: str = "") -> Response:
+def summary_pdf(case_id: DbId, user: Reader, db: ReadDbSession, lang: str = "") -> Response:
     viewer = _viewer(db, user)
     view = _guard(db, lambda: engine.case_view(db, case_id, viewer, "casework"))
     from . import pdf  # fpdf loads on the first PDF, not at start-up
@@ -509,7 +511,7 @@ def _referral_and_view(db: Session, referral_id: int, viewer: Viewer) -> tuple[d
 
 
 @router.get("/cases/referrals/{referral_id}/letter.pdf", include_in_schema=False)
-def letter_pdf(referral_id: DbId, user: Reader, db: DbSession, lang: str = "") -> Response:
+def letter_pdf(referral_id: DbId, user: Reader, db: ReadDbSession, lang: str = "") -> Response:
     viewer = _viewer(db, user)
     referral, view = _referral_and_view(db, referral_id, viewer)
     from . import pdf  # fpdf loads on the first PDF, not at start-up
@@ -597,7 +599,7 @@ class OverrideIn(BaseModel):
 
 
 @api.get("")
-def api_list(user: Reader, db: DbSession, reason: Reason = "casework") -> list[dict[str, Any]]:
+def api_list(user: Reader, db: ReadDbSession, reason: Reason = "casework") -> list[dict[str, Any]]:
     """Cases the caller's organisation may open now (its own, and those shared with it under consent)."""
     return engine.list_cases(db, _viewer(db, user), reason)
 
@@ -621,7 +623,7 @@ def api_create(body: CaseIn, user: Editor, db: DbSession) -> dict[str, Any]:
 
 
 @api.get("/referrals/incoming")
-def api_incoming(user: Reader, db: DbSession) -> list[dict[str, Any]]:
+def api_incoming(user: Reader, db: ReadDbSession) -> list[dict[str, Any]]:
     """Referrals waiting for the caller's organisation to accept or decline."""
     return engine.incoming_referrals(db, _viewer(db, user))
 
@@ -642,7 +644,7 @@ def api_withdraw_referral(referral_id: DbId, user: Editor, db: DbSession) -> dic
 
 
 @api.get("/referrals/{referral_id}/fhir")
-def api_fhir(referral_id: DbId, user: Reader, db: DbSession) -> JSONResponse:
+def api_fhir(referral_id: DbId, user: Reader, db: ReadDbSession) -> JSONResponse:
     """The referral as an HL7 FHIR R5 Bundle (ServiceRequest, Consent, Patient, Organizations)."""
     viewer = _viewer(db, user)
     from . import fhir  # fhir.resources loads on the first export, not at start-up
@@ -652,7 +654,7 @@ def api_fhir(referral_id: DbId, user: Reader, db: DbSession) -> JSONResponse:
 
 
 @api.get("/{case_id}")
-def api_case(case_id: DbId, user: Reader, db: DbSession, reason: Reason = "casework") -> dict[str, Any]:
+def api_case(case_id: DbId, user: Reader, db: ReadDbSession, reason: Reason = "casework") -> dict[str, Any]:
     """The case as the caller may see it now: fields the table or the consent do not allow are absent."""
     viewer = _viewer(db, user)
     return _guard(db, lambda: engine.case_view(db, case_id, viewer, reason))
@@ -707,7 +709,7 @@ def api_interview(case_id: DbId, body: InterviewIn, user: Editor, db: DbSession)
 
 
 @api.get("/{case_id}/interviews/{interview_id}")
-def api_interview_read(case_id: DbId, interview_id: DbId, user: Reader, db: DbSession) -> dict[str, Any]:
+def api_interview_read(case_id: DbId, interview_id: DbId, user: Reader, db: ReadDbSession) -> dict[str, Any]:
     """The recorded interview (every read audited)."""
     viewer = _viewer(db, user)
     return _guard(db, lambda: records.read_interview(db, case_id, interview_id, viewer))
@@ -737,14 +739,14 @@ def api_override(case_id: DbId, body: OverrideIn, user: Editor, db: DbSession) -
 
 
 @api.get("/{case_id}/duplicates")
-def api_duplicates(case_id: DbId, user: Coordinator, db: DbSession) -> list[dict[str, Any]]:
+def api_duplicates(case_id: DbId, user: Coordinator, db: ReadDbSession) -> list[dict[str, Any]]:
     """Cases of the organisation that may be the same person, with the evidence. Never merged automatically."""
     viewer = _viewer(db, user)
     return _guard(db, lambda: duplicates.find_for_case(db, case_id, viewer))
 
 
 @api.get("/{case_id}/subject-access")
-def api_subject_access(case_id: DbId, user: Coordinator, db: DbSession) -> JSONResponse:
+def api_subject_access(case_id: DbId, user: Coordinator, db: ReadDbSession) -> JSONResponse:
     """Everything held about the person in this case, for a subject access request."""
     record = exchange.subject_access(db, case_id, _viewer(db, user))
     return JSONResponse(json.loads(json.dumps(record, default=str)), headers=NO_STORE)

@@ -149,6 +149,24 @@ def _configure_sqlite(engine: Engine) -> None:
     event.listen(engine, "rollback", _release)
 
 
+class WriteInReadOnly(RuntimeError):
+    """A statement that changes data ran in a read-only session (read_scope, ReadDbSession): a bug.
+    Left to run, it would take SQLite's write lock behind the writers' gate and then be rolled back
+    (the change silently lost), so it is refused before it reaches the database."""
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC", "UPSERT")
+
+
+def _guard_read_only(readonly: Engine) -> None:
+    """Registered on the read-only engine alone, so ordinary sessions pay nothing for it."""
+
+    @event.listens_for(readonly, "before_cursor_execute")
+    def _refuse_writes(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:6].upper() in _WRITES:
+            raise WriteInReadOnly(statement.split(None, 3)[:3])
+
+
 def get_engine() -> Engine:
     global _engine, _sessionmaker, _read_sessionmaker, _priority_sessionmaker
     if _engine is None:
@@ -170,6 +188,7 @@ def get_engine() -> Engine:
             _engine = create_engine(url, pool_pre_ping=True, **pool)
         _sessionmaker = sessionmaker(bind=_engine, expire_on_commit=False)
         readonly = _engine.execution_options(**{READONLY_OPTION: True})
+        _guard_read_only(readonly)
         _read_sessionmaker = sessionmaker(bind=readonly, expire_on_commit=False)
         priority = _engine.execution_options(**{PRIORITY_OPTION: True})
         _priority_sessionmaker = sessionmaker(bind=priority, expire_on_commit=False)

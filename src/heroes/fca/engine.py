@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from heroes.core import audit
 from heroes.core.auth import Principal
-from heroes.core.db import session_scope
+from heroes.core.db import is_read_only, session_scope
 from heroes.core.errors import HeroesError
 from heroes.core.evidence import FileHashes, hash_file, record_custody
 from heroes.core.fanout import get_fanout
@@ -461,7 +461,11 @@ def semantic_search(
     vectors (an older ingest, or one with semantic=False) get theirs now, once.
     """
     case = get_case(session, case_name, viewer=viewer, action="search")
-    embed_missing(session, case.id)
+    if is_read_only(session):  # a web read: the missing vectors are stored apart, in a short write
+        if _store_missing_vectors(session, case.id):
+            session.commit()  # a new snapshot, which sees them (SQLite keeps the old one until then)
+    else:
+        embed_missing(session, case.id)
     best = vectors.nearest_items(session, case.id, query, limit)
     out = []
     for item_id, chunk_id, score in best:
@@ -471,6 +475,26 @@ def semantic_search(
         out.append({"id": item.id, "path": item.path, "score": round(score, 4), "snippet": snippet,
                     "type": item.meta.get("type", "")})  # fmt: skip
     return out
+
+
+def _store_missing_vectors(session: Session, case_id: int) -> int:
+    """From a read-only session: encode the passages still without vectors outside any transaction,
+    then store them in a short write transaction (skipping items another search stored meanwhile)."""
+    missing = (
+        select(FcaItem.id, FcaItem.text)
+        .where(FcaItem.case_id == case_id, FcaItem.text != "")
+        .where(~exists().where(FcaChunk.item_id == FcaItem.id))
+    )
+    found = session.execute(missing).all()
+    if not found:
+        return 0
+    encoded = {item_id: vectors.rows(vectors.embed(body), item_id, case_id) for item_id, body in found}
+    with session_scope() as writer:
+        stored = set(writer.execute(select(FcaChunk.item_id).where(FcaChunk.item_id.in_(encoded))).scalars())
+        rows = [row for item_id, item_rows in encoded.items() if item_id not in stored for row in item_rows]
+        if rows:
+            writer.execute(insert(FcaChunk), rows)
+    return len(encoded) - len(stored)
 
 
 def embed_missing(session: Session, case_id: int, batch: int = 256) -> int:

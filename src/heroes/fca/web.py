@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from heroes.core import jobs
 from heroes.core.auth import Principal, Require
-from heroes.core.db import DbSession
+from heroes.core.db import DbSession, ReadDbSession
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 from heroes.core.settings import get_settings
@@ -64,7 +64,7 @@ def _start(user: Principal, paths: list[str], case: str, region: str, ocr: bool,
 
 
 @router.get("/fca", include_in_schema=False)
-def index(request: Request, user: Annotated[Principal, Depends(Require(READ))], db: DbSession) -> Response:
+def index(request: Request, user: Annotated[Principal, Depends(Require(READ))], db: ReadDbSession) -> Response:
     context = {"cases": engine.case_rows(db, viewer=user), "roots": intake_roots(), "can_ingest": user.can(INGEST)}
     return render(request, "fca/index.html", context)
 
@@ -85,7 +85,7 @@ def ingest_page(
 def case_page(
     request: Request,
     user: Annotated[Principal, Depends(Require(READ))],
-    db: DbSession,
+    db: ReadDbSession,
     case_id: RowId,
     q: str = "",
     semantic: bool = False,
@@ -181,7 +181,7 @@ def tag_page(
 @router.get("/fca/cases/{case_id}/report", include_in_schema=False)
 def report_download(
     user: Annotated[Principal, Depends(Require(READ))],
-    db: DbSession,
+    db: ReadDbSession,
     case_id: RowId,
     fmt: Annotated[str, Query(pattern="^(html|pdf)$")] = "pdf",
 ) -> Response:
@@ -208,7 +208,7 @@ class TagRequest(BaseModel):
 
 
 @router.get("/api/fca/cases", tags=["fca"])
-def api_cases(user: Annotated[Principal, Depends(Require(READ))], db: DbSession) -> list[dict[str, Any]]:
+def api_cases(user: Annotated[Principal, Depends(Require(READ))], db: ReadDbSession) -> list[dict[str, Any]]:
     """The cases you are a member of (an admin: all cases)."""
     return engine.case_rows(db, viewer=user)
 
@@ -221,7 +221,7 @@ def api_ingest(user: Annotated[Principal, Depends(Require(INGEST))], body: Inges
 
 @router.get("/api/fca/cases/{case_id}/sources", tags=["fca"])
 def api_sources(
-    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: RowId
+    user: Annotated[Principal, Depends(Require(READ))], db: ReadDbSession, case_id: RowId
 ) -> list[dict[str, Any]]:
     """The case's sources with their status, the reason of a failure and their hashes at intake and end."""
     return engine.sources(db, case_id, viewer=user)
@@ -229,7 +229,7 @@ def api_sources(
 
 @router.get("/api/fca/cases/{case_id}/files", tags=["fca"])
 def api_files(
-    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: RowId
+    user: Annotated[Principal, Depends(Require(READ))], db: ReadDbSession, case_id: RowId
 ) -> list[dict[str, Any]]:
     """Every item: path, size, type, flags (deleted, extension mismatch), hashes, times, matches."""
     return engine.files(db, case_id, viewer=user)
@@ -237,7 +237,7 @@ def api_files(
 
 @router.get("/api/fca/cases/{case_id}/entities", tags=["fca"])
 def api_entities(
-    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: RowId, kind: str | None = None
+    user: Annotated[Principal, Depends(Require(READ))], db: ReadDbSession, case_id: RowId, kind: str | None = None
 ) -> list[dict[str, Any]]:
     """Entities with their counts, files and the other cases (that you may see) that hold them."""
     return engine.entity_view(db, case_id, kind, viewer=user)
@@ -246,7 +246,7 @@ def api_entities(
 @router.get("/api/fca/cases/{case_id}/search", tags=["fca"])
 def api_search(
     user: Annotated[Principal, Depends(Require(READ))],
-    db: DbSession,
+    db: ReadDbSession,
     case_id: RowId,
     q: Annotated[str, Query(min_length=1, max_length=500)],
     semantic: bool = False,
@@ -279,7 +279,7 @@ def _utc(value: datetime | None) -> datetime | None:
 @router.get("/api/fca/cases/{case_id}/timeline", tags=["fca"])
 def api_timeline(
     user: Annotated[Principal, Depends(Require(READ))],
-    db: DbSession,
+    db: ReadDbSession,
     case_id: RowId,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -306,7 +306,7 @@ class MemberRequest(BaseModel):
 
 @router.get("/api/fca/cases/{case_id}/members", tags=["fca"])
 def api_members(
-    user: Annotated[Principal, Depends(Require(READ))], db: DbSession, case_id: RowId
+    user: Annotated[Principal, Depends(Require(READ))], db: ReadDbSession, case_id: RowId
 ) -> list[dict[str, Any]]:
     """Who may see the case: its leads and members."""
     return access.members(db, user, case_id)

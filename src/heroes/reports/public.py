@@ -5,14 +5,14 @@ Part of the reports library (heroes.reports.service re-exports it)."""
 from __future__ import annotations
 
 import hashlib
-import time
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from heroes.core.db import utcnow
 from heroes.core.errors import HeroesError, NotFoundError
 from heroes.core.i18n import gettext as _
 from heroes.core.models import AuditEntry
+from heroes.reports import proof
 from heroes.reports.attachments import MAX_FILES
 from heroes.reports.intake import (
     CONTENT_FIELDS,
@@ -42,7 +43,8 @@ from heroes.reports.intake import (
 from heroes.reports.labels import outcome_label, status_label
 from heroes.reports.linking import _store_identifiers
 from heroes.reports.models import Message, Report, StatusChange
-from heroes.reports.ratelimit import OVERALL, ReceiptThrottle
+from heroes.reports.proof import Challenge
+from heroes.reports.ratelimit import Failure, ReceiptThrottle
 from heroes.reports.receipts import new_receipt, parse_receipt, verify_receipt
 from heroes.reports.storage import _check_uploads, _write_files
 from heroes.reports.triage import Triage, triage
@@ -119,31 +121,58 @@ def _apply_triage(report: Report, result: Triage) -> None:
 
 
 class AuditFailureStore:
-    """Wrong receipts are audit entries ("reports.receipt_failed", target lookup:NNNNNN); the rate
-    limit counts them, so the same record serves the limit and the investigators."""
+    """Wrong receipts are audit entries ("reports.receipt_failed", target lookup:NNNNNN, details:
+    the client token's keyed digest and the proof spent); the limits count them, so the same record
+    serves the limits and the investigators, in every process."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def failures_since(self, key: str, since: datetime) -> list[datetime]:
-        query = select(AuditEntry.at).where(AuditEntry.action == "reports.receipt_failed", AuditEntry.at >= since)
-        if key != OVERALL:
-            query = query.where(AuditEntry.target == f"lookup:{key}")
+    def _query(self, since: datetime) -> Any:
+        return select(AuditEntry.at).where(AuditEntry.action == "reports.receipt_failed", AuditEntry.at >= since)
+
+    def times(self, since: datetime, lookup: str | None = None, client: str | None = None) -> list[datetime]:
+        query = self._query(since)
+        if lookup is not None:
+            query = query.where(AuditEntry.target == f"lookup:{lookup}")
+        if client is not None:
+            query = query.where(AuditEntry.details.contains(json.dumps({"client": client})[1:-1]))
         return list(self.session.execute(query).scalars())
 
-    def add_failure(self, key: str, at: datetime) -> None:
-        audit.record(self.session, REPORTER, "reports.receipt_failed", f"lookup:{key}")
+    def count(self, since: datetime) -> int:
+        query = select(func.count()).select_from(self._query(since).subquery())
+        return int(self.session.execute(query).scalar_one())
+
+    def spent(self, lookup: str, proof_id: str, since: datetime) -> bool:
+        query = self._query(since).where(
+            AuditEntry.target == f"lookup:{lookup}",
+            AuditEntry.details.contains(json.dumps({"proof": proof_id})[1:-1]),
+        )
+        return self.session.execute(query.limit(1)).first() is not None
+
+    def add(self, failure: Failure) -> None:
+        details = {"client": failure.client, "proof": failure.proof}
+        audit.record(self.session, REPORTER, "reports.receipt_failed", f"lookup:{failure.lookup}", details)
 
 
 def receipt_throttle(session: Session) -> ReceiptThrottle:
     return ReceiptThrottle(AuditFailureStore(session))
 
 
-def open_by_receipt(session: Session, code: str) -> Report | None:
+def open_by_receipt(
+    session: Session,
+    code: str,
+    *,
+    client: str | None = None,
+    proof_text: str | None = None,
+    opened: str | None = None,
+) -> Report | None:
     """The report behind a receipt, or None for a wrong code.
 
-    A wrong code is recorded in `session` for the rate limit, so the caller must commit it (answer
-    "not found" without raising); a blocked lookup raises RateLimited before anything is checked.
+    A wrong code is recorded in `session` for the limits, so the caller must commit it (answer "not
+    found" without raising). A lookup that needs proof of work and has none, or a stale one, raises
+    RateLimited carrying a fresh challenge, before anything is checked. `opened` (given with the
+    reporter's page after the right code, see opened_token) skips the work for that same code.
     """
     digits = parse_receipt(code)  # a typo (length, check digit) is refused without counting
     lookup = digits[:6]
@@ -151,27 +180,39 @@ def open_by_receipt(session: Session, code: str) -> Report | None:
 
     throttle = service.receipt_throttle(session)
     now = utcnow()
-    throttle.check(lookup, now)
+    who = proof.client_of(client)
+    solved = None if proof.opened_is_valid(opened, digits) else throttle.admit(lookup, who, proof_text, now)
     candidates = session.execute(select(Report).where(Report.receipt_lookup == lookup)).scalars().all()
     for report in candidates:
         if verify_receipt(report.receipt_hash, digits):
+            throttle.succeeded(solved)
             return report
     if not candidates:
         verify_receipt(_dummy_hash(), digits)  # same cost whether or not the lookup exists
-    throttle.failed(lookup, now)
-    session.info[_SLOWDOWN] = throttle.slowdown(now)
+    throttle.failed(lookup, who, solved, now)
     return None
 
 
-_SLOWDOWN = "heroes_receipt_slowdown"
+def opened_token(code: str) -> str:
+    """For the reporter's page after a right code: their next forms need no new check."""
+    return proof.opened_token(parse_receipt(code))
+
+
+def receipt_challenge(session: Session, lookup: str, client: str | None = None) -> Challenge:
+    """A challenge for a lookup at the difficulty it needs now (bits 0: none needed)."""
+    from heroes.reports import service
+
+    if not (len(lookup) == 6 and lookup.isdigit()):
+        raise HeroesError(_("A lookup is the first 6 digits of the receipt code."))
+    return service.receipt_throttle(session).challenge(lookup, proof.client_of(client), utcnow())
 
 
 def pause_after_wrong_receipt(session: Session) -> None:
-    """Commit the wrong code's record, then wait out the overall slowdown (no lock held)."""
-    delay = float(session.info.pop(_SLOWDOWN, 0.0))
+    """Commit the wrong code's record before the answer goes out (the limits count it at once).
+
+    The name stays from when a wrong code also waited here: the back-off is now the client's
+    proof of work, so no server thread sleeps on a guesser."""
     session.commit()
-    if delay > 0:
-        time.sleep(delay)
 
 
 @cache

@@ -177,6 +177,35 @@ class ReceiptOut(BaseModel):
     emergency: EmergencyOut | None = Field(None, description="When someone is in danger now: call this first.")
 
 
+class ChallengeIn(BaseModel):
+    lookup: str = Field(..., pattern=r"^[0-9]{6}$", description="The first 6 digits of the receipt code.")
+    client: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_-]{16,64}$",
+        description="Your anonymous client token (any random string you keep); a new one is given when absent.",
+    )
+
+
+class ChallengeOut(BaseModel):
+    """Proof of work: find decimal digits `s` such that SHA-256 of "<challenge>:<s>" (UTF-8) starts
+    with `bits` zero bits, then send "<challenge>:<s>" in the `Receipt-Proof` header with the same
+    `Receipt-Client` header, before `expires_in` seconds pass. `bits` 0 means no work is needed."""
+
+    challenge: str
+    algorithm: str = Field("sha256-leading-zero-bits")
+    bits: int = Field(..., ge=0, le=64)
+    lookup: str
+    client: str = Field(..., description="The client token to send back as the Receipt-Client header.")
+    expires_in: int = Field(..., description="Seconds left to send the proof.")
+
+
+class ReceiptLimitedOut(BaseModel):
+    detail: str
+    challenge: ChallengeOut | None = Field(
+        None, description="Solve it and send the proof (Receipt-Proof header) to be answered now."
+    )
+
+
 class AnswerIn(BaseModel):
     question_id: int = Field(..., ge=1, le=service.MAX_ID)
     answer: str = Field(..., max_length=service.MAX_TEXT)

@@ -7,28 +7,32 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from heroes.core import i18n
 from heroes.core.auth import Public
-from heroes.core.db import DbSession
+from heroes.core.db import DbSession, ReadDbSession
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 from heroes.core.web.templating import render
-from heroes.reports import service
+from heroes.reports import proof, service
 from heroes.reports.attachments import MAX_FILES
 from heroes.reports.emergency import contacts_for
 from heroes.reports.models import Report
+from heroes.reports.proof import Challenge
 from heroes.reports.ratelimit import RateLimited
 from heroes.reports.receipts import RECEIPT_DIGITS, format_receipt
 from heroes.reports.rules import category_rules
 from heroes.reports.triage import ReportInput
 from heroes.reports.web_common import (
     AnswerIn,
+    ChallengeIn,
+    ChallengeOut,
     EmergencyOut,
     InformationIn,
+    ReceiptLimitedOut,
     ReceiptOut,
     ReceiptPath,
     ReportIn,
@@ -177,42 +181,63 @@ def submit_report(
 
 @router.get("/reports/receipt", response_class=HTMLResponse, include_in_schema=False)
 def receipt_page(request: Request, user: Public) -> Response:
-    return render(request, "reports/receipt.html", {"error": None, "digits": RECEIPT_DIGITS})
+    return render(request, "reports/receipt.html", _receipt_context())
 
 
-def _reporter_page(
-    request: Request,
-    db: Session,
-    receipt: str,
-    notice: str | None = None,
-    error: str | None = None,
-) -> Response:
-    """Open the report behind a typed receipt and show the reporter's view (or why not)."""
+def _receipt_context(
+    error: str | None = None, typed: str = "", client: str = "", challenge: Challenge | None = None
+) -> dict[str, Any]:
+    """The receipt form, keeping what was typed; with a challenge for the browser to solve when the
+    lookup needs proof of work, and the anonymous client token (a new one after a first failure)."""
+    return {
+        "error": error,
+        "digits": RECEIPT_DIGITS,
+        "typed": typed,
+        "client": challenge.client if challenge else client,
+        "challenge": challenge,
+    }
+
+
+def _open(
+    request: Request, db: Session, receipt: str, client: str, proof_text: str = "", opened: str = ""
+) -> Report | Response:
+    """The report behind a typed receipt, or the receipt page saying why not (keeping the code)."""
     try:
-        report = service.open_by_receipt(db, receipt)
-    except HeroesError as exc:
-        page = render(
-            request,
-            "reports/receipt.html",
-            {"error": exc.message, "digits": RECEIPT_DIGITS},
-            exc.status_code,
-        )
-        if isinstance(exc, RateLimited):
-            page.headers["Retry-After"] = str(exc.retry_after)
+        report = service.open_by_receipt(db, receipt, client=client, proof_text=proof_text, opened=opened)
+    except RateLimited as exc:
+        context = _receipt_context(exc.message, receipt, client, exc.challenge)
+        page = render(request, "reports/receipt.html", context, 429)
+        page.headers["Retry-After"] = str(exc.retry_after)
         return page
+    except HeroesError as exc:
+        return render(request, "reports/receipt.html", _receipt_context(exc.message, receipt, client), exc.status_code)
     if report is None:
         service.pause_after_wrong_receipt(db)
         message = _("No report has this receipt code. Check the code and try again.")
-        return render(
-            request,
-            "reports/receipt.html",
-            {"error": message, "digits": RECEIPT_DIGITS},
-            404,
-        )
+        return render(request, "reports/receipt.html", _receipt_context(message, receipt, client), 404)
+    return report
+
+
+def _client(token: str) -> str:
+    """The browser's anonymous client token, or a new one (kept in the page's forms from now on)."""
+    return token if proof.client_of(token) != proof.NO_CLIENT else proof.new_client()
+
+
+def _status_page(
+    request: Request,
+    db: Session,
+    report: Report,
+    receipt: str,
+    client: str,
+    notice: str | None = None,
+    error: str | None = None,
+) -> Response:
     view = service.reporter_view(db, report)
     context = {
         "view": view,
         "receipt": receipt,
+        "opened": service.opened_token(receipt),
+        "client": client,
         "notice": notice,
         "error": error,
         "status_label": service.status_label(view.status),
@@ -224,14 +249,34 @@ def _reporter_page(
     return render(request, "reports/status.html", context, 400 if error else 200)
 
 
+def _reporter_page(
+    request: Request,
+    db: Session,
+    receipt: str,
+    notice: str | None = None,
+    error: str | None = None,
+    client: str = "",
+    proof_text: str = "",
+    opened: str = "",
+) -> Response:
+    """Open the report behind a typed receipt and show the reporter's view (or why not)."""
+    client = _client(client)
+    found = _open(request, db, receipt, client, proof_text, opened)
+    if isinstance(found, Response):
+        return found
+    return _status_page(request, db, found, receipt, client, notice, error)
+
+
 @router.post("/reports/receipt", response_class=HTMLResponse, include_in_schema=False)
 def receipt_open(
     request: Request,
     user: Public,
     db: DbSession,
     receipt: Annotated[str, Form(max_length=60)] = "",
+    client: Annotated[str, Form(max_length=64)] = "",
+    proof: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    return _reporter_page(request, db, receipt)
+    return _reporter_page(request, db, receipt, client=client, proof_text=proof)
 
 
 @router.post("/reports/receipt/answer", response_class=HTMLResponse, include_in_schema=False)
@@ -242,16 +287,19 @@ def receipt_answer(
     receipt: Annotated[str, Form(max_length=60)],
     question_id: Annotated[int, Form()],
     answer: Annotated[str, Form(max_length=service.MAX_TEXT)] = "",
+    opened: Annotated[str, Form(max_length=100)] = "",
+    client: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    report = _open_or_none(db, receipt)
-    if report is None:
-        return _reporter_page(request, db, receipt)
+    client = _client(client)
+    found = _open(request, db, receipt, client, opened=opened)  # a wrong code is counted once
+    if isinstance(found, Response):
+        return found
     try:
-        service.reporter_answer(db, report, question_id, answer)
+        service.reporter_answer(db, found, question_id, answer)
     except HeroesError as exc:
         db.rollback()
-        return _reporter_page(request, db, receipt, error=exc.message)
-    return _reporter_page(request, db, receipt, notice=_("Thank you. Your answer was sent."))
+        return _reporter_page(request, db, receipt, error=exc.message, client=client, opened=opened)
+    return _status_page(request, db, found, receipt, client, notice=_("Thank you. Your answer was sent."))
 
 
 @router.post("/reports/receipt/add", response_class=HTMLResponse, include_in_schema=False)
@@ -261,22 +309,21 @@ def receipt_add(
     db: DbSession,
     receipt: Annotated[str, Form(max_length=60)],
     information: Annotated[str, Form(max_length=service.MAX_TEXT)] = "",
+    opened: Annotated[str, Form(max_length=100)] = "",
+    client: Annotated[str, Form(max_length=64)] = "",
     attachments: Annotated[list[UploadFile], File()] = [],  # noqa: B006 - FastAPI reads the default
 ) -> Response:
-    report = _open_or_none(db, receipt)
-    if report is None:
-        return _reporter_page(request, db, receipt)
+    client = _client(client)
+    found = _open(request, db, receipt, client, opened=opened)
+    if isinstance(found, Response):
+        return found
     try:
-        service.reporter_add(db, report, information, _uploads(attachments))
+        service.reporter_add(db, found, information, _uploads(attachments))
     except HeroesError as exc:
         db.rollback()
-        return _reporter_page(request, db, receipt, error=exc.message)
-    return _reporter_page(
-        request,
-        db,
-        receipt,
-        notice=_("Thank you. Your information was added to the report."),
-    )
+        return _reporter_page(request, db, receipt, error=exc.message, client=client, opened=opened)
+    notice = _("Thank you. Your information was added to the report.")
+    return _status_page(request, db, found, receipt, client, notice=notice)
 
 
 def _sent_labels() -> list[tuple[str, str]]:
@@ -293,13 +340,6 @@ def _sent_labels() -> list[tuple[str, str]]:
         ("urls", _("Web addresses")),
         ("vehicles", _("Vehicles")),
     ]
-
-
-def _open_or_none(db: Session, receipt: str) -> Report | None:
-    try:
-        return service.open_by_receipt(db, receipt)
-    except HeroesError:
-        return None
 
 
 @router.post(
@@ -352,51 +392,130 @@ def api_submit(
     )
 
 
-def _reporter_json(db: Session, receipt: str) -> Report | JSONResponse:
+ProofHeader = Annotated[
+    str | None,
+    Header(
+        alias="Receipt-Proof",
+        max_length=200,
+        description='A solved challenge, "<challenge>:<solution>" (see POST /api/reports/challenge); '
+        "needed only after wrong codes, when a 429 answer carries a challenge.",
+    ),
+]
+ClientHeader = Annotated[
+    str | None,
+    Header(
+        alias="Receipt-Client",
+        max_length=64,
+        description="Your anonymous client token (any random 16-64 letters, digits, - or _ you keep). "
+        "Wrong codes are counted per token, never per address; without one you share a counter.",
+    ),
+]
+OpenedHeader = Annotated[
+    str | None,
+    Header(
+        alias="Receipt-Opened",
+        max_length=100,
+        description="The Receipt-Opened header of an earlier answer for this same code: no new proof needed.",
+    ),
+]
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": ReceiptLimitedOut,
+        "description": "Too many wrong codes: solve the challenge and retry with Receipt-Proof, "
+        "or wait Retry-After seconds.",
+    },
+}
+
+
+def _reporter_json(
+    db: Session, receipt: str, client: str | None, proof_text: str | None, opened: str | None
+) -> Report | JSONResponse:
     try:
-        report = service.open_by_receipt(db, receipt)
+        report = service.open_by_receipt(db, receipt, client=client, proof_text=proof_text, opened=opened)
     except RateLimited as exc:
-        return JSONResponse(
-            {"detail": exc.message},
-            status_code=429,
-            headers={"Retry-After": str(exc.retry_after)},
-        )
+        body: dict[str, Any] = {"detail": exc.message}
+        if exc.challenge is not None:
+            body["challenge"] = exc.challenge.as_dict()
+        return JSONResponse(body, status_code=429, headers={"Retry-After": str(exc.retry_after)})
     if report is None:
         service.pause_after_wrong_receipt(db)
         return JSONResponse({"detail": _("No report has this receipt code.")}, status_code=404)
     return report
 
 
-@router.get("/api/reports/{receipt}", tags=["reports"])
-def api_reporter_view(receipt: ReceiptPath, user: Public, db: DbSession) -> Any:
+@router.post("/api/reports/challenge", response_model=ChallengeOut, tags=["reports"])
+def api_receipt_challenge(body: ChallengeIn, user: Public, db: ReadDbSession) -> Any:
+    """A proof-of-work challenge for following up a report (the receipt's first 6 digits).
+
+    Needed only when a lookup has had wrong codes: `bits` 0 means send no proof. Solve it (find
+    digits `s` such that SHA-256 of "<challenge>:<s>" starts with `bits` zero bits) and send
+    "<challenge>:<s>" as the Receipt-Proof header with the same Receipt-Client header.
+    """
+    challenge = service.receipt_challenge(db, body.lookup, body.client or proof.new_client())
+    return ChallengeOut.model_validate(challenge.as_dict())
+
+
+@router.get("/api/reports/{receipt}", tags=["reports"], responses=LIMITED)
+def api_reporter_view(
+    receipt: ReceiptPath,
+    user: Public,
+    db: DbSession,
+    response: Response,
+    receipt_proof: ProofHeader = None,
+    receipt_client: ClientHeader = None,
+    receipt_opened: OpenedHeader = None,
+) -> Any:
     """The reporter's view: status, the police's questions and the answers given, additions.
 
-    Wrong codes are rate-limited (429 with Retry-After) per report and overall.
+    After a few wrong codes for a report (or from a client, or overall), a lookup needs proof of
+    work: the 429 answer carries a challenge (see POST /api/reports/challenge). Nobody is locked out.
+    The answer's Receipt-Opened header lets the next calls with this code skip the proof.
     """
-    found = _reporter_json(db, receipt)
+    found = _reporter_json(db, receipt, receipt_client, receipt_proof, receipt_opened)
     if isinstance(found, JSONResponse):
         return found
+    response.headers["Receipt-Opened"] = service.opened_token(receipt)
     view = service.reporter_view(db, found).as_dict()
     return view
 
 
-@router.post("/api/reports/{receipt}/answers", tags=["reports"])
-def api_reporter_answer(receipt: ReceiptPath, body: AnswerIn, user: Public, db: DbSession) -> Any:
+@router.post("/api/reports/{receipt}/answers", tags=["reports"], responses=LIMITED)
+def api_reporter_answer(
+    receipt: ReceiptPath,
+    body: AnswerIn,
+    user: Public,
+    db: DbSession,
+    response: Response,
+    receipt_proof: ProofHeader = None,
+    receipt_client: ClientHeader = None,
+    receipt_opened: OpenedHeader = None,
+) -> Any:
     """Answer one of the police's questions."""
-    found = _reporter_json(db, receipt)
+    found = _reporter_json(db, receipt, receipt_client, receipt_proof, receipt_opened)
     if isinstance(found, JSONResponse):
         return found
+    response.headers["Receipt-Opened"] = service.opened_token(receipt)
     service.reporter_answer(db, found, body.question_id, body.answer)
     view = service.reporter_view(db, found).as_dict()
     return view
 
 
-@router.post("/api/reports/{receipt}/information", tags=["reports"])
-def api_reporter_add(receipt: ReceiptPath, body: InformationIn, user: Public, db: DbSession) -> Any:
+@router.post("/api/reports/{receipt}/information", tags=["reports"], responses=LIMITED)
+def api_reporter_add(
+    receipt: ReceiptPath,
+    body: InformationIn,
+    user: Public,
+    db: DbSession,
+    response: Response,
+    receipt_proof: ProofHeader = None,
+    receipt_client: ClientHeader = None,
+    receipt_opened: OpenedHeader = None,
+) -> Any:
     """Add information (text and/or attachments) to a report."""
-    found = _reporter_json(db, receipt)
+    found = _reporter_json(db, receipt, receipt_client, receipt_proof, receipt_opened)
     if isinstance(found, JSONResponse):
         return found
+    response.headers["Receipt-Opened"] = service.opened_token(receipt)
     uploads = [service.decode_base64_upload(a.filename, a.content_base64) for a in body.attachments]
     service.reporter_add(db, found, body.text, uploads)
     view = service.reporter_view(db, found).as_dict()

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from heroes.core.db import session_scope
+from heroes.core.db import is_read_only, read_scope, session_scope
 from heroes.core.errors import HeroesError
 from heroes.core.evidence import FileHashes, record_custody
 from heroes.core.i18n import gettext as _
@@ -87,13 +87,23 @@ def sealed_hash(session: Session, package_id: str) -> str | None:
 def verify(path: Path, actor: str, session: Session | None = None) -> package.Verification:
     """Recompute every hash, compare the manifest with its custody record too, and record the check.
 
-    Pass the caller's session when it already holds one (a web request): SQLite has one writer.
+    The hashing runs outside any transaction. The custody record is written in `session` when it is
+    a write session, else (none given, or a web read's read-only session) in its own short write
+    transaction, so a read never holds the write lock while files are hashed.
     """
+    first = package.verify(path)
+    if first.package_id:
+        if session is not None:
+            expected = sealed_hash(session, first.package_id)
+        else:
+            with read_scope() as reader:
+                expected = sealed_hash(reader, first.package_id)
+    else:
+        expected = None
+    result = package.verify(path, expected) if expected else first
     with contextlib.ExitStack() as stack:
-        s = session if session is not None else stack.enter_context(session_scope())
-        first = package.verify(path)
-        expected = sealed_hash(s, first.package_id) if first.package_id else None
-        result = package.verify(path, expected) if expected else first
+        writable = session is not None and not is_read_only(session)
+        s = session if writable and session is not None else stack.enter_context(session_scope())
         record_custody(
             s,
             actor,
@@ -110,6 +120,13 @@ def verify(path: Path, actor: str, session: Session | None = None) -> package.Ve
             },
         )
     return result
+
+
+def record_read(session: Session, actor: str, package_id: str, what: str) -> None:
+    """Audit a read of a package's content (in a read-only session, through the batch writer)."""
+    from heroes.core import audit
+
+    audit.record(session, actor, "rima.read", f"rima:{package_id}", {"what": what})
 
 
 def registered(session: Session, package_id: str) -> RimaPackage:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from heroes.core import jobs
 from heroes.core.auth import Principal, Require
-from heroes.core.db import DbSession
+from heroes.core.db import DbSession, ReadDbSession
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import get_language
 from heroes.core.i18n import gettext as _
@@ -34,10 +34,13 @@ CanAcquire = Annotated[Principal, Depends(Require(ACQUIRE))]
 router = APIRouter()
 
 
-def _package(db: Any, user: Principal, package_id: str) -> RimaPackage:
+def _package(db: Any, user: Principal, package_id: str, read: str | None = None) -> RimaPackage:
+    """The package if the user may open it; `read` names what is read of it, for the audit log."""
     row = service.registered(db, package_id)
     if row.owner != user.actor and not user.can("jobs:all"):
         raise HeroesError(_("No such evidence package."), status_code=404)
+    if read is not None:
+        service.record_read(db, user.actor, row.id, read)
     return row
 
 
@@ -90,7 +93,7 @@ def _start(user: Principal, paths: list[str], case: str, examiner: str, tz: str,
 
 
 @router.get("/rima", include_in_schema=False)
-def index(request: Request, user: CanRead, db: DbSession, job: str | None = None) -> Response:
+def index(request: Request, user: CanRead, db: ReadDbSession, job: str | None = None) -> Response:
     context = {"packages": _visible(db, user), "roots": intake_roots(), "job": job, "can_acquire": user.can(ACQUIRE)}
     return render(request, "rima/index.html", context)
 
@@ -112,11 +115,11 @@ def acquire_page(
 def package_page(
     request: Request,
     user: CanRead,
-    db: DbSession,
+    db: ReadDbSession,
     package_id: str,
     q: str = "",
 ) -> Response:
-    row = _package(db, user, package_id)
+    row = _package(db, user, package_id, "package")
     check = service.verify(Path(row.path), user.actor, db)
     with Package(Path(row.path)) as pkg:
         manifest = pkg.manifest()
@@ -140,11 +143,11 @@ def package_page(
 def conversation_page(
     request: Request,
     user: CanRead,
-    db: DbSession,
+    db: ReadDbSession,
     package_id: str,
     conversation_id: str,
 ) -> Response:
-    row = _package(db, user, package_id)
+    row = _package(db, user, package_id, "conversation")
     with Package(Path(row.path)) as pkg:
         conv = next((c for c in pkg.conversations() if c["id"] == conversation_id), None)
         if conv is None:
@@ -155,8 +158,8 @@ def conversation_page(
 
 
 @router.get("/rima/packages/{package_id}/grooming", include_in_schema=False)
-def grooming_page(request: Request, user: CanRead, db: DbSession, package_id: str) -> Response:
-    row = _package(db, user, package_id)
+def grooming_page(request: Request, user: CanRead, db: ReadDbSession, package_id: str) -> Response:
+    row = _package(db, user, package_id, "grooming")
     with Package(Path(row.path)) as pkg:
         results = analysis.grooming(pkg, get_language())
     return render(request, "rima/grooming.html", {"package": row, "results": results})
@@ -181,12 +184,12 @@ def tag_page(
 @router.get("/rima/packages/{package_id}/report", include_in_schema=False)
 def report_download(
     user: CanRead,
-    db: DbSession,
+    db: ReadDbSession,
     package_id: str,
     fmt: Annotated[str, Query(pattern="^(html|pdf|csv|jsonl)$")] = "html",
     grooming: bool = False,
 ) -> Response:
-    row = _package(db, user, package_id)
+    row = _package(db, user, package_id, "report")
     out = packages_dir().parent / "reports" / f"{row.id}.{fmt}"
     out.parent.mkdir(parents=True, exist_ok=True)
     findings = None
@@ -214,7 +217,7 @@ class TagRequest(BaseModel):
 
 
 @router.get("/api/rima/packages", tags=["rima"])
-def api_packages(user: CanRead, db: DbSession) -> list[dict[str, Any]]:
+def api_packages(user: CanRead, db: ReadDbSession) -> list[dict[str, Any]]:
     """The evidence packages you acquired (all of them for an admin)."""
     return [_package_json(p) for p in _visible(db, user)]
 
@@ -227,9 +230,9 @@ def api_acquire(user: CanAcquire, body: AcquireRequest) -> dict[str, str]:
 
 
 @router.get("/api/rima/packages/{package_id}", tags=["rima"])
-def api_package(user: CanRead, db: DbSession, package_id: str) -> dict[str, Any]:
+def api_package(user: CanRead, db: ReadDbSession, package_id: str) -> dict[str, Any]:
     """A package: its manifest summary, the verification of every hash, its conversations."""
-    row = _package(db, user, package_id)
+    row = _package(db, user, package_id, "package")
     check = service.verify(Path(row.path), user.actor, db)
     with Package(Path(row.path)) as pkg:
         conversations = pkg.conversations()
@@ -239,7 +242,7 @@ def api_package(user: CanRead, db: DbSession, package_id: str) -> dict[str, Any]
 @router.get("/api/rima/packages/{package_id}/messages", tags=["rima"])
 def api_messages(
     user: CanRead,
-    db: DbSession,
+    db: ReadDbSession,
     package_id: str,
     q: str = "",
     conversation: str | None = None,
@@ -247,7 +250,7 @@ def api_messages(
     limit: Annotated[int, Query(ge=1, le=1000)] = PAGE,
 ) -> dict[str, Any]:
     """Messages in source order, optionally searched (any case, any accents) or of one conversation."""
-    row = _package(db, user, package_id)
+    row = _package(db, user, package_id, "messages")
     tags = service.tags(db, package_id)
     with Package(Path(row.path)) as pkg:
         source = (
@@ -268,13 +271,13 @@ def api_messages(
 @router.get("/api/rima/packages/{package_id}/timeline", tags=["rima"])
 def api_timeline(
     user: CanRead,
-    db: DbSession,
+    db: ReadDbSession,
     package_id: str,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = PAGE,
 ) -> dict[str, Any]:
     """Messages of every app in this package in time order (UTC; local-only times where no zone was known)."""
-    row = _package(db, user, package_id)
+    row = _package(db, user, package_id, "timeline")
     with Package(Path(row.path)) as pkg:
         line = analysis.timeline(pkg)
     return {"offset": offset, "limit": limit, "total": len(line), "messages": line[offset : offset + limit]}
@@ -289,16 +292,16 @@ def api_tag(user: CanRead, db: DbSession, package_id: str, body: TagRequest) -> 
 
 
 @router.get("/api/rima/packages/{package_id}/contacts", tags=["rima"])
-def api_contacts(user: CanRead, db: DbSession, package_id: str) -> list[dict[str, Any]]:
+def api_contacts(user: CanRead, db: ReadDbSession, package_id: str) -> list[dict[str, Any]]:
     """Phone numbers, e-mail addresses and handles of everyone in the package, with where they appear."""
-    row = _package(db, user, package_id)
+    row = _package(db, user, package_id, "contacts")
     with Package(Path(row.path)) as pkg:
         return analysis.contacts(pkg)
 
 
 @router.get("/api/rima/packages/{package_id}/grooming", tags=["rima"])
-def api_grooming(user: CanRead, db: DbSession, package_id: str) -> list[dict[str, Any]]:
+def api_grooming(user: CanRead, db: ReadDbSession, package_id: str) -> list[dict[str, Any]]:
     """The anti-grooming analysis of each conversation: score, level, stages and the message ids behind them."""
-    row = _package(db, user, package_id)
+    row = _package(db, user, package_id, "grooming")
     with Package(Path(row.path)) as pkg:
         return analysis.grooming(pkg, get_language())

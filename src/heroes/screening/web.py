@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from heroes.core import i18n
 from heroes.core.auth import Principal, Public, Require
-from heroes.core.db import DbSession
+from heroes.core.db import DbSession, ReadDbSession
 from heroes.core.errors import HeroesError
 from heroes.core.i18n import gettext as _
 from heroes.core.web.middleware import body_limit
@@ -82,7 +82,7 @@ def start(request: Request, user: Public) -> Response:
 def checklist_page(
     request: Request,
     user: Public,
-    db: DbSession,
+    db: ReadDbSession,
     country: str = Query(...),
     sector: str | None = Query(None),
     age: Literal["adult", "child"] = Query("adult"),
@@ -120,7 +120,7 @@ async def _posted_answers(request: Request) -> engine.Answers:
 
 
 @router.post("/screening/result", include_in_schema=False)
-async def result_page(request: Request, user: Public, db: DbSession) -> Response:
+async def result_page(request: Request, user: Public, db: ReadDbSession) -> Response:
     answers = await _posted_answers(request)
     lang = _lang()
     assessment = engine.assess(answers, lang, services=_directory_services(db))
@@ -203,7 +203,7 @@ def directory_page(request: Request, user: CanEdit, db: DbSession) -> Response:
 
 
 @router.get("/screening/directory/{service_id}", include_in_schema=False)
-def service_edit_page(request: Request, service_id: str, user: CanEdit, db: DbSession) -> Response:
+def service_edit_page(request: Request, service_id: str, user: CanEdit, db: ReadDbSession) -> Response:
     service = store.get_service(db, service_id)
     return render(request, "screening/service_edit.html", {"service": service, "languages": get_content().languages})
 
@@ -350,7 +350,7 @@ def api_guide(user: Public, lang: str | None = None) -> dict[str, Any]:
 
 
 @api.get("/directory")
-def api_directory(user: Public, db: DbSession) -> JSONResponse:
+def api_directory(user: Public, db: ReadDbSession) -> JSONResponse:
     """The referral directory as Open Referral HSDS 3.0 JSON (public contact details of services)."""
     if store.is_empty(db):
         from .hsds import seed_directory
