@@ -177,6 +177,9 @@ class InlineFanOut(FanOut[T, R]):
 
 
 def _init_worker(settings_json: str | None) -> None:
+    from heroes.core.lifeline import exit_with_parent
+
+    exit_with_parent()
     if settings_json is not None:
         from heroes.core.settings import Settings, set_settings
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from heroes.core import audit
 from heroes.core.db import read_scope, session_scope, utcnow
 from heroes.core.errors import HeroesError, NotFoundError, PermissionDenied
+from heroes.core.lifeline import exit_with_parent
 from heroes.core.models import Job
 from heroes.core.settings import Settings, get_settings, set_settings
 
@@ -278,7 +279,7 @@ def get_runner() -> Runner:
             workers = settings.job_workers
 
             def make() -> Executor:
-                return ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+                return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=exit_with_parent)
 
             _runner = PoolRunner(make(), pass_settings=True, make=make)
     return _runner

@@ -27,6 +27,7 @@ from multiprocessing import get_context
 from typing import Any, TypeVar
 
 from heroes.core.errors import HeroesError
+from heroes.core.lifeline import other_threads
 from heroes.core.settings import get_settings
 
 T = TypeVar("T")
@@ -67,8 +68,10 @@ def _with_cpu_budget(budget: float, function: Callable[..., T], *args: Any) -> T
 
 def _warm_up(references: tuple[str, ...]) -> None:
     """In each new worker: the tools' warm-up functions (imports, models), before any request."""
+    from heroes.core.lifeline import exit_with_parent
     from heroes.core.tools import load_object
 
+    exit_with_parent()
     for reference in references:
         try:
             load_object(reference)()
@@ -179,7 +182,7 @@ def forked(function: Callable[[], T]) -> Iterator[Callable[[], T]]:
     comes back through a private pipe, pickled by our own code (never user files). Where forking
     is not safe (not POSIX, or other threads running that could hold a lock the copy would need),
     the callable runs `function` here instead. Leaving the block early stops the copy."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    if not hasattr(os, "fork") or other_threads() > 0:
         yield function
         return
     remaining = signal.getitimer(signal.ITIMER_PROF)
