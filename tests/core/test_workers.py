@@ -129,7 +129,7 @@ def _fails() -> None:
 def no_other_threads(monkeypatch):
     """Other tests leave threads behind (the audit writer, servers): `forked` would then rightly
     run the work in place. These tests fork with functions that take no locks."""
-    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(workers, "other_threads", lambda: 0)
 
 
 def test_forked_work_runs_in_a_copy_and_its_failures_come_back(no_other_threads):
