@@ -132,3 +132,36 @@ def test_the_weights_live_in_one_block() -> None:
     blocks = {id(a.base) for a in [backend.proj_W, backend.cnn_W, backend.d0, backend.d3, *backend.w1, *backend.w2]}
     assert len(blocks) == 1 and backend.d0.base.nbytes >= 4 << 20  # large enough for huge pages
     assert all(a.flags.c_contiguous and a.ctypes.data % 64 == 0 for a in [backend.d0, *backend.w1, *backend.w2])
+
+
+def test_the_token_cache_is_safe_across_threads() -> None:
+    """The web app encodes in several threads at once (triage, search); a cache being refilled by
+    one thread must never hand another thread a row that belongs to another token."""
+    import threading
+
+    backend = UniversalSentenceEncoder()._model._model  # type: ignore[attr-defined]
+    # Room for two texts at most (none has more than 60 distinct tokens): it starts again often.
+    shared, alone = _ProjectedTokens(backend, capacity=128), _ProjectedTokens(backend)
+    groups = [[backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True)] for t in texts()[:120]]
+    expected = []
+    for group in groups:
+        out = np.empty((1, DIMENSIONS), dtype=np.float32)
+        alone(group, len(group[0]), out)
+        expected.append(out.tobytes())
+    wrong: list[int] = []
+
+    def work(offset: int) -> None:
+        for round_ in range(3):
+            for k in range(len(groups)):
+                i = (k + offset + round_ * 7) % len(groups)
+                out = np.empty((1, DIMENSIONS), dtype=np.float32)
+                shared(groups[i], len(groups[i][0]), out)
+                if out.tobytes() != expected[i]:
+                    wrong.append(i)
+
+    threads = [threading.Thread(target=work, args=(o,)) for o in (0, 40, 80)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []

