@@ -25,6 +25,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from make_devset import to_json  # the same chat format as the other dev sets
+
 OUT = Path(__file__).parent / "devset" / "es3"
 
 # (kind, (name of "a", name of "b"), the chat: one "a| ..." or "b| ..." line per message)
@@ -759,18 +761,6 @@ def lines_of(script: str) -> list[tuple[str, str]]:
         who, text = raw.strip().split("| ", 1)
         out.append((who, text))
     return out
-
-
-def to_json(cid: str, lines: list[tuple[str, str]], names: tuple[str, str], label: str, kind: str) -> dict[str, object]:
-    who = {"a": names[0], "b": names[1]}
-    return {
-        "format": "heroes-chat",
-        "version": 1,
-        "id": cid,
-        "label": label,
-        "kind": kind,
-        "messages": [{"author": who[a], "text": t} for a, t in lines],
-    }
 
 
 def main() -> None:

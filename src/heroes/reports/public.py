@@ -207,11 +207,9 @@ def receipt_challenge(session: Session, lookup: str, client: str | None = None) 
     return service.receipt_throttle(session).challenge(lookup, proof.client_of(client), utcnow())
 
 
-def pause_after_wrong_receipt(session: Session) -> None:
+def record_wrong_receipt(session: Session) -> None:
     """Commit the wrong code's record before the answer goes out (the limits count it at once).
-
-    The name stays from when a wrong code also waited here: the back-off is now the client's
-    proof of work, so no server thread sleeps on a guesser."""
+    No server thread waits on a guesser: the back-off is the client's proof of work."""
     session.commit()
 
 

@@ -212,7 +212,7 @@ def _open(
     except HeroesError as exc:
         return render(request, "reports/receipt.html", _receipt_context(exc.message, receipt, client), exc.status_code)
     if report is None:
-        service.pause_after_wrong_receipt(db)
+        service.record_wrong_receipt(db)
         message = _("No report has this receipt code. Check the code and try again.")
         return render(request, "reports/receipt.html", _receipt_context(message, receipt, client), 404)
     return report
@@ -428,7 +428,12 @@ LIMITED: dict[int | str, dict[str, Any]] = {
 
 
 def _reporter_json(
-    db: Session, receipt: str, client: str | None, proof_text: str | None, opened: str | None
+    db: Session,
+    receipt: str,
+    response: Response,
+    client: str | None,
+    proof_text: str | None,
+    opened: str | None,
 ) -> Report | JSONResponse:
     try:
         report = service.open_by_receipt(db, receipt, client=client, proof_text=proof_text, opened=opened)
@@ -438,8 +443,9 @@ def _reporter_json(
             body["challenge"] = exc.challenge.as_dict()
         return JSONResponse(body, status_code=429, headers={"Retry-After": str(exc.retry_after)})
     if report is None:
-        service.pause_after_wrong_receipt(db)
+        service.record_wrong_receipt(db)
         return JSONResponse({"detail": _("No report has this receipt code.")}, status_code=404)
+    response.headers["Receipt-Opened"] = service.opened_token(receipt)
     return report
 
 
@@ -471,10 +477,9 @@ def api_reporter_view(
     work: the 429 answer carries a challenge (see POST /api/reports/challenge). Nobody is locked out.
     The answer's Receipt-Opened header lets the next calls with this code skip the proof.
     """
-    found = _reporter_json(db, receipt, receipt_client, receipt_proof, receipt_opened)
+    found = _reporter_json(db, receipt, response, receipt_client, receipt_proof, receipt_opened)
     if isinstance(found, JSONResponse):
         return found
-    response.headers["Receipt-Opened"] = service.opened_token(receipt)
     view = service.reporter_view(db, found).as_dict()
     return view
 
@@ -491,10 +496,9 @@ def api_reporter_answer(
     receipt_opened: OpenedHeader = None,
 ) -> Any:
     """Answer one of the police's questions."""
-    found = _reporter_json(db, receipt, receipt_client, receipt_proof, receipt_opened)
+    found = _reporter_json(db, receipt, response, receipt_client, receipt_proof, receipt_opened)
     if isinstance(found, JSONResponse):
         return found
-    response.headers["Receipt-Opened"] = service.opened_token(receipt)
     service.reporter_answer(db, found, body.question_id, body.answer)
     view = service.reporter_view(db, found).as_dict()
     return view
@@ -512,10 +516,9 @@ def api_reporter_add(
     receipt_opened: OpenedHeader = None,
 ) -> Any:
     """Add information (text and/or attachments) to a report."""
-    found = _reporter_json(db, receipt, receipt_client, receipt_proof, receipt_opened)
+    found = _reporter_json(db, receipt, response, receipt_client, receipt_proof, receipt_opened)
     if isinstance(found, JSONResponse):
         return found
-    response.headers["Receipt-Opened"] = service.opened_token(receipt)
     uploads = [service.decode_base64_upload(a.filename, a.content_base64) for a in body.attachments]
     service.reporter_add(db, found, body.text, uploads)
     view = service.reporter_view(db, found).as_dict()
