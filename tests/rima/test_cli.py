@@ -27,7 +27,7 @@ def test_acquire_verify_messages_report_grooming(phone_dump: Path, tmp_path: Pat
     assert "Acquisition summary" in result.output and " 6 conversations from 7 files" in result.output
     with session_scope() as s:
         (pkg,) = s.execute(select(RimaPackage)).scalars().all()
-        actions = [r.action for r in s.execute(select(CustodyRecord)).scalars()]
+        actions = [r.action for r in s.execute(select(CustodyRecord).order_by(CustodyRecord.id)).scalars()]
     assert pkg.case == "2024/17" and pkg.owner == user
     assert actions.count("rima.parse") == 4 and actions[-1] == "rima.seal" and "rima.acquire" in actions
 
